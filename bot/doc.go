@@ -1,0 +1,24 @@
+// Package bot is Textline's engine: one inbound text in, one reply out.
+// It knows nothing of HTTP or Redis; it declares the storage it needs
+// (Sessions) and adapters under bot/ provide it.
+//
+// Every message goes through the same pipeline, in this order:
+//
+//  1. normalise: invalid UTF-8 and control characters become spaces; the
+//     text is folded (case, accents, punctuation at the ends) for matching.
+//  2. crisis triage (bot/safety), before the session is even loaded, so a
+//     store outage cannot stop a crisis reply.
+//  3. the session is loaded; a retried message gets its first reply back.
+//  4. a crisis answers with its referral in the same reply, in any state;
+//     an opted-out texter in crisis is not written to, the human line is
+//     alerted instead.
+//  5. opt-out and keywords (STOP, START, HELP, MENU, BACK, ESPAÑOL,
+//     ENGLISH, DELETE), then plain requests to stop and media-only texts.
+//  6. the conversation's state machine (package flows) picks the next step;
+//     a message it does not understand gets the state's question again.
+//  7. the session and the reply are stored together, atomically; side
+//     effects (alerts, counters) happen only after that commit.
+//
+// Whatever fails after step 2, the texter still gets a reply with 988 and
+// 741741 (Fallback).
+package bot

@@ -1,0 +1,167 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/content"
+)
+
+// Inbound is one message from a texter.
+type Inbound struct {
+	ID       string // the provider's message id (Twilio's MessageSid)
+	From     Texter
+	Body     string // as received: untrusted
+	NumMedia int
+	At       time.Time
+}
+
+// Reply is what the line answers: at most one message (SPEC §7).
+type Reply struct {
+	Text string // empty: send nothing
+}
+
+// Step is the pure part of handling a message: given the stored session
+// (the zero Session for a new texter), it returns what to store and what to
+// answer. It may run more than once for one message.
+type Step func(Session) Outcome
+
+// Outcome is the result of a Step.
+type Outcome struct {
+	Session Session
+	Reply   string
+	Erase   bool // forget the texter: delete the session instead of storing it
+}
+
+// Sessions stores sessions. Apply loads the texter's session, runs step
+// and stores its outcome together with the reply to messageID, atomically
+// (step runs again on a conflicting update). If messageID was answered
+// before, Apply returns that reply without running step.
+type Sessions interface {
+	Apply(ctx context.Context, texterID, messageID string, step Step) (reply string, err error)
+}
+
+// Counter counts events for the line's reports (feedback answers).
+type Counter interface {
+	Count(ctx context.Context, name string) error
+}
+
+// Engine runs the pipeline described in the package documentation.
+type Engine struct {
+	lib      *content.Library
+	sessions Sessions
+
+	// Idle is how long a texter may be away before the next message
+	// starts again with a welcome back. Zero means 24 hours.
+	Idle time.Duration
+	// Counter, when set, counts feedback answers.
+	Counter Counter
+	// Log receives alerts and errors; nil means slog.Default().
+	Log *slog.Logger
+}
+
+// NewEngine returns an engine speaking lib's content and keeping sessions
+// in sessions.
+func NewEngine(lib *content.Library, sessions Sessions) *Engine {
+	return &Engine{lib: lib, sessions: sessions}
+}
+
+// Handle answers one message. On error the reply is still one to send: the
+// fallback with crisis resources.
+func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error) {
+	text := Normalize(in.Body)
+	folded := content.Fold(text)
+	verdict := safety.Classify(text)
+	defer func() {
+		if p := recover(); p != nil {
+			reply, err = e.Fallback(verdict.Crisis()), fmt.Errorf("handle message: panic: %v", p)
+		}
+	}()
+	var fx effects
+	answer, err := e.sessions.Apply(ctx, in.From.ID(), in.ID, func(s Session) Outcome {
+		t := turn{e: e, in: in, text: text, folded: folded, verdict: verdict}
+		out := t.run(s)
+		fx = t.fx
+		return out
+	})
+	if err != nil {
+		return e.Fallback(verdict.Crisis()), fmt.Errorf("handle message: %w", err)
+	}
+	e.after(ctx, in.From, fx)
+	return Reply{Text: answer}, nil
+}
+
+// Fallback is the reply when something failed: it says the line is having
+// trouble and carries 988 and 741741, in both languages. crisis picks the
+// version that leads with the crisis referral.
+func (e *Engine) Fallback(crisis bool) Reply {
+	return Reply{Text: Fallback(e.lib, crisis)}
+}
+
+// Fallback returns the fallback text of lib, or the built-in one when lib
+// is nil (the content failed to load).
+func Fallback(lib *content.Library, crisis bool) string {
+	id := "fallback"
+	if crisis {
+		id = "crisis.fallback"
+	}
+	if lib != nil {
+		if t := lib.Text(content.English, id); t != "" {
+			return t
+		}
+	}
+	return builtinFallback
+}
+
+// builtinFallback is the last resort, for when even the content is missing.
+const builtinFallback = "Sorry, Textline is having trouble right now. If you need help, call or text 988 or text HOME to 741741. In an emergency, call 911. En espanol: llama al 988 y marca 2, o envia AYUDA al 741741."
+
+// effects are what a committed step asks to happen outside the store.
+type effects struct {
+	alert    *alert
+	counters []string
+}
+
+type alert struct {
+	reason   string
+	category safety.Category
+	severity safety.Severity
+	replied  bool
+}
+
+func (e *Engine) after(ctx context.Context, from Texter, fx effects) {
+	log := e.log()
+	if a := fx.alert; a != nil {
+		// The handoff to the human line picks these up; until then they are
+		// recorded in the log, with the pseudonym only.
+		log.LogAttrs(ctx, slog.LevelWarn, "crisis alert",
+			slog.Any("texter", from), slog.String("reason", a.reason),
+			slog.String("category", string(a.category)), slog.String("severity", string(a.severity)),
+			slog.Bool("replied", a.replied))
+	}
+	if e.Counter == nil {
+		return
+	}
+	for _, name := range fx.counters {
+		if err := e.Counter.Count(ctx, name); err != nil {
+			log.LogAttrs(ctx, slog.LevelError, "count", slog.String("counter", name), slog.Any("error", err))
+		}
+	}
+}
+
+func (e *Engine) log() *slog.Logger {
+	if e.Log != nil {
+		return e.Log
+	}
+	return slog.Default()
+}
+
+func (e *Engine) idle() time.Duration {
+	if e.Idle > 0 {
+		return e.Idle
+	}
+	return 24 * time.Hour
+}

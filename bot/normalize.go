@@ -1,0 +1,37 @@
+package bot
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxBody is how much of a message the engine reads: Twilio joins long
+// texts up to 1,600 characters; anything past that is not a text message.
+const MaxBody = 1600
+
+// Normalize makes an untrusted message body safe to handle: invalid UTF-8
+// and control or format characters become spaces, runs of space collapse,
+// the ends are trimmed and the text is cut at MaxBody runes.
+func Normalize(body string) string {
+	var b strings.Builder
+	b.Grow(min(len(body), MaxBody*4))
+	n := 0
+	space := false
+	for i := 0; i < len(body) && n < MaxBody; {
+		r, size := utf8.DecodeRuneInString(body[i:])
+		i += size
+		if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			n++
+			space = false
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}

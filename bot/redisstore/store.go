@@ -1,0 +1,195 @@
+// Package redisstore keeps Textline's sessions and replies in Redis with
+// go-redis. A message costs two round trips: one MGET that reads the
+// session and any reply already given to the same message id, and one
+// script that stores the new session and the reply if nothing changed in
+// between (an optimistic lock; on a conflict the script hands back the
+// newer session and the step runs again).
+//
+// Keys carry the texter's pseudonym in a hash tag, tl:{id}, so every key of
+// one texter lives in one Redis Cluster slot.
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/textline/textline/bot"
+)
+
+// Client is the part of go-redis the store uses; *redis.Client,
+// *redis.ClusterClient and failover clients all have it.
+type Client interface {
+	redis.Cmdable
+	redis.Scripter
+}
+
+// Store implements bot.Sessions and bot.Counter.
+type Store struct {
+	rdb Client
+
+	// SessionTTL is how long an idle session is kept. Zero means 96 hours.
+	// Sessions of opted-out texters are kept until START or DELETE.
+	SessionTTL time.Duration
+	// ReplyTTL is how long the reply to a message id is kept for Twilio's
+	// retries. Zero means 15 minutes.
+	ReplyTTL time.Duration
+	// Timeout bounds one Apply, all round trips included. Zero means 800ms.
+	Timeout time.Duration
+	// StatsTTL is how long daily counters are kept. Zero means 720 hours.
+	StatsTTL time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+var (
+	_ bot.Sessions = (*Store)(nil)
+	_ bot.Counter  = (*Store)(nil)
+)
+
+// New returns a store on rdb.
+func New(rdb Client) *Store { return &Store{rdb: rdb} }
+
+// maxAttempts bounds how often one message retries a conflicting update;
+// 50 messages from one texter at once all get through well within it.
+const maxAttempts = 200
+
+// ErrContention is returned when a texter's session kept changing under
+// one message for maxAttempts tries.
+var ErrContention = errors.New("session kept changing")
+
+// commit stores the new session and the reply when the session is still
+// what the step saw. It answers {0} when stored, {1, reply} when this
+// message id was answered meanwhile, and {2, current} on a conflict.
+var commit = redis.NewScript(`
+local done = redis.call('GET', KEYS[2])
+if done then return {1, done} end
+local cur = redis.call('GET', KEYS[1]) or ''
+if cur ~= ARGV[1] then return {2, cur} end
+if ARGV[2] == '' then
+  local sent = redis.call('SMEMBERS', KEYS[3])
+  for i = 1, #sent do redis.call('DEL', sent[i]) end
+  redis.call('DEL', KEYS[1], KEYS[3])
+elseif ARGV[3] == '0' then
+  redis.call('SET', KEYS[1], ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+end
+redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])
+if redis.call('SADD', KEYS[3], KEYS[2]) == 1 and redis.call('SCARD', KEYS[3]) > 32 then
+  for _, k in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+    if redis.call('EXISTS', k) == 0 then redis.call('SREM', KEYS[3], k) end
+  end
+end
+redis.call('PEXPIRE', KEYS[3], ARGV[5])
+return {0}
+`)
+
+type keys struct{ session, reply, sent string }
+
+func keysOf(texterID, messageID string) keys {
+	base := "tl:{" + texterID + "}"
+	return keys{session: base, reply: base + ":m:" + messageID, sent: base + ":m"}
+}
+
+// SessionKey is the key of a texter's session, for tools and tests.
+func SessionKey(texterID string) string { return keysOf(texterID, "").session }
+
+// Apply implements bot.Sessions.
+func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.Step) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, orDefault(s.Timeout, 800*time.Millisecond))
+	defer cancel()
+	k := keysOf(texterID, messageID)
+	vals, err := s.rdb.MGet(ctx, k.session, k.reply).Result()
+	if err != nil {
+		return "", fmt.Errorf("load session: %w", err)
+	}
+	if reply, ok := vals[1].(string); ok {
+		return reply, nil
+	}
+	cur, _ := vals[0].(string)
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		sess, err := decode(cur)
+		if err != nil {
+			// A value this version cannot read: start the texter afresh
+			// rather than leave them without an answer.
+			sess = bot.Session{}
+		}
+		out := step(sess)
+		next, ttl := "", int64(0)
+		if !out.Erase {
+			next = encode(out.Session)
+			if !out.Session.OptedOut {
+				ttl = orDefault(s.SessionTTL, 96*time.Hour).Milliseconds()
+			}
+		}
+		res, err := commit.Run(ctx, s.rdb, []string{k.session, k.reply, k.sent},
+			cur, next, ttl, out.Reply, orDefault(s.ReplyTTL, 15*time.Minute).Milliseconds()).Slice()
+		if err != nil {
+			return "", fmt.Errorf("store session: %w", err)
+		}
+		switch code, _ := res[0].(int64); code {
+		case 0:
+			return out.Reply, nil
+		case 1:
+			reply, _ := res[1].(string)
+			return reply, nil
+		}
+		cur, _ = res[1].(string)
+		if err := pause(ctx, attempt); err != nil {
+			return "", fmt.Errorf("store session: %w", err)
+		}
+	}
+	return "", fmt.Errorf("store session: %w", ErrContention)
+}
+
+// pause waits a little, more after each conflict, so that concurrent
+// messages of one texter take turns instead of colliding again.
+func pause(ctx context.Context, attempt int) error {
+	d := time.Duration(rand.Int64N(int64(time.Millisecond) * int64(min(attempt+1, 10))))
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Count implements bot.Counter: one hash of counters per day.
+func (s *Store) Count(ctx context.Context, name string) error {
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	key := "tl:stats:" + now().UTC().Format("2006-01-02")
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HIncrBy(ctx, key, name, 1)
+		p.Expire(ctx, key, orDefault(s.StatsTTL, 720*time.Hour))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("count %s: %w", name, err)
+	}
+	return nil
+}
+
+// Ping reports whether Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("ping redis: %w", err)
+	}
+	return nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}

@@ -1,0 +1,247 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/looplab/fsm"
+
+	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/content"
+	"github.com/textline/textline/flows"
+)
+
+// turn is one run of the pure step for one message.
+type turn struct {
+	e       *Engine
+	in      Inbound
+	text    string // normalised
+	folded  string // for matching
+	verdict safety.Verdict
+	fx      effects
+}
+
+// Keywords of vocab.yaml.
+const (
+	kwOptOut  = "optout"
+	kwOptIn   = "optin"
+	kwHelp    = "help"
+	kwMenu    = "menu"
+	kwBack    = "back"
+	kwSpanish = "spanish"
+	kwEnglish = "english"
+	kwDelete  = "delete"
+)
+
+func (t *turn) run(s Session) Outcome {
+	t.fx = effects{}
+	now := t.in.At
+	away := !s.LastSeen.IsZero() && now.Sub(s.LastSeen) > t.e.idle()
+	s.Turns++
+	s.LastSeen = now
+	if s.New() {
+		s.State = flows.Welcome
+		s.Lang = t.language()
+	}
+	vocab := &t.e.lib.Vocab
+
+	if t.verdict.Crisis() {
+		if s.OptedOut {
+			t.alert("crisis from an opted-out texter", false)
+			return Outcome{Session: s}
+		}
+		return t.fire(s, flows.EvCrisis)
+	}
+
+	kw := vocab.Keyword(t.folded)
+	if s.OptedOut {
+		if kw == kwOptIn || vocab.Choice(t.folded) == flows.EvYes {
+			s.OptedOut = false
+			s.State = flows.Menu
+			return t.say(s, "opted_in")
+		}
+		return Outcome{Session: s} // nothing is sent until START
+	}
+	switch kw {
+	case kwOptOut:
+		// The carrier confirms opt-outs itself; Textline sends nothing.
+		s.OptedOut = true
+		s.State = flows.Welcome
+		return Outcome{Session: s}
+	case kwHelp:
+		return t.say(s, "help")
+	case kwOptIn:
+		s.State = flows.Menu
+		return t.say(s, "menu")
+	case kwMenu:
+		return t.fire(s, flows.EvMenu)
+	case kwBack:
+		return t.fire(s, flows.EvBack)
+	case kwSpanish, kwEnglish:
+		s.Lang = content.English
+		if kw == kwSpanish {
+			s.Lang = content.Spanish
+		}
+		return t.fire(s, flows.EvLanguage)
+	case kwDelete:
+		if s.State == flows.ConfirmDelete {
+			return t.fire(s, flows.EvConfirm)
+		}
+		return t.fire(s, flows.EvDelete)
+	}
+
+	if !s.StopHinted && vocab.AsksToStop(t.folded) {
+		s.StopHinted = true
+		return t.say(s, "stop_hint")
+	}
+	if t.text == "" {
+		if t.in.NumMedia > 0 {
+			return t.say(s, "media_only")
+		}
+		return t.reprompt(s)
+	}
+	if away && s.State != flows.Crisis {
+		s.State = flows.Menu
+		return t.say(s, "welcome_back")
+	}
+	ev, ok := flows.Parse(s.State, t.folded, words{t.e.lib})
+	if !ok {
+		return t.reprompt(s)
+	}
+	return t.fire(s, ev)
+}
+
+// fire moves the state machine with ev and says what the new step says.
+func (t *turn) fire(s Session, ev string) Outcome {
+	row, _ := flows.Lookup(ev, s.State)
+	m := flows.New(s.State)
+	err := m.Event(context.Background(), ev)
+	var same fsm.NoTransitionError
+	if err != nil && !errors.As(err, &same) {
+		// InvalidEventError or UnknownEventError: not something this state
+		// takes, so ask again.
+		return t.reprompt(s)
+	}
+	s.State = m.Current()
+
+	var body string
+	switch row.Do {
+	case flows.DoTip:
+		body = t.tip(&s)
+	case flows.DoKind:
+		s.GroupKind = ev
+	case flows.DoGroups, flows.DoOnline:
+		body = t.groups(s, row.Do == flows.DoOnline)
+	case flows.DoCrisis:
+		s.Category = string(t.verdict.Category)
+		t.alert("crisis", true)
+		body = t.crisisText(s.Lang)
+	case flows.DoEscalate:
+		t.verdict = safety.Verdict{Category: safety.Category(s.Category), Severity: safety.Imminent}
+		t.alert("not safe right now", true)
+	case flows.DoErase:
+		out := t.say(s, row.Say)
+		out.Erase = true
+		return out
+	case flows.DoFeedback:
+		t.fx.counters = append(t.fx.counters, "feedback."+ev)
+	}
+	if body == "" {
+		id := row.Say
+		if id == "" {
+			step, _ := flows.StepOf(s.State)
+			id = step.Enter
+		}
+		body = t.e.lib.Text(s.Lang, id)
+	}
+	return Outcome{Session: s, Reply: t.withFooter(s, body)}
+}
+
+// say answers with one text and leaves the state as it is.
+func (t *turn) say(s Session, id string) Outcome {
+	return Outcome{Session: s, Reply: t.e.lib.Text(s.Lang, id)}
+}
+
+func (t *turn) reprompt(s Session) Outcome {
+	if s.State == flows.Welcome {
+		s.State = flows.Menu
+		return t.say(s, "welcome")
+	}
+	step, _ := flows.StepOf(s.State)
+	return t.say(s, step.Reprompt)
+}
+
+func (t *turn) withFooter(s Session, body string) string {
+	step, _ := flows.StepOf(s.State)
+	if step.Footer == "" {
+		return body
+	}
+	return body + "\n\n" + t.e.lib.Text(s.Lang, step.Footer)
+}
+
+// tip returns the next coping tip: none repeats until all were shown.
+func (t *turn) tip(s *Session) string {
+	tips := t.e.lib.Tips(s.Lang)
+	if len(tips) == 0 {
+		return ""
+	}
+	tip := tips[s.TipNext%len(tips)]
+	s.TipNext = (s.TipNext + 1) % len(tips)
+	return tip.Text
+}
+
+// maxGroups is how many groups one reply lists.
+const maxGroups = 3
+
+func (t *turn) groups(s Session, online bool) string {
+	lib := t.e.lib
+	var list []content.Group
+	id := "groups.results"
+	if online {
+		list, _ = lib.Groups(content.KindOnline, content.Place{}, maxGroups)
+	} else {
+		place, _ := lib.PlaceOf(t.folded)
+		var local bool
+		list, local = lib.Groups(s.GroupKind, place, maxGroups)
+		if !local {
+			id = "groups.none_near"
+			list, _ = lib.Groups(content.KindOnline, content.Place{}, maxGroups)
+		}
+	}
+	lines := make([]string, len(list))
+	for i, g := range list {
+		lines[i] = g.Line(s.Lang)
+	}
+	return strings.ReplaceAll(lib.Text(s.Lang, id), "{groups}", strings.Join(lines, "\n"))
+}
+
+func (t *turn) crisisText(lang content.Lang) string {
+	id := "crisis." + string(t.verdict.Category)
+	if !t.e.lib.Has(lang, id) {
+		id = "crisis." + string(safety.SuicideRisk)
+	}
+	return t.e.lib.Text(lang, id)
+}
+
+func (t *turn) alert(reason string, replied bool) {
+	t.fx.alert = &alert{reason: reason, category: t.verdict.Category, severity: t.verdict.Severity, replied: replied}
+}
+
+// language guesses a new texter's language from their first message.
+func (t *turn) language() content.Lang {
+	if t.e.lib.Vocab.LooksSpanish(t.folded) {
+		return content.Spanish
+	}
+	return content.English
+}
+
+// words adapts the content library to what flows.Parse needs.
+type words struct{ lib *content.Library }
+
+func (w words) Choice(folded string) string { return w.lib.Vocab.Choice(folded) }
+
+func (w words) IsPlace(folded string) bool {
+	_, ok := w.lib.PlaceOf(folded)
+	return ok
+}

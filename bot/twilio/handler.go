@@ -1,0 +1,199 @@
+package twilio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/textline/textline/bot"
+)
+
+// Engine answers messages; *bot.Engine is one.
+type Engine interface {
+	Handle(ctx context.Context, in bot.Inbound) (bot.Reply, error)
+	Fallback(crisis bool) bot.Reply
+}
+
+// MaxRequestBytes bounds a webhook body. Twilio's form for a 1,600
+// character message with its other fields is far smaller.
+const MaxRequestBytes = 64 << 10
+
+// Handler is the inbound-message webhook, POST /twilio/sms.
+type Handler struct {
+	engine Engine
+	pseudo *bot.Pseudonymizer
+
+	// Verifier checks signatures; nil turns the check off (textline dev).
+	Verifier *Verifier
+	// Timeout bounds the engine's answer; past it the fallback is sent.
+	// Zero means 2 seconds, inside Twilio's wait and the line's 3.
+	Timeout time.Duration
+	// Log gets one line per message, with the pseudonym only; nil means
+	// slog.Default().
+	Log *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// NewHandler returns the webhook for engine; pseudo turns numbers into
+// pseudonyms.
+func NewHandler(engine Engine, pseudo *bot.Pseudonymizer) *Handler {
+	return &Handler{engine: engine, pseudo: pseudo}
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.log().LogAttrs(r.Context(), slog.LevelError, "webhook panic", slog.String("panic", fmt.Sprint(p)))
+			write(w, http.StatusOK, h.engine.Fallback(false).Text)
+		}
+	}()
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		write(w, http.StatusMethodNotAllowed, "")
+		return
+	}
+	// Verify.
+	form, err := readForm(w, r)
+	if err != nil {
+		status := http.StatusBadRequest
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		h.log().LogAttrs(r.Context(), slog.LevelWarn, "webhook refused", slog.Int("status", status), slog.Any("error", err))
+		write(w, status, "")
+		return
+	}
+	if h.Verifier != nil && !h.Verifier.Verify(r, first1(form)) {
+		h.log().LogAttrs(r.Context(), slog.LevelWarn, "webhook refused", slog.Int("status", http.StatusForbidden), slog.String("error", "bad signature"))
+		write(w, http.StatusForbidden, "")
+		return
+	}
+	// Decode.
+	in, err := h.decode(form)
+	if err != nil {
+		h.log().LogAttrs(r.Context(), slog.LevelWarn, "webhook refused", slog.Int("status", http.StatusBadRequest), slog.Any("error", err))
+		write(w, http.StatusBadRequest, "")
+		return
+	}
+	// Delegate.
+	reply := h.delegate(r.Context(), in)
+	// Write.
+	write(w, http.StatusOK, reply.Text)
+}
+
+// delegate asks the engine, and answers with the fallback when it fails,
+// panics or takes longer than the timeout.
+func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
+	start := time.Now()
+	timeout := h.Timeout
+	if timeout <= 0 {
+		timeout = 2 * time.Second
+	}
+	// The engine gets the timeout; the wait below allows it a moment more to
+	// give its own fallback, which knows whether the text was a crisis.
+	engineCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	wait := time.NewTimer(timeout + timeout/4)
+	defer wait.Stop()
+	type result struct {
+		reply bot.Reply
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{h.engine.Fallback(false), fmt.Errorf("engine panic: %v", p)}
+			}
+		}()
+		reply, err := h.engine.Handle(engineCtx, in)
+		done <- result{reply, err}
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-wait.C:
+		// The engine did not give up in time: answer now regardless.
+		res = result{h.engine.Fallback(false), errors.New("engine: no answer in time")}
+	}
+	attrs := []slog.Attr{
+		slog.Any("texter", in.From), slog.String("message", in.ID),
+		slog.Duration("took", time.Since(start)), slog.Bool("replied", res.reply.Text != ""),
+	}
+	if res.err != nil {
+		h.log().LogAttrs(ctx, slog.LevelError, "message answered with fallback", append(attrs, slog.Any("error", res.err))...)
+	} else {
+		h.log().LogAttrs(ctx, slog.LevelInfo, "message", attrs...)
+	}
+	return res.reply
+}
+
+func (h *Handler) decode(form url.Values) (bot.Inbound, error) {
+	in := bot.Inbound{
+		ID:   form.Get("MessageSid"),
+		Body: form.Get("Body"),
+		At:   h.now(),
+	}
+	if in.ID == "" {
+		in.ID = form.Get("SmsSid")
+	}
+	from := form.Get("From")
+	if in.ID == "" || from == "" {
+		return in, errors.New("missing MessageSid or From")
+	}
+	in.From = h.pseudo.Texter(from)
+	if n := form.Get("NumMedia"); n != "" {
+		in.NumMedia, _ = strconv.Atoi(n)
+	}
+	return in, nil
+}
+
+func (h *Handler) log() *slog.Logger {
+	if h.Log != nil {
+		return h.Log
+	}
+	return slog.Default()
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+// readForm reads a form-encoded body of at most MaxRequestBytes.
+func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestBytes))
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	form, err := url.ParseQuery(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("parse form: %w", err)
+	}
+	return form, nil
+}
+
+// first1 keeps the first value of each field, as Twilio signs them.
+func first1(form url.Values) map[string]string {
+	m := make(map[string]string, len(form))
+	for k, v := range form {
+		m[k] = v[0]
+	}
+	return m
+}
+
+func write(w http.ResponseWriter, status int, text string) {
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(status)
+	io.WriteString(w, Reply(text))
+}

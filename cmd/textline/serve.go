@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+
+	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/redisstore"
+	"github.com/textline/textline/bot/twilio"
+)
+
+// sessionMargin is how long past SESSION_IDLE a session is kept, so a
+// texter who comes back is welcomed back rather than as a stranger.
+const sessionMargin = 72 * time.Hour
+
+// devHashKey pseudonymises numbers in dev mode, where no secret is set.
+const devHashKey = "textline-dev-only"
+
+// serve runs `textline serve`, or `textline dev` when dev is set.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, dev bool) error {
+	name := "serve"
+	if dev {
+		name = "dev"
+	}
+	fs, c, errs := newFlags(name, getenv, stderr)
+	if err := parse(fs, args, errs); err != nil {
+		return err
+	}
+	if !dev {
+		if missing := missingSecrets(c); len(missing) > 0 {
+			return fmt.Errorf("serve needs %s (see README: Connecting Twilio)", strings.Join(missing, ", "))
+		}
+	}
+	log, err := newLogger(stderr, c.LogLevel)
+	if err != nil {
+		return err
+	}
+	lib, err := loadContent(c.ContentDir)
+	if err != nil {
+		return err
+	}
+	if dev && c.RedisURL == "" {
+		m := miniredis.NewMiniRedis()
+		if err := m.StartAddr("127.0.0.1:0"); err != nil {
+			return fmt.Errorf("start embedded redis: %w", err)
+		}
+		defer m.Close()
+		c.RedisURL = "redis://" + m.Addr()
+	}
+	rdb, err := openRedis(c.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+
+	store := redisstore.New(rdb)
+	store.SessionTTL = c.SessionIdle + sessionMargin
+	engine := bot.NewEngine(lib, store)
+	engine.Idle = c.SessionIdle
+	engine.Counter = store
+	engine.Log = log
+	hashKey := c.HashKey
+	if hashKey == "" {
+		hashKey = devHashKey
+	}
+	sms := twilio.NewHandler(engine, bot.NewPseudonymizer([]byte(hashKey)))
+	sms.Log = log
+	if !dev {
+		sms.Verifier = twilio.NewVerifier(c.AuthToken, c.AuthTokenSecond)
+		sms.Verifier.PublicURL = c.PublicURL
+	}
+
+	host := ""
+	if dev {
+		host = "127.0.0.1" // dev checks no signatures: never reachable from outside
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(c.Port)))
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           routes(sms, store.Ping, log),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	addr := "http://" + ln.Addr().String()
+	if dev {
+		printDevHelp(stdout, addr)
+	}
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.Bool("dev", dev))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	// Finish the requests in flight, then stop.
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+func missingSecrets(c *config) []string {
+	var missing []string
+	for _, v := range []struct{ name, value string }{
+		{"TWILIO_AUTH_TOKEN", c.AuthToken},
+		{"REDIS_URL", c.RedisURL},
+		{"TEXTLINE_HASH_KEY", c.HashKey},
+	} {
+		if v.value == "" {
+			missing = append(missing, v.name)
+		}
+	}
+	return missing
+}
+
+func printDevHelp(w io.Writer, addr string) {
+	fmt.Fprintf(w, `Textline dev is running at %[1]s
+  embedded Redis, signature checks off, reachable from this machine only.
+
+Text the line as a made-up number:
+  curl -s %[1]s/twilio/sms -d From=+15555550100 -d MessageSid=SM$RANDOM -d Body=hi
+
+Or chat with the bot in the terminal:
+  go run ./cmd/textline sim
+
+Stop with Ctrl-C.
+`, addr)
+}

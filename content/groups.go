@@ -1,0 +1,148 @@
+package content
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Group is one entry of the support-group directory (groups.yaml).
+type Group struct {
+	ID     string          `yaml:"id"`
+	Name   string          `yaml:"name"`
+	Kinds  []string        `yaml:"kinds"`
+	States []string        `yaml:"states"`
+	ZIPs   []string        `yaml:"zips"`
+	URL    string          `yaml:"url"`
+	About  map[Lang]string `yaml:"about"`
+}
+
+// The kinds of group a texter can ask for.
+const (
+	KindPeer   = "peer"
+	KindFamily = "family"
+	KindOnline = "online"
+)
+
+// National reports whether the group is open to anyone, wherever they are.
+func (g Group) National() bool { return len(g.States) == 0 && len(g.ZIPs) == 0 }
+
+func (g Group) has(kind string) bool {
+	for _, k := range g.Kinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// Line renders the group as one line of a reply.
+func (g Group) Line(lang Lang) string {
+	about := g.About[lang]
+	if about == "" {
+		about = g.About[English]
+	}
+	return fmt.Sprintf("%s: %s %s", g.Name, about, strings.TrimPrefix(g.URL, "https://"))
+}
+
+// Place is where a texter looks for groups: a state, and the ZIP prefix
+// when they gave a ZIP code.
+type Place struct {
+	State string
+	ZIP3  string
+}
+
+// PlaceOf reads a 5-digit ZIP code (or ZIP+4) or a two-letter state code
+// from a folded message.
+func (l *Library) PlaceOf(folded string) (Place, bool) {
+	s := strings.TrimSpace(folded)
+	if zip, _, _ := strings.Cut(s, "-"); len(zip) == 5 && digits(zip) {
+		st, ok := l.zip3[zip[:3]]
+		return Place{State: st, ZIP3: zip[:3]}, ok
+	}
+	if len(s) == 2 {
+		st := strings.ToUpper(s)
+		for _, known := range l.zip3 {
+			if known == st {
+				return Place{State: st}, true
+			}
+		}
+	}
+	return Place{}, false
+}
+
+// Groups returns up to max groups of kind for place: the ones listed for
+// the ZIP prefix first, then the state's, then national ones. local reports
+// whether any regional group was found. An empty place asks for national
+// groups only.
+func (l *Library) Groups(kind string, p Place, max int) (out []Group, local bool) {
+	pick := func(match func(Group) bool) {
+		for _, g := range l.groups {
+			if len(out) < max && g.has(kind) && match(g) {
+				out = append(out, g)
+			}
+		}
+	}
+	if p.ZIP3 != "" {
+		pick(func(g Group) bool { return contains(g.ZIPs, p.ZIP3) })
+	}
+	if p.State != "" {
+		pick(func(g Group) bool { return contains(g.States, p.State) && !contains(g.ZIPs, p.ZIP3) })
+	}
+	local = len(out) > 0
+	pick(Group.National)
+	return out, local
+}
+
+// AllGroups returns the whole directory.
+func (l *Library) AllGroups() []Group { return l.groups }
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// buildZIP3 expands zip3.yaml's ranges into a prefix → state table.
+func buildZIP3(states map[string][]string) (map[string]string, Problems) {
+	out := map[string]string{}
+	var ps Problems
+	bad := func(st, msg string) { ps = append(ps, Problem{File: "zip3.yaml", Item: st, Msg: msg}) }
+	for st, ranges := range states {
+		if len(st) != 2 || strings.ToUpper(st) != st {
+			bad(st, "state must be a two-letter upper-case code")
+		}
+		for _, r := range ranges {
+			lo, hi, isRange := strings.Cut(r, "-")
+			if !isRange {
+				hi = lo
+			}
+			a, errA := strconv.Atoi(lo)
+			b, errB := strconv.Atoi(hi)
+			if errA != nil || errB != nil || len(lo) != 3 || len(hi) != 3 || a > b {
+				bad(st, fmt.Sprintf("range %q must be NNN or NNN-NNN", r))
+				continue
+			}
+			for n := a; n <= b; n++ {
+				p := fmt.Sprintf("%03d", n)
+				if other, dup := out[p]; dup {
+					bad(st, fmt.Sprintf("prefix %s is also listed for %s", p, other))
+				}
+				out[p] = st
+			}
+		}
+	}
+	return out, ps
+}

@@ -1,0 +1,76 @@
+package flows
+
+// Step describes one state: what it says on entry, how it asks again when
+// a message is not understood, the footer under each of its texts, its
+// numbered options and where BACK leads.
+type Step struct {
+	Name     string
+	Enter    string // content id said on entering; empty when an action writes it
+	Footer   string // content id appended to what the state says
+	Options  []Option
+	Back     string
+	Reprompt string // content id
+}
+
+// Option is a numbered choice: its number is its place in Options, plus
+// one. It fires Event; an option with Say shows that text and stays.
+type Option struct {
+	Event string
+	Say   string
+}
+
+// All lists every state.
+var All = []string{Welcome, Menu, Tips, GroupsKind, GroupsWhere, GroupsResult, Talk, Someone, Learn, Feedback, Crisis, ConfirmDelete}
+
+// Steps describes every state but welcome, which only ever moves on.
+var Steps = []Step{
+	{Name: Menu, Enter: "menu", Options: []Option{{Event: Tips}, {Event: EvGroups}, {Event: Talk}, {Event: Someone}, {Event: Learn}}},
+	{Name: Tips, Footer: "footer.tips", Options: []Option{{Event: EvMore}}, Back: Menu},
+	{Name: GroupsKind, Enter: "groups.ask_kind", Options: []Option{{Event: EvPeer}, {Event: EvFamily}, {Event: EvOnline}}, Back: Menu},
+	{Name: GroupsWhere, Enter: "groups.ask_where", Back: GroupsKind},
+	{Name: GroupsResult, Footer: "footer.groups_result", Options: []Option{{Event: EvExpect}}, Back: GroupsKind},
+	{Name: Talk, Enter: "talk.main", Footer: "footer.talk", Back: Menu, Options: []Option{
+		{Event: "talk_how", Say: "talk.how_to_use"},
+		{Event: "talk_lines", Say: "talk.lines"},
+		{Event: "talk_lines_more", Say: "talk.lines_more"},
+		{Event: "talk_person", Say: "talk.person"},
+	}},
+	{Name: Someone, Enter: "someone.main", Footer: "footer.someone", Back: Menu, Options: []Option{
+		{Event: "someone_help", Say: "someone.how_to_help"},
+		{Event: "someone_say", Say: "someone.what_to_say"},
+		{Event: "someone_family", Say: "someone.family_role"},
+		{Event: "someone_resources", Say: "someone.resources"},
+		{Event: "someone_danger", Say: "someone.danger"},
+	}},
+	{Name: Learn, Enter: "learn.main", Footer: "footer.learn", Back: Menu, Options: []Option{
+		{Event: "learn_why", Say: "learn.why"},
+		{Event: "learn_peer", Say: "learn.peer"},
+		{Event: "learn_family", Say: "learn.family"},
+		{Event: "learn_kinds", Say: "learn.kinds"},
+		{Event: "learn_reach_out", Say: "learn.reach_out"},
+		{Event: "learn_clubs", Say: "learn.clubs"},
+		{Event: "learn_maintain", Say: "learn.maintain"},
+		{Event: "learn_counseling", Say: "learn.counseling"},
+		{Event: "learn_first_group", Say: "groups.expect"},
+	}},
+	// Feedback and crisis take YES or NO in words only: a number there
+	// is more likely a menu pick than an answer to "are you safe?".
+	{Name: Feedback, Enter: "feedback.ask", Back: Menu},
+	{Name: Crisis},
+	{Name: ConfirmDelete, Enter: "delete_confirm"},
+}
+
+var steps = func() map[string]Step {
+	m := make(map[string]Step, len(Steps))
+	for _, s := range Steps {
+		s.Reprompt = "reprompt." + s.Name
+		m[s.Name] = s
+	}
+	return m
+}()
+
+// StepOf returns the description of state.
+func StepOf(state string) (Step, bool) {
+	s, ok := steps[state]
+	return s, ok
+}
