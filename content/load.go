@@ -112,8 +112,15 @@ func Load(fsys fs.FS) (*Library, error) {
 	l := &Library{msgs: map[Lang]map[string]string{}, tips: map[Lang][]Tip{}}
 	var ps Problems
 	add := func(file string, err error) {
-		if err != nil {
-			ps = append(ps, Problem{File: file, Msg: err.Error()})
+		var te *yaml.TypeError
+		switch {
+		case errors.As(err, &te):
+			// One problem per field, each with its line.
+			for _, e := range te.Errors {
+				ps = append(ps, Problem{File: file, Msg: e})
+			}
+		case err != nil:
+			ps = append(ps, Problem{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")})
 		}
 	}
 	add("line.yaml", decode(fsys, "line.yaml", &l.Line))

@@ -24,7 +24,7 @@ var All = []string{Welcome, Menu, Tips, GroupsKind, GroupsWhere, GroupsResult, T
 
 // Steps describes every state but welcome, which only ever moves on.
 var Steps = []Step{
-	{Name: Menu, Enter: "menu", Options: []Option{{Event: Tips}, {Event: EvGroups}, {Event: Talk}, {Event: Someone}, {Event: Learn}}},
+	{Name: Menu, Enter: "menu", Back: Menu, Options: []Option{{Event: Tips}, {Event: EvGroups}, {Event: Talk}, {Event: Someone}, {Event: Learn}}},
 	{Name: Tips, Footer: "footer.tips", Options: []Option{{Event: EvMore}}, Back: Menu},
 	{Name: GroupsKind, Enter: "groups.ask_kind", Options: []Option{{Event: EvPeer}, {Event: EvFamily}, {Event: EvOnline}}, Back: Menu},
 	{Name: GroupsWhere, Enter: "groups.ask_where", Back: GroupsKind},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,4 +31,11 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 		},
 	})
 	return slog.New(h), nil
+}
+
+// redisLog passes go-redis's own messages to slog.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, "redis", slog.String("detail", fmt.Sprintf(format, v...)))
 }

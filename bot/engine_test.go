@@ -1,0 +1,218 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/textline/textline/bot"
+	"github.com/textline/textline/flows"
+)
+
+// conversation sends texts from one texter and returns the replies.
+type conversation struct {
+	t      *testing.T
+	engine *bot.Engine
+	store  *memSessions
+	texter bot.Texter
+	n      int
+}
+
+func newConversation(t *testing.T) *conversation {
+	store := newMemSessions()
+	e := bot.NewEngine(library(t), store)
+	e.Log = quietLog()
+	return &conversation{t: t, engine: e, store: store, texter: bot.NewPseudonymizer([]byte("k")).Texter("+15555550123")}
+}
+
+func (c *conversation) send(body string) string {
+	c.t.Helper()
+	c.n++
+	r, err := c.engine.Handle(context.Background(), bot.Inbound{
+		ID: fmt.Sprintf("SM%d", c.n), From: c.texter, Body: body, At: time.Unix(1_800_000_000, 0).Add(time.Duration(c.n) * time.Minute),
+	})
+	if err != nil {
+		c.t.Fatalf("send %q: %v", body, err)
+	}
+	return r.Text
+}
+
+func TestOptOutWords(t *testing.T) {
+	for _, word := range []string{"STOP", "stop", "Stop.", " STOP ", "StopAll", "UNSUBSCRIBE", "cancel", "END", "quit", "Revoke", "OPTOUT", "opt out", "Opt-Out", "stop!"} {
+		t.Run(word, func(t *testing.T) {
+			c := newConversation(t)
+			c.send("hi")
+			if got := c.send(word); got != "" {
+				t.Errorf("reply to %q = %q, want nothing (the carrier confirms)", word, got)
+			}
+			if !c.store.get(c.texter.ID()).OptedOut {
+				t.Errorf("%q did not opt out", word)
+			}
+			for _, later := range []string{"hello", "1", "menu", "help", "stop"} {
+				if got := c.send(later); got != "" {
+					t.Errorf("after opt-out, %q got %q, want nothing", later, got)
+				}
+			}
+			if got := c.send("START"); !strings.Contains(got, "1 Coping tips") {
+				t.Errorf("START got %q, want the welcome menu", got)
+			}
+		})
+	}
+}
+
+func TestNotAnOptOut(t *testing.T) {
+	for _, text := range []string{"make it stop", "i just want it all to stop", "stop it", "please stop", "the end", "can i quit my job"} {
+		t.Run(text, func(t *testing.T) {
+			c := newConversation(t)
+			c.send("hi")
+			if got := c.send(text); got == "" {
+				t.Errorf("%q got no reply; only the whole word opts out", text)
+			}
+			if c.store.get(c.texter.ID()).OptedOut {
+				t.Errorf("%q opted out", text)
+			}
+		})
+	}
+}
+
+func TestEveryStateAnswersCrisis(t *testing.T) {
+	// How to reach each state from a new texter.
+	paths := map[string][]string{
+		flows.Welcome:       nil,
+		flows.Menu:          {"hi"},
+		flows.Tips:          {"hi", "1"},
+		flows.GroupsKind:    {"hi", "2"},
+		flows.GroupsWhere:   {"hi", "2", "1"},
+		flows.GroupsResult:  {"hi", "2", "3"},
+		flows.Talk:          {"hi", "3"},
+		flows.Someone:       {"hi", "4"},
+		flows.Learn:         {"hi", "5"},
+		flows.Feedback:      {"hi", "1", "done"},
+		flows.Crisis:        {"hi", "i want to kill myself"},
+		flows.ConfirmDelete: {"hi", "delete"},
+	}
+	for _, state := range flows.All {
+		for _, text := range []string{"i want to kill myself", "Quiero morir"} {
+			t.Run(state+"/"+text, func(t *testing.T) {
+				c := newConversation(t)
+				path, ok := paths[state]
+				if !ok {
+					t.Fatalf("no path to state %s", state)
+				}
+				for _, p := range path {
+					c.send(p)
+				}
+				if got := c.store.get(c.texter.ID()).State; state != flows.Welcome && got != state {
+					t.Fatalf("path reached %s, want %s", got, state)
+				}
+				got := c.send(text)
+				if !strings.Contains(got, "988") || c.store.get(c.texter.ID()).State != flows.Crisis {
+					t.Errorf("crisis in %s got %q, state %s; want the 988 referral and the crisis state", state, got, c.store.get(c.texter.ID()).State)
+				}
+			})
+		}
+	}
+}
+
+func TestFallbackWhenStoreFails(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"ordinary text", "hi", []string{"trouble", "988", "741741"}},
+		{"crisis text", "i want to kill myself", []string{"988", "741741", "911"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := newMemSessions()
+			store.err = errors.New("redis down")
+			e := bot.NewEngine(library(t), store)
+			e.Log = quietLog()
+			r, err := e.Handle(context.Background(), bot.Inbound{ID: "SM1", From: bot.NewPseudonymizer(nil).Texter("+1555"), Body: tc.body})
+			if err == nil {
+				t.Error("no error from a failing store")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.Text, w) {
+					t.Errorf("fallback %q lacks %q", r.Text, w)
+				}
+			}
+		})
+	}
+}
+
+// panicking is a store whose step blows up, as a bug in the engine would.
+type panicking struct{}
+
+func (panicking) Apply(context.Context, string, string, bot.Step) (string, error) {
+	panic("boom")
+}
+
+func TestPanicIsAReply(t *testing.T) {
+	e := bot.NewEngine(library(t), panicking{})
+	r, err := e.Handle(context.Background(), bot.Inbound{ID: "SM1", From: bot.NewPseudonymizer(nil).Texter("+1555"), Body: "hi"})
+	if err == nil || !strings.Contains(r.Text, "988") || !strings.Contains(r.Text, "741741") {
+		t.Errorf("panic gave %q, %v; want the fallback and an error", r.Text, err)
+	}
+}
+
+func TestAlertsAreLoggedWithoutNumberOrText(t *testing.T) {
+	var buf bytes.Buffer
+	c := newConversation(t)
+	c.engine.Log = slog.New(slog.NewJSONHandler(&buf, nil))
+	c.send("hi")
+	c.send("stop")
+	body := "i want to end my life tonight"
+	if got := c.send(body); got != "" {
+		t.Errorf("opted-out texter in crisis got %q; nothing may be sent", got)
+	}
+	logs := buf.String()
+	if !strings.Contains(logs, "crisis alert") || !strings.Contains(logs, c.texter.ID()) {
+		t.Errorf("no alert with the pseudonym in the log:\n%s", logs)
+	}
+	for _, secret := range []string{c.texter.Addr(), "5555550123", body, "end my life"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("log carries %q:\n%s", secret, logs)
+		}
+	}
+}
+
+func TestRetriedMessageMovesOnce(t *testing.T) {
+	c := newConversation(t)
+	c.send("hi")
+	in := bot.Inbound{ID: "SMretry", From: c.texter, Body: "1", At: time.Unix(1_800_000_000, 0)}
+	first, err1 := c.engine.Handle(context.Background(), in)
+	second, err2 := c.engine.Handle(context.Background(), in)
+	if err1 != nil || err2 != nil || first != second {
+		t.Errorf("retry got %q (%v), first %q (%v)", second, err2, first, err1)
+	}
+	if s := c.store.get(c.texter.ID()); s.TipNext != 1 || s.Turns != 2 {
+		t.Errorf("after a retry: tip cursor %d, turns %d; want 1 and 2", s.TipNext, s.Turns)
+	}
+}
+
+func TestTipsDoNotRepeatUntilAllShown(t *testing.T) {
+	c := newConversation(t)
+	c.send("hi")
+	n := len(library(t).Tips("en"))
+	seen := map[string]bool{}
+	for i := 0; i < n; i++ {
+		word := "more"
+		if i == 0 {
+			word = "tips"
+		}
+		tip, _, _ := strings.Cut(c.send(word), "\n\n")
+		if seen[tip] {
+			t.Fatalf("tip %d repeats before all %d were shown: %q", i+1, n, tip)
+		}
+		seen[tip] = true
+	}
+	tip, _, _ := strings.Cut(c.send("more"), "\n\n")
+	if !seen[tip] {
+		t.Errorf("after all %d tips, got an unknown one: %q", n, tip)
+	}
+}

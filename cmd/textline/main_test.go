@@ -1,0 +1,263 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"textline": main})
+}
+
+// syncBuffer collects what the program writes while tests read it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// server is a running `textline serve` or `textline dev`.
+type server struct {
+	url    string
+	logs   *syncBuffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// start runs the program as main does, on a free port, and waits until it
+// answers /healthz.
+func start(t *testing.T, env map[string]string, args ...string) *server {
+	t.Helper()
+	env["PORT"] = "0"
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &server{logs: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	getenv := func(k string) string { return env[k] }
+	go func() { s.done <- run(ctx, args, getenv, strings.NewReader(""), io.Discard, s.logs) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-s.done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for s.url == "" {
+		for _, line := range strings.Split(s.logs.String(), "\n") {
+			var l struct{ Msg, Addr string }
+			if json.Unmarshal([]byte(line), &l) == nil && l.Msg == "listening" {
+				s.url = "http://" + l.Addr
+			}
+		}
+		select {
+		case err := <-s.done:
+			t.Fatalf("run ended before listening: %v\n%s", err, s.logs)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no listening line in 10s:\n%s", s.logs)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if r, err := http.Get(s.url + "/healthz"); err != nil || r.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", r, err)
+	}
+	return s
+}
+
+// sign is Twilio's request signature: HMAC-SHA1 over the URL followed by
+// each form field's name and value, sorted by name, in base64.
+func sign(token, u string, form url.Values) string {
+	keys := make([]string, 0, len(form))
+	for k := range form {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(u)
+	for _, k := range keys {
+		b.WriteString(k + form.Get(k))
+	}
+	m := hmac.New(sha1.New, []byte(token))
+	m.Write([]byte(b.String()))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// texter sends messages to a server as Twilio would.
+type texter struct {
+	t     *testing.T
+	srv   *server
+	from  string
+	token string // signs requests when set
+	n     int
+}
+
+var sids struct {
+	sync.Mutex
+	n int
+}
+
+func newSid() string {
+	sids.Lock()
+	defer sids.Unlock()
+	sids.n++
+	return fmt.Sprintf("SM%032d", time.Now().UnixNano()+int64(sids.n))
+}
+
+// post sends one webhook and returns the status and the reply text.
+func (tx *texter) post(form url.Values, signature string) (int, string) {
+	tx.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, tx.srv.url+"/twilio/sms", strings.NewReader(form.Encode()))
+	if err != nil {
+		tx.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if signature != "" {
+		req.Header.Set("X-Twilio-Signature", signature)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tx.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/xml") {
+		tx.t.Errorf("Content-Type %q, want text/xml", ct)
+	}
+	var doc struct {
+		XMLName  xml.Name `xml:"Response"`
+		Messages []string `xml:"Message"`
+	}
+	if err := xml.Unmarshal(body, &doc); err != nil {
+		tx.t.Fatalf("reply is not TwiML: %v\n%s", err, body)
+	}
+	if len(doc.Messages) > 1 {
+		tx.t.Errorf("%d messages in one reply; SPEC §7 allows one", len(doc.Messages))
+	}
+	return resp.StatusCode, strings.Join(doc.Messages, "")
+}
+
+func (tx *texter) form(body, sid string) url.Values {
+	return url.Values{
+		"AccountSid": {"AC00000000000000000000000000000000"}, "ApiVersion": {"2010-04-01"},
+		"MessageSid": {sid}, "SmsSid": {sid}, "From": {tx.from}, "To": {"+15005550006"},
+		"Body": {body}, "NumMedia": {"0"}, "NumSegments": {"1"}, "SmsStatus": {"received"},
+	}
+}
+
+// send texts body and returns the reply; it fails the test on a non-200.
+func (tx *texter) send(body string) string {
+	tx.t.Helper()
+	form := tx.form(body, newSid())
+	sig := ""
+	if tx.token != "" {
+		sig = sign(tx.token, tx.srv.url+"/twilio/sms", form)
+	}
+	status, reply := tx.post(form, sig)
+	if status != http.StatusOK {
+		tx.t.Fatalf("%q: status %d", body, status)
+	}
+	return reply
+}
+
+// freeAddr returns a local address nothing listens on.
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// silentRedis accepts connections and never answers, like a wedged server.
+func silentRedis(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return ln.Addr().String()
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"copycontent": copyContent,
+			"edit":        edit,
+		},
+	})
+}
+
+// copyContent writes the embedded content into a folder: copycontent DIR.
+func copyContent(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 || neg {
+		ts.Fatalf("usage: copycontent DIR")
+	}
+	ts.Check(os.CopyFS(ts.MkAbs(args[0]), contentFS("")))
+}
+
+// edit replaces text in a file: edit FILE OLD NEW, where \n in NEW is a
+// newline.
+func edit(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 || neg {
+		ts.Fatalf("usage: edit FILE OLD NEW")
+	}
+	file := ts.MkAbs(args[0])
+	b, err := os.ReadFile(file)
+	ts.Check(err)
+	if !bytes.Contains(b, []byte(args[1])) {
+		ts.Fatalf("%s does not contain %q", args[0], args[1])
+	}
+	ts.Check(os.Chmod(file, 0o644))
+	ts.Check(os.WriteFile(file, bytes.Replace(b, []byte(args[1]), []byte(strings.ReplaceAll(args[2], `\n`, "\n")), 1), 0o644))
+}
