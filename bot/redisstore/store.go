@@ -65,14 +65,18 @@ var ErrContention = errors.New("session kept changing")
 // commit stores the new session and the reply when the session is still
 // what the step saw. It answers {0} when stored, {1, reply} when this
 // message id was answered meanwhile, and {2, current} on a conflict.
+//
+// KEYS: session, this message's reply, the index of the texter's replies
+// (a sorted set of reply keys by expiry, so DELETE can find them).
+// ARGV: session seen ('' for none), new session ('' erases everything),
+// session TTL in ms (0 keeps it), reply, reply TTL in ms, now in ms.
 var commit = redis.NewScript(`
 local done = redis.call('GET', KEYS[2])
 if done then return {1, done} end
 local cur = redis.call('GET', KEYS[1]) or ''
 if cur ~= ARGV[1] then return {2, cur} end
 if ARGV[2] == '' then
-  local sent = redis.call('SMEMBERS', KEYS[3])
-  for i = 1, #sent do redis.call('DEL', sent[i]) end
+  for _, k in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do redis.call('DEL', k) end
   redis.call('DEL', KEYS[1], KEYS[3])
 elseif ARGV[3] == '0' then
   redis.call('SET', KEYS[1], ARGV[2])
@@ -80,14 +84,20 @@ else
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 end
 redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])
-if redis.call('SADD', KEYS[3], KEYS[2]) == 1 and redis.call('SCARD', KEYS[3]) > 32 then
-  for _, k in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-    if redis.call('EXISTS', k) == 0 then redis.call('SREM', KEYS[3], k) end
-  end
+redis.call('ZADD', KEYS[3], tonumber(ARGV[6]) + tonumber(ARGV[5]), KEYS[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[6])
+local extra = redis.call('ZCARD', KEYS[3]) - ` + maxRepliesKept + `
+if extra > 0 then
+  local old = redis.call('ZPOPMIN', KEYS[3], extra)
+  for i = 1, #old, 2 do redis.call('DEL', old[i]) end
 end
 redis.call('PEXPIRE', KEYS[3], ARGV[5])
 return {0}
 `)
+
+// maxRepliesKept bounds the replies kept per texter for retries; a texter
+// who sends more than this within the reply TTL loses the oldest first.
+const maxRepliesKept = "64"
 
 type keys struct{ session, reply, sent string }
 
@@ -128,7 +138,7 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 			}
 		}
 		res, err := commit.Run(ctx, s.rdb, []string{k.session, k.reply, k.sent},
-			cur, next, ttl, out.Reply, orDefault(s.ReplyTTL, 15*time.Minute).Milliseconds()).Slice()
+			cur, next, ttl, out.Reply, orDefault(s.ReplyTTL, 15*time.Minute).Milliseconds(), s.now().UnixMilli()).Slice()
 		if err != nil {
 			return "", fmt.Errorf("store session: %w", err)
 		}
@@ -163,11 +173,7 @@ func pause(ctx context.Context, attempt int) error {
 
 // Count implements bot.Counter: one hash of counters per day.
 func (s *Store) Count(ctx context.Context, name string) error {
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
-	}
-	key := "tl:stats:" + now().UTC().Format("2006-01-02")
+	key := s.statsKey()
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HIncrBy(ctx, key, name, 1)
 		p.Expire(ctx, key, orDefault(s.StatsTTL, 720*time.Hour))
@@ -177,6 +183,18 @@ func (s *Store) Count(ctx context.Context, name string) error {
 		return fmt.Errorf("count %s: %w", name, err)
 	}
 	return nil
+}
+
+// statsKey is the hash of today's counters (UTC).
+func (s *Store) statsKey() string {
+	return "tl:stats:" + s.now().UTC().Format("2006-01-02")
+}
+
+func (s *Store) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // Ping reports whether Redis answers.

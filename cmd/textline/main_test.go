@@ -10,6 +10,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -185,6 +186,12 @@ func (tx *texter) send(body string) string {
 		tx.t.Fatalf("%q: status %d", body, status)
 	}
 	return reply
+}
+
+// newNumber returns a made-up number no other test run has used, so tests
+// on a shared Redis never meet an old session.
+func newNumber() string {
+	return fmt.Sprintf("+1555%07d", rand.IntN(10_000_000))
 }
 
 // freeAddr returns a local address nothing listens on.

@@ -13,10 +13,12 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/redisstore"
 	"github.com/textline/textline/bot/twilio"
+	"github.com/textline/textline/content"
 )
 
 // sessionMargin is how long past SESSION_IDLE a session is kept, so a
@@ -63,47 +65,41 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer rdb.Close()
 
-	store := redisstore.New(rdb)
-	store.SessionTTL = c.SessionIdle + sessionMargin
-	engine := bot.NewEngine(lib, store)
-	engine.Idle = c.SessionIdle
-	engine.Counter = store
-	engine.Log = log
-	hashKey := c.HashKey
-	if hashKey == "" {
-		hashKey = devHashKey
-	}
-	sms := twilio.NewHandler(engine, bot.NewPseudonymizer([]byte(hashKey)))
-	sms.Log = log
-	if !dev {
-		sms.Verifier = twilio.NewVerifier(c.AuthToken, c.AuthTokenSecond)
-		sms.Verifier.PublicURL = c.PublicURL
-	}
+	app := newLine(c, lib, rdb, log, dev)
+	tallyCtx, stopTally := context.WithCancel(context.WithoutCancel(ctx))
+	tallyDone := make(chan struct{})
+	go func() {
+		defer close(tallyDone)
+		app.tally.Run(tallyCtx, 10*time.Second, func(err error) {
+			log.LogAttrs(ctx, slog.LevelWarn, "counters", slog.Any("error", err))
+		})
+	}()
+	defer func() { stopTally(); <-tallyDone }()
 
 	host := ""
 	if dev {
 		host = "127.0.0.1" // dev checks no signatures: never reachable from outside
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(c.Port)))
+	listener, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(c.Port)))
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           routes(sms, store.Ping, log),
+		Handler:           app.handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	addr := "http://" + ln.Addr().String()
+	addr := "http://" + listener.Addr().String()
 	if dev {
 		printDevHelp(stdout, addr)
 	}
-	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.Bool("dev", dev))
+	log.Info("listening", slog.String("addr", listener.Addr().String()), slog.Bool("dev", dev))
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(listener) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -120,6 +116,34 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// line is the wired service: its routes, and the counters that are
+// flushed beside them.
+type line struct {
+	handler http.Handler
+	tally   *redisstore.Tally
+}
+
+func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *slog.Logger, dev bool) *line {
+	store := redisstore.New(rdb)
+	store.SessionTTL = c.SessionIdle + sessionMargin
+	tally := store.Tally()
+	engine := bot.NewEngine(lib, store)
+	engine.Idle = c.SessionIdle
+	engine.Counter = tally
+	engine.Log = log
+	hashKey := c.HashKey
+	if hashKey == "" {
+		hashKey = devHashKey
+	}
+	sms := twilio.NewHandler(engine, bot.NewPseudonymizer([]byte(hashKey)))
+	sms.Log = log
+	if !dev {
+		sms.Verifier = twilio.NewVerifier(c.AuthToken, c.AuthTokenSecond)
+		sms.Verifier.PublicURL = c.PublicURL
+	}
+	return &line{handler: routes(sms, store.Ping, log), tally: tally}
 }
 
 func missingSecrets(c *config) []string {

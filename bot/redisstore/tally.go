@@ -1,0 +1,84 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/textline/textline/bot"
+)
+
+// Tally counts events in memory and adds them to the day's counters in
+// Redis in batches, so counting costs a message no round trip.
+type Tally struct {
+	store   *Store
+	mu      sync.Mutex
+	pending map[string]int64
+}
+
+var _ bot.Counter = (*Tally)(nil)
+
+// Tally returns a batching counter that writes through s.
+func (s *Store) Tally() *Tally { return &Tally{store: s, pending: map[string]int64{}} }
+
+// Count implements bot.Counter; it does no I/O.
+func (t *Tally) Count(ctx context.Context, name string) error {
+	t.mu.Lock()
+	t.pending[name]++
+	t.mu.Unlock()
+	return nil
+}
+
+// Flush adds what was counted since the last flush, in one round trip.
+// On failure the counts are kept for the next flush.
+func (t *Tally) Flush(ctx context.Context) error {
+	t.mu.Lock()
+	batch := t.pending
+	t.pending = map[string]int64{}
+	t.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	key := t.store.statsKey()
+	_, err := t.store.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		for name, n := range batch {
+			p.HIncrBy(ctx, key, name, n)
+		}
+		p.Expire(ctx, key, orDefault(t.store.StatsTTL, 720*time.Hour))
+		return nil
+	})
+	if err != nil {
+		t.mu.Lock()
+		for name, n := range batch {
+			t.pending[name] += n
+		}
+		t.mu.Unlock()
+		return fmt.Errorf("flush counters: %w", err)
+	}
+	return nil
+}
+
+// Run flushes every interval until ctx ends, then once more. Errors go to
+// onErr.
+func (t *Tally) Run(ctx context.Context, every time.Duration, onErr func(error)) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			if err := t.Flush(ctx); err != nil {
+				onErr(err)
+			}
+		case <-ctx.Done():
+			final, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			defer cancel()
+			if err := t.Flush(final); err != nil {
+				onErr(err)
+			}
+			return
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestCheckLocal(t *testing.T) {
+	for target, ok := range map[string]bool{
+		"http://127.0.0.1:8080/twilio/sms": true,
+		"http://localhost:8080/twilio/sms": true,
+		"http://[::1]:8080/twilio/sms":     true,
+		"http://10.0.0.5:8080/twilio/sms":  false,
+		"https://line.example.org/sms":     false,
+	} {
+		if err := checkLocal(target); (err == nil) != ok {
+			t.Errorf("checkLocal(%s) = %v, want ok=%v", target, err, ok)
+		}
+	}
+}
+
+// The tool signs as Twilio does (the published test vector of twilio-go).
+func TestSignVector(t *testing.T) {
+	form := url.Values{
+		"Digits": {"1234"}, "CallSid": {"CA1234567890ABCDE"}, "To": {"+18005551212"}, "Caller": {"+14158675309"},
+		"From": {"+14158675309"}, "ReasonConferenceEnded": {"test"}, "Reason": {"Participant"},
+	}
+	if got := sign("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", form); got != "vOEb5UThFn24KEfnOFLQY2AE5FY=" {
+		t.Errorf("sign = %s", got)
+	}
+}
+
+// A run against a fake line: every message is sent, signed, each texter's
+// messages in order, and the report has its figures.
+func TestLoad(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string][]string{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		if r.Header.Get("X-Twilio-Signature") != sign("tok", "http://"+r.Host+"/twilio/sms", r.PostForm) {
+			http.Error(w, "bad signature", http.StatusForbidden)
+			return
+		}
+		mu.Lock()
+		seen[r.PostForm.Get("From")] = append(seen[r.PostForm.Get("From")], r.PostForm.Get("Body"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/xml")
+		w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><Response><Message>ok</Message></Response>`))
+	}))
+	defer srv.Close()
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"-url", srv.URL + "/twilio/sms", "-token", "tok", "-c", "8", "-texters", "20", "-n", "400"},
+		func(string) string { return "" }, &out, &out)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, &out)
+	}
+	for _, want := range []string{"400 answered, 0 failed", "messages/s", "p99"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, &out)
+		}
+	}
+	if len(seen) != 20 {
+		t.Errorf("%d texters sent, want 20", len(seen))
+	}
+	for from, got := range seen {
+		for i, b := range got {
+			if b != bodies[i%len(bodies)] {
+				t.Fatalf("texter %s message %d = %q, want %q: out of order", from, i, b, bodies[i%len(bodies)])
+			}
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/textline/textline/bot/redisstore/redistest"
+	"github.com/textline/textline/content"
+)
+
+// conversationBodies is what load texters say, round and round: the menu,
+// tips, groups and feedback.
+var conversationBodies = []string{"hi", "1", "more", "more", "done", "yes", "2", "1", "60614", "menu", "3", "2", "menu"}
+
+// benchLine wires the real service against Redis, as serve does.
+func benchLine(tb testing.TB, rdb redis.UniversalClient) http.Handler {
+	tb.Helper()
+	lib, err := content.Load(content.Embedded())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := &config{AuthToken: testToken, HashKey: testHashKey, SessionIdle: 24 * time.Hour, PublicURL: "https://line.example.org"}
+	return newLine(c, lib, rdb, discardLogger(), false).handler
+}
+
+func signedRequest(from, sid, body string) *http.Request {
+	form := url.Values{"MessageSid": {sid}, "From": {from}, "To": {"+15005550006"}, "Body": {body}, "NumMedia": {"0"}}
+	req := httptest.NewRequest(http.MethodPost, "/twilio/sms", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Twilio-Signature", sign(testToken, "https://line.example.org/twilio/sms", form))
+	return req
+}
+
+// BenchmarkWebhook is the whole webhook path against Redis (REDIS_URL):
+// signature, form, engine, store, TwiML; many texters in parallel.
+func BenchmarkWebhook(b *testing.B) {
+	h := benchLine(b, redistest.Client(b))
+	run := time.Now().UnixNano()
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(32) // requests wait on Redis; keep the cores busy meanwhile
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := next.Add(1)
+			texter := n % 1000
+			from := fmt.Sprintf("+1555%07d", texter)
+			body := conversationBodies[(n/1000)%int64(len(conversationBodies))]
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, signedRequest(from, fmt.Sprintf("SMb%d-%d", run, n), body))
+			if w.Code != 200 || !strings.Contains(w.Body.String(), "<Message>") {
+				b.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+		}
+	})
+}
+
+// roundTrips counts the commands and pipelines a client sends to Redis.
+type roundTrips struct{ n atomic.Int64 }
+
+func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		r.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		r.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
+
+// Every message of a whole conversation costs at most two round trips to
+// Redis through the real webhook (SPEC §11).
+func TestRoundTripsPerMessage(t *testing.T) {
+	rdb := redistest.Client(t)
+	counter := &roundTrips{}
+	h := benchLine(t, rdb)
+	// Load the commit script once, as the first message of a process does.
+	h.ServeHTTP(httptest.NewRecorder(), signedRequest("+15555550999", "SMwarm", "hi"))
+	rdb.AddHook(counter)
+	from := fmt.Sprintf("+1555%07d", time.Now().UnixNano()%10_000_000)
+	bodies := append([]string{"hello"}, conversationBodies...)
+	bodies = append(bodies, "5", "2", "done", "no", "help", "espanol", "1", "i want to kill myself", "si", "stop", "hi", "start", "delete", "delete")
+	for i, body := range bodies {
+		before := counter.n.Load()
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, signedRequest(from, fmt.Sprintf("SMrt%d-%d", time.Now().UnixNano(), i), body))
+		if w.Code != 200 {
+			t.Fatalf("%q: status %d", body, w.Code)
+		}
+		if n := counter.n.Load() - before; n > 2 {
+			t.Errorf("%q cost %d round trips, over 2", body, n)
+		}
+	}
+}
