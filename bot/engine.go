@@ -36,12 +36,14 @@ type Outcome struct {
 	Erase   bool // forget the texter: delete the session instead of storing it
 }
 
-// Sessions stores sessions. Apply loads the texter's session, runs step
-// and stores its outcome together with the reply to messageID, atomically
-// (step runs again on a conflicting update). If messageID was answered
-// before, Apply returns that reply without running step.
+// Sessions stores sessions. Apply runs step on the texter's session and
+// stores its outcome together with the reply to messageID, atomically. Step
+// may run more than once (on a conflicting update, or on a guess of the
+// session), so it must be pure. If messageID was answered before, Apply
+// returns that reply and stores nothing. fresh reports whether this call's
+// step outcome was the one stored; only then may its effects happen.
 type Sessions interface {
-	Apply(ctx context.Context, texterID, messageID string, step Step) (reply string, err error)
+	Apply(ctx context.Context, texterID, messageID string, step Step) (reply string, fresh bool, err error)
 }
 
 // Counter counts events for the line's reports (feedback answers).
@@ -81,7 +83,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		}
 	}()
 	var fx effects
-	answer, err := e.sessions.Apply(ctx, in.From.ID(), in.ID, func(s Session) Outcome {
+	answer, fresh, err := e.sessions.Apply(ctx, in.From.ID(), in.ID, func(s Session) Outcome {
 		t := turn{e: e, in: in, text: text, folded: folded, verdict: verdict}
 		out := t.run(s)
 		fx = t.fx
@@ -90,7 +92,9 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 	if err != nil {
 		return e.Fallback(verdict.Crisis()), fmt.Errorf("handle message: %w", err)
 	}
-	e.after(ctx, in.From, fx)
+	if fresh {
+		e.after(ctx, in.From, fx)
+	}
 	return Reply{Text: answer}, nil
 }
 

@@ -148,7 +148,7 @@ func TestFallbackWhenStoreFails(t *testing.T) {
 // panicking is a store whose step blows up, as a bug in the engine would.
 type panicking struct{}
 
-func (panicking) Apply(context.Context, string, string, bot.Step) (string, error) {
+func (panicking) Apply(context.Context, string, string, bot.Step) (string, bool, error) {
 	panic("boom")
 }
 
@@ -214,5 +214,22 @@ func TestTipsDoNotRepeatUntilAllShown(t *testing.T) {
 	tip, _, _ := strings.Cut(c.send("more"), "\n\n")
 	if !seen[tip] {
 		t.Errorf("after all %d tips, got an unknown one: %q", n, tip)
+	}
+}
+
+// A retried crisis message gets the same reply and alerts the human line
+// once, not once per delivery.
+func TestRetriedCrisisAlertsOnce(t *testing.T) {
+	var buf bytes.Buffer
+	c := newConversation(t)
+	c.engine.Log = slog.New(slog.NewJSONHandler(&buf, nil))
+	in := bot.Inbound{ID: "SMcrisis", From: c.texter, Body: "i want to kill myself", At: time.Unix(1_800_000_000, 0)}
+	for i := 0; i < 3; i++ {
+		if r, err := c.engine.Handle(context.Background(), in); err != nil || !strings.Contains(r.Text, "988") {
+			t.Fatalf("delivery %d: %q, %v", i+1, r.Text, err)
+		}
+	}
+	if n := strings.Count(buf.String(), "crisis alert"); n != 1 {
+		t.Errorf("%d alerts for one message delivered three times, want 1", n)
 	}
 }

@@ -20,14 +20,14 @@ func newMemSessions() *memSessions {
 	return &memSessions{sessions: map[string]bot.Session{}, replies: map[string]string{}}
 }
 
-func (m *memSessions) Apply(ctx context.Context, texterID, messageID string, step bot.Step) (string, error) {
+func (m *memSessions) Apply(ctx context.Context, texterID, messageID string, step bot.Step) (string, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.err != nil {
-		return "", m.err
+		return "", false, m.err
 	}
 	if r, ok := m.replies[texterID+"/"+messageID]; ok {
-		return r, nil
+		return r, false, nil
 	}
 	out := step(m.sessions[texterID])
 	if out.Erase {
@@ -36,7 +36,7 @@ func (m *memSessions) Apply(ctx context.Context, texterID, messageID string, ste
 		m.sessions[texterID] = out.Session
 	}
 	m.replies[texterID+"/"+messageID] = out.Reply
-	return out.Reply, nil
+	return out.Reply, true, nil
 }
 
 func (m *memSessions) get(texterID string) bot.Session {

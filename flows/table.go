@@ -79,6 +79,19 @@ var Events = func() fsm.Events {
 	return evs
 }()
 
+// eventsFrom holds, for each state, the rows of Events that leave it: all
+// a machine standing in that state can do, so building one per message
+// stays cheap.
+var eventsFrom = func() map[string]fsm.Events {
+	m := map[string]fsm.Events{}
+	for _, e := range Events {
+		for _, src := range e.Src {
+			m[src] = append(m[src], fsm.EventDesc{Name: e.Name, Src: []string{src}, Dst: e.Dst})
+		}
+	}
+	return m
+}()
+
 var index = func() map[[2]string]Transition {
 	m := make(map[[2]string]Transition, len(Table)*4)
 	for _, t := range Table {
@@ -95,8 +108,9 @@ func Lookup(event, state string) (Transition, bool) {
 	return t, ok
 }
 
-// New returns a state machine standing in state.
-func New(state string) *fsm.FSM { return fsm.NewFSM(state, Events, nil) }
+// New returns a state machine standing in state, with the transitions
+// that leave it.
+func New(state string) *fsm.FSM { return fsm.NewFSM(state, eventsFrom[state], nil) }
 
 func build() []Transition {
 	t := []Transition{

@@ -1,9 +1,9 @@
 // Package redisstore keeps Textline's sessions and replies in Redis with
-// go-redis. A message costs two round trips: one MGET that reads the
-// session and any reply already given to the same message id, and one
-// script that stores the new session and the reply if nothing changed in
-// between (an optimistic lock; on a conflict the script hands back the
-// newer session and the step runs again).
+// go-redis. A message costs one round trip, or two: a script stores the
+// new session and the reply only if the session is still the one the step
+// ran on (an optimistic lock; otherwise it hands back the current session
+// and the step runs again), and answers a retried message id with the
+// reply it already gave.
 //
 // Keys carry the texter's pseudonym in a hash tag, tl:{id}, so every key of
 // one texter lives in one Redis Cluster slot.
@@ -30,7 +30,8 @@ type Client interface {
 
 // Store implements bot.Sessions and bot.Counter.
 type Store struct {
-	rdb Client
+	rdb    Client
+	recent *recent
 
 	// SessionTTL is how long an idle session is kept. Zero means 96 hours.
 	// Sessions of opted-out texters are kept until START or DELETE.
@@ -52,7 +53,7 @@ var (
 )
 
 // New returns a store on rdb.
-func New(rdb Client) *Store { return &Store{rdb: rdb} }
+func New(rdb Client) *Store { return &Store{rdb: rdb, recent: newRecent(recentSessions)} }
 
 // maxAttempts bounds how often one message retries a conflicting update;
 // 50 messages from one texter at once all get through well within it.
@@ -110,18 +111,18 @@ func keysOf(texterID, messageID string) keys {
 func SessionKey(texterID string) string { return keysOf(texterID, "").session }
 
 // Apply implements bot.Sessions.
-func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.Step) (string, error) {
+//
+// It does not read first: it runs step on the session it last saw for the
+// texter (none for a texter it has not seen) and lets the commit script
+// check that guess. When the guess is right, as it is for a new texter and
+// for one whose messages come to this process, the message costs one round
+// trip; when not, the script hands back the current session and the second
+// try costs one more.
+func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.Step) (reply string, fresh bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, orDefault(s.Timeout, 800*time.Millisecond))
 	defer cancel()
 	k := keysOf(texterID, messageID)
-	vals, err := s.rdb.MGet(ctx, k.session, k.reply).Result()
-	if err != nil {
-		return "", fmt.Errorf("load session: %w", err)
-	}
-	if reply, ok := vals[1].(string); ok {
-		return reply, nil
-	}
-	cur, _ := vals[0].(string)
+	cur := s.recent.get(texterID)
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		sess, err := decode(cur)
 		if err != nil {
@@ -140,21 +141,28 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 		res, err := commit.Run(ctx, s.rdb, []string{k.session, k.reply, k.sent},
 			cur, next, ttl, out.Reply, orDefault(s.ReplyTTL, 15*time.Minute).Milliseconds(), s.now().UnixMilli()).Slice()
 		if err != nil {
-			return "", fmt.Errorf("store session: %w", err)
+			s.recent.forget(texterID)
+			return "", false, fmt.Errorf("store session: %w", err)
 		}
 		switch code, _ := res[0].(int64); code {
 		case 0:
-			return out.Reply, nil
+			s.recent.put(texterID, next)
+			return out.Reply, true, nil
 		case 1:
-			reply, _ := res[1].(string)
-			return reply, nil
+			reply, _ = res[1].(string)
+			return reply, false, nil
 		}
 		cur, _ = res[1].(string)
-		if err := pause(ctx, attempt); err != nil {
-			return "", fmt.Errorf("store session: %w", err)
+		s.recent.put(texterID, cur)
+		// A first miss is a stale guess; later ones are messages of the
+		// same texter racing, which take turns.
+		if attempt > 0 {
+			if err := pause(ctx, attempt); err != nil {
+				return "", false, fmt.Errorf("store session: %w", err)
+			}
 		}
 	}
-	return "", fmt.Errorf("store session: %w", ErrContention)
+	return "", false, fmt.Errorf("store session: %w", ErrContention)
 }
 
 // pause waits a little, more after each conflict, so that concurrent
