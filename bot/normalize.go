@@ -26,6 +26,9 @@ func Normalize(body string) string {
 			continue
 		}
 		if space {
+			if n+2 > MaxBody { // no room for the space and a rune after it
+				break
+			}
 			b.WriteByte(' ')
 			n++
 			space = false

@@ -69,7 +69,7 @@ var ErrContention = errors.New("session kept changing")
 //
 // KEYS: session, this message's reply, the index of the texter's replies
 // (a sorted set of reply keys by expiry, so DELETE can find them).
-// ARGV: session seen ('' for none), new session ('' erases everything),
+// ARGV: session seen (” for none), new session (” erases everything),
 // session TTL in ms (0 keeps it), reply, reply TTL in ms, now in ms.
 var commit = redis.NewScript(`
 local done = redis.call('GET', KEYS[2])

@@ -14,7 +14,8 @@ import (
 	"github.com/textline/textline/bot"
 )
 
-// Engine answers messages; *bot.Engine is one.
+// Engine answers messages; *bot.Engine is one. When Handle fails, the
+// webhook sends the reply it returned, or Fallback when that is empty.
 type Engine interface {
 	Handle(ctx context.Context, in bot.Inbound) (bot.Reply, error)
 	Fallback(crisis bool) bot.Reply
@@ -123,6 +124,9 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 	case <-wait.C:
 		// The engine did not give up in time: answer now regardless.
 		res = result{h.engine.Fallback(false), errors.New("engine: no answer in time")}
+	}
+	if res.err != nil && res.reply.Text == "" {
+		res.reply = h.engine.Fallback(false)
 	}
 	attrs := []slog.Attr{
 		slog.Any("texter", in.From), slog.String("message", in.ID),

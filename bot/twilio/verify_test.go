@@ -1,0 +1,131 @@
+package twilio_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/textline/textline/bot/twilio"
+)
+
+// Twilio's published test vector, from twilio-go's
+// client/request_validator_test.go: the signature of vectorURL with
+// vectorParams, made with the auth token vectorToken.
+const (
+	vectorToken     = "12345"
+	vectorURL       = "https://mycompany.com/myapp.php?foo=1&bar=2"
+	vectorBase      = "https://mycompany.com"
+	vectorRequest   = "/myapp.php?foo=1&bar=2"
+	vectorSignature = "vOEb5UThFn24KEfnOFLQY2AE5FY="
+)
+
+func vectorParams() map[string]string {
+	return map[string]string{
+		"Digits":                "1234",
+		"CallSid":               "CA1234567890ABCDE",
+		"To":                    "+18005551212",
+		"Caller":                "+14158675309",
+		"From":                  "+14158675309",
+		"ReasonConferenceEnded": "test",
+		"Reason":                "Participant",
+	}
+}
+
+// vectorReq is a POST to the vector's path and query, signed with sig
+// (no header when sig is empty).
+func vectorReq(target, sig string) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, target, nil)
+	if sig != "" {
+		r.Header.Set("X-Twilio-Signature", sig)
+	}
+	return r
+}
+
+func verifier(publicURL string, tokens ...string) *twilio.Verifier {
+	v := twilio.NewVerifier(tokens...)
+	v.PublicURL = publicURL
+	return v
+}
+
+func TestVerifyPublishedVector(t *testing.T) {
+	t.Parallel()
+	tampered := vectorParams()
+	tampered["Digits"] = "1235"
+	extra := vectorParams()
+	extra["Body"] = "hello"
+	tests := []struct {
+		name   string
+		v      *twilio.Verifier
+		r      *http.Request
+		params map[string]string
+		want   bool
+	}{
+		// Hostile first.
+		{"missing header", verifier(vectorBase, vectorToken), vectorReq(vectorRequest, ""), vectorParams(), false},
+		{"wrong signature", verifier(vectorBase, vectorToken), vectorReq(vectorRequest, "WRONG SIGNATURE"), vectorParams(), false},
+		{"wrong token", verifier(vectorBase, "54321"), vectorReq(vectorRequest, vectorSignature), vectorParams(), false},
+		{"wrong host", verifier("https://evil.example.org", vectorToken), vectorReq(vectorRequest, vectorSignature), vectorParams(), false},
+		{"wrong scheme", verifier("http://mycompany.com", vectorToken), vectorReq(vectorRequest, vectorSignature), vectorParams(), false},
+		{"wrong path", verifier(vectorBase, vectorToken), vectorReq("/other.php?foo=1&bar=2", vectorSignature), vectorParams(), false},
+		{"wrong query", verifier(vectorBase, vectorToken), vectorReq("/myapp.php?foo=1&bar=3", vectorSignature), vectorParams(), false},
+		{"tampered param", verifier(vectorBase, vectorToken), vectorReq(vectorRequest, vectorSignature), tampered, false},
+		{"added param", verifier(vectorBase, vectorToken), vectorReq(vectorRequest, vectorSignature), extra, false},
+		{"no params", verifier(vectorBase, vectorToken), vectorReq(vectorRequest, vectorSignature), nil, false},
+		{"no tokens", verifier(vectorBase), vectorReq(vectorRequest, vectorSignature), vectorParams(), false},
+		{"only empty tokens", verifier(vectorBase, "", ""), vectorReq(vectorRequest, vectorSignature), vectorParams(), false},
+		{"signature of the other vector", verifier(vectorBase, vectorToken), vectorReq(vectorRequest, "95+Bu0JVPi0r/SsESZCVf0dWAjw="), vectorParams(), false},
+
+		{"valid", verifier(vectorBase, vectorToken), vectorReq(vectorRequest, vectorSignature), vectorParams(), true},
+		{"public url with trailing slash", verifier(vectorBase+"/", vectorToken), vectorReq(vectorRequest, vectorSignature), vectorParams(), true},
+		{"secondary token", verifier(vectorBase, "old-primary", vectorToken), vectorReq(vectorRequest, vectorSignature), vectorParams(), true},
+		{"primary token with empty secondary", verifier(vectorBase, vectorToken, ""), vectorReq(vectorRequest, vectorSignature), vectorParams(), true},
+		// twilio-go checks the URL with and without its port, since Twilio
+		// is inconsistent about which one it signs.
+		{"default port in public url", verifier("https://mycompany.com:443", vectorToken), vectorReq(vectorRequest, vectorSignature), vectorParams(), true},
+		{"other port in public url", verifier("https://mycompany.com:8443", vectorToken), vectorReq(vectorRequest, vectorSignature), vectorParams(), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.v.Verify(tt.r, tt.params); got != tt.want {
+				t.Errorf("Verify = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// With no PublicURL the verifier rebuilds the URL Twilio called from the
+// request, as a proxy in front of the line forwards it.
+func TestVerifyRebuildsURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		target string // as the request line or absolute URL
+		header map[string]string
+		want   bool
+	}{
+		{"forwarded proto and host", vectorRequest, map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "mycompany.com"}, true},
+		{"first of several forwarded values", vectorRequest, map[string]string{"X-Forwarded-Proto": "https, http", "X-Forwarded-Host": "mycompany.com, proxy.internal"}, true},
+		{"tls and host without proxy", vectorURL, nil, true},
+		{"forwarded host overrides request host", "http://internal:8080" + vectorRequest, map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "mycompany.com"}, true},
+		{"forwarded proto only", "http://mycompany.com" + vectorRequest, map[string]string{"X-Forwarded-Proto": "https"}, true},
+
+		{"plain http without proxy", "http://mycompany.com" + vectorRequest, nil, false},
+		{"forwarded proto missing", "http://internal" + vectorRequest, map[string]string{"X-Forwarded-Host": "mycompany.com"}, false},
+		{"forwarded host of another site", vectorRequest, map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example.org"}, false},
+		{"forwarded host second in list", vectorRequest, map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example.org, mycompany.com"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := vectorReq(tt.target, vectorSignature)
+			for k, v := range tt.header {
+				r.Header.Set(k, v)
+			}
+			v := twilio.NewVerifier(vectorToken)
+			if got := v.Verify(r, vectorParams()); got != tt.want {
+				t.Errorf("Verify = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
