@@ -2,6 +2,7 @@ package twilio
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/twilio/twilio-go/twiml"
 )
@@ -13,15 +14,47 @@ const emptyResponse = `<?xml version="1.0" encoding="UTF-8"?><Response/>`
 // text, or none when text is empty. The result is valid XML whatever text
 // holds.
 func Reply(text string) string {
-	text = xmlSafe(text)
-	if text == "" {
+	if out, ok := built.get(text); ok {
+		return out
+	}
+	safe := xmlSafe(text)
+	if safe == "" {
 		return emptyResponse
 	}
-	out, err := twiml.Messages([]twiml.Element{twiml.MessagingMessage{Body: text}})
+	out, err := twiml.Messages([]twiml.Element{twiml.MessagingMessage{Body: safe}})
 	if err != nil {
 		return emptyResponse
 	}
+	built.put(text, out)
 	return out
+}
+
+// built keeps the TwiML of recent replies. Replies come from a finite set
+// of content texts, so nearly every answer is one already built.
+var built = &twimlCache{m: map[string]string{}}
+
+// maxBuilt bounds the cache; past it, it starts again empty.
+const maxBuilt = 4096
+
+type twimlCache struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+func (c *twimlCache) get(text string) (string, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out, ok := c.m[text]
+	return out, ok
+}
+
+func (c *twimlCache) put(text, out string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= maxBuilt {
+		clear(c.m)
+	}
+	c.m[text] = out
 }
 
 // xmlSafe drops what XML 1.0 cannot carry: control characters other than

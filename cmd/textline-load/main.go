@@ -8,6 +8,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
@@ -23,6 +25,7 @@ import (
 	"os/signal"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -113,13 +116,9 @@ type result struct {
 func load(ctx context.Context, o options) (*result, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.duration)
 	defer cancel()
-	client := &http.Client{
-		Timeout: o.timeout,
-		Transport: &http.Transport{
-			MaxIdleConns:        o.concurrency,
-			MaxIdleConnsPerHost: o.concurrency,
-			IdleConnTimeout:     30 * time.Second,
-		},
+	target, err := url.Parse(o.target)
+	if err != nil {
+		return nil, err
 	}
 	run := time.Now().UnixNano()
 	var next atomic.Int64
@@ -142,6 +141,8 @@ func load(ctx context.Context, o options) (*result, error) {
 			}
 			lat := make([]time.Duration, 0, o.messages/o.concurrency+1)
 			failed, firstErr := 0, ""
+			c := &conn{target: target, timeout: o.timeout}
+			defer c.close()
 			for i := 0; ctx.Err() == nil; i++ {
 				n := next.Add(1)
 				if n > int64(o.messages) {
@@ -152,7 +153,7 @@ func load(ctx context.Context, o options) (*result, error) {
 				from := fmt.Sprintf("+1555%07d", texter)
 				sid := fmt.Sprintf("SMload%x%08d", run, n)
 				began := time.Now()
-				err := send(ctx, client, o, from, sid, body)
+				err := c.send(o, from, sid, body)
 				if err != nil {
 					failed++
 					if firstErr == "" {
@@ -180,38 +181,96 @@ func load(ctx context.Context, o options) (*result, error) {
 	return res, nil
 }
 
-func send(ctx context.Context, client *http.Client, o options, from, sid, body string) error {
+// conn is one keep-alive HTTP/1.1 connection that sends webhooks and
+// reads their answers, with as little work on this side as it can, so the
+// figures measure the server rather than the client.
+type conn struct {
+	target  *url.URL
+	timeout time.Duration
+	c       net.Conn
+	r       *bufio.Reader
+	req     []byte
+}
+
+func (c *conn) send(o options, from, sid, body string) error {
 	form := url.Values{
 		"AccountSid": {"AC00000000000000000000000000000000"}, "MessageSid": {sid}, "SmsSid": {sid},
 		"From": {from}, "To": {"+15005550006"}, "Body": {body}, "NumMedia": {"0"}, "NumSegments": {"1"},
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.target, strings.NewReader(form.Encode()))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	payload := form.Encode()
+	c.req = append(c.req[:0], "POST "+c.target.RequestURI()+" HTTP/1.1\r\nHost: "+c.target.Host+
+		"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "+strconv.Itoa(len(payload))+"\r\n"...)
 	if o.token != "" {
-		req.Header.Set("X-Twilio-Signature", sign(o.token, o.signURL, form))
+		c.req = append(c.req, "X-Twilio-Signature: "+sign(o.token, o.signURL, form)+"\r\n"...)
 	}
-	resp, err := client.Do(req)
+	c.req = append(c.req, "\r\n"+payload...)
+	if c.c == nil {
+		nc, err := net.DialTimeout("tcp", c.target.Host, c.timeout)
+		if err != nil {
+			return err
+		}
+		c.c, c.r = nc, bufio.NewReaderSize(nc, 4096)
+	}
+	c.c.SetDeadline(time.Now().Add(c.timeout))
+	status, reply, err := c.roundTrip()
 	if err != nil {
+		c.close() // start the next request on a fresh connection
 		return err
 	}
-	defer resp.Body.Close()
-	reply, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
+	if status != http.StatusOK {
+		return fmt.Errorf("status %d", status)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("status %d", resp.StatusCode)
-	}
-	if !strings.Contains(string(reply), "<Message>") {
+	if !bytes.Contains(reply, []byte("<Message>")) {
 		return fmt.Errorf("no message in the reply: %.200s", reply)
 	}
-	if strings.Contains(string(reply), "having trouble") {
+	if bytes.Contains(reply, []byte("having trouble")) {
 		return errors.New("the line answered with its fallback")
 	}
 	return nil
+}
+
+// roundTrip writes c.req and reads one response with a Content-Length.
+func (c *conn) roundTrip() (status int, body []byte, err error) {
+	if _, err := c.c.Write(c.req); err != nil {
+		return 0, nil, err
+	}
+	line, err := c.r.ReadSlice('\n')
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(line) < 12 {
+		return 0, nil, fmt.Errorf("bad status line %q", line)
+	}
+	if status, err = strconv.Atoi(string(line[9:12])); err != nil {
+		return 0, nil, fmt.Errorf("bad status line %q", line)
+	}
+	length := -1
+	for {
+		h, err := c.r.ReadSlice('\n')
+		if err != nil {
+			return 0, nil, err
+		}
+		h = bytes.TrimRight(h, "\r\n")
+		if len(h) == 0 {
+			break
+		}
+		if k, v, ok := bytes.Cut(h, []byte(":")); ok && strings.EqualFold(string(k), "Content-Length") {
+			length, _ = strconv.Atoi(strings.TrimSpace(string(v)))
+		}
+	}
+	if length < 0 {
+		return 0, nil, errors.New("response without Content-Length")
+	}
+	body = make([]byte, length)
+	_, err = io.ReadFull(c.r, body)
+	return status, body, err
+}
+
+func (c *conn) close() {
+	if c.c != nil {
+		c.c.Close()
+		c.c = nil
+	}
 }
 
 // sign is Twilio's request signature (X-Twilio-Signature).

@@ -229,4 +229,3 @@ func TestMediaOnly(t *testing.T) {
 		t.Errorf("media-only message got %q", reply)
 	}
 }
-
