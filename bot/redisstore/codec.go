@@ -14,6 +14,8 @@ import (
 // A session is stored as one short string, "1|state|lang|tip|kind|category|
 // flags|turns|lastseen": a few dozen bytes, so an idle session costs well
 // under 300 bytes of Redis memory. The leading 1 is the format's version.
+// No field can hold a "|": they are state, language, kind and category
+// names from the flows and the content, and numbers.
 const (
 	formatV1 = "1"
 	fields   = 9

@@ -68,9 +68,11 @@ var ErrContention = errors.New("session kept changing")
 // message id was answered meanwhile, and {2, current} on a conflict.
 //
 // KEYS: session, this message's reply, the index of the texter's replies
-// (a sorted set of reply keys by expiry, so DELETE can find them).
-// ARGV: session seen (” for none), new session (” erases everything),
-// session TTL in ms (0 keeps it), reply, reply TTL in ms, now in ms.
+// (a sorted set of reply keys by expiry in microseconds, so DELETE can
+// find them and the oldest go first).
+// ARGV: session seen (empty for none), new session (empty erases
+// everything), session TTL in ms (0 keeps it), reply, reply TTL in ms.
+// Expiry in the index is reckoned on Redis's clock, as the keys' own is.
 var commit = redis.NewScript(`
 local done = redis.call('GET', KEYS[2])
 if done then return {1, done} end
@@ -85,8 +87,10 @@ else
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 end
 redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])
-redis.call('ZADD', KEYS[3], tonumber(ARGV[6]) + tonumber(ARGV[5]), KEYS[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[6])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[5]) * 1000, KEYS[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 local extra = redis.call('ZCARD', KEYS[3]) - ` + maxRepliesKept + `
 if extra > 0 then
   local old = redis.call('ZPOPMIN', KEYS[3], extra)
@@ -139,7 +143,7 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 			}
 		}
 		res, err := commit.Run(ctx, s.rdb, []string{k.session, k.reply, k.sent},
-			cur, next, ttl, out.Reply, orDefault(s.ReplyTTL, 15*time.Minute).Milliseconds(), s.now().UnixMilli()).Slice()
+			cur, next, ttl, out.Reply, orDefault(s.ReplyTTL, 15*time.Minute).Milliseconds()).Slice()
 		if err != nil {
 			s.recent.forget(texterID)
 			return "", false, fmt.Errorf("store session: %w", err)
@@ -213,9 +217,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// orDefault is d, or def when d is not set; never under a millisecond,
+// Redis's unit of expiry.
 func orDefault(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
+	if d <= 0 {
+		d = def
 	}
-	return def
+	return max(d, time.Millisecond)
 }

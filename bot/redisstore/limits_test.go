@@ -1,0 +1,224 @@
+package redisstore
+
+import (
+	"context"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/redisstore/redistest"
+)
+
+// silentRedis accepts connections and never answers.
+func silentRedis(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return ln.Addr().String()
+}
+
+// closedPort is an address nothing listens on.
+func closedPort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// A texter in crisis gets the fallback within 3 seconds (SPEC §4), so a
+// Redis that hangs or is gone must fail Apply within Store.Timeout.
+func TestApplyUnreachable(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		addr func(*testing.T) string
+	}{
+		{"silent server", silentRedis},
+		{"closed port", closedPort},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// MaxRetries 0 is go-redis's default of 3 retries: the
+			// store's Timeout has to bound them too.
+			rdb := redis.NewClient(&redis.Options{Addr: tc.addr(t), ContextTimeoutEnabled: true, MaxRetries: 0})
+			t.Cleanup(func() { rdb.Close() })
+			s := New(rdb)
+			s.Timeout = 300 * time.Millisecond
+
+			done := make(chan error, 1)
+			start := time.Now()
+			go func() {
+				_, _, err := s.Apply(t.Context(), "unreachable", "SM1", func(bot.Session) bot.Outcome {
+					return bot.Outcome{Reply: "hi"}
+				})
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Fatal("Apply succeeded without Redis, want an error")
+				}
+				t.Logf("failed after %v: %v", time.Since(start).Round(time.Millisecond), err)
+			case <-time.After(3 * time.Second):
+				t.Fatal("Apply still waiting after 3s, want an error within the 300ms timeout")
+			}
+		})
+	}
+}
+
+// SPEC §11: two Redis round trips or fewer per message. A store that
+// guessed the texter's session right (a new texter, or the last message
+// came through it) needs one; a retried message id needs one.
+func TestApplyRoundTrips(t *testing.T) {
+	rdb := redistest.Client(t)
+	s, other := New(rdb), New(rdb)
+	var c turns
+	// Load the script (EVALSHA, NOSCRIPT, EVAL) and open the connection
+	// before counting.
+	if _, _, err := s.Apply(t.Context(), newTexter(t, rdb), "warm", c.step); err != nil {
+		t.Fatalf("warm up: %v", err)
+	}
+	var h roundTrips
+	rdb.AddHook(&h)
+
+	id := newTexter(t, rdb)
+	erase := func(bot.Session) bot.Outcome { return bot.Outcome{Erase: true, Reply: "deleted"} }
+	for _, call := range []struct {
+		name  string
+		store *Store
+		msg   string
+		step  bot.Step
+		want  int64
+	}{
+		{"new texter", s, "SM1", c.step, 1},
+		{"known texter", s, "SM2", c.step, 1},
+		{"retried message", s, "SM2", c.step, 1},
+		{"texter new to this store", other, "SM3", c.step, 2},
+		{"stale guess", s, "SM4", c.step, 2},
+		{"retried message, stale guess", other, "SM4", c.step, 1},
+		{"erase", s, "SM5", erase, 1},
+		{"retried erase", s, "SM5", erase, 1},
+		{"after erase elsewhere", other, "SM6", c.step, 2},
+	} {
+		before := h.n.Load()
+		if _, _, err := call.store.Apply(t.Context(), id, call.msg, call.step); err != nil {
+			t.Fatalf("%s: Apply: %v", call.name, err)
+		}
+		if got := h.n.Load() - before; got != call.want {
+			t.Errorf("%s: Apply took %d round trips, want %d", call.name, got, call.want)
+		}
+	}
+}
+
+// TestIdleSessionMemory checks SPEC §11: one idle session takes under 300
+// bytes of Redis memory.
+func TestIdleSessionMemory(t *testing.T) {
+	if !redistest.Real() {
+		t.Skip("MEMORY USAGE needs a real Redis: set REDIS_URL")
+	}
+	rdb := redistest.Client(t)
+	s := New(rdb)
+	id := newTexter(t, rdb)
+	session := bot.Session{
+		State: "groups_result", Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
+		StopHinted: true, Turns: 37, LastSeen: time.Now(),
+	}
+	if _, _, err := s.Apply(t.Context(), id, "SM1", func(bot.Session) bot.Outcome {
+		return bot.Outcome{Session: session, Reply: "Aquí tienes grupos cerca de ti."}
+	}); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	k := keysOf(id, "SM1")
+	got := memoryUsage(t, rdb, k.session)
+	t.Logf("idle session %q: MEMORY USAGE %d bytes (%q)", k.session, got, encode(session))
+	t.Logf("for 15 minutes after a message, also: reply %d bytes, reply set %d bytes",
+		memoryUsage(t, rdb, k.reply), memoryUsage(t, rdb, k.sent))
+	if got >= 300 {
+		t.Errorf("idle session takes %d bytes, want under 300", got)
+	}
+}
+
+func memoryUsage(t *testing.T, rdb *redis.Client, key string) int64 {
+	t.Helper()
+	n, err := rdb.MemoryUsage(context.Background(), key).Result()
+	if err != nil {
+		t.Fatalf("MEMORY USAGE %s: %v", key, err)
+	}
+	return n
+}
+
+func TestCount(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		now      time.Time
+		statsTTL time.Duration
+		wantKey  string
+		wantTTL  time.Duration
+	}{
+		{
+			name:    "default ttl, day in UTC",
+			now:     time.Date(2031, 5, 6, 23, 30, 0, 0, time.FixedZone("UTC-5", -5*3600)),
+			wantKey: "tl:stats:2031-05-07",
+			wantTTL: 720 * time.Hour,
+		},
+		{
+			name:     "configured ttl",
+			now:      time.Date(2031, 12, 31, 12, 0, 0, 0, time.UTC),
+			statsTTL: 2 * time.Hour,
+			wantKey:  "tl:stats:2031-12-31",
+			wantTTL:  2 * time.Hour,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rdb := redistest.Client(t)
+			s := New(rdb)
+			s.Now = func() time.Time { return tc.now }
+			s.StatsTTL = tc.statsTTL
+			name := "feedback." + newTexter(t, rdb) // unique per run on a shared Redis
+			t.Cleanup(func() { rdb.HDel(context.Background(), tc.wantKey, name) })
+
+			for want := int64(1); want <= 2; want++ {
+				if err := s.Count(t.Context(), name); err != nil {
+					t.Fatalf("Count: %v", err)
+				}
+				got, err := rdb.HGet(t.Context(), tc.wantKey, name).Int64()
+				if err != nil {
+					t.Fatalf("HGET %s %s: %v", tc.wantKey, name, err)
+				}
+				if got != want {
+					t.Errorf("after %d Counts, %s %s = %d, want %d", want, tc.wantKey, name, got, want)
+				}
+			}
+			if got := pttl(t, rdb, tc.wantKey); !near(got, tc.wantTTL) {
+				t.Errorf("%s PTTL = %v, want about %v", tc.wantKey, got, tc.wantTTL)
+			}
+		})
+	}
+}
