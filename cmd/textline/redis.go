@@ -29,28 +29,30 @@ func openRedis(rawURL string) (redis.UniversalClient, error) {
 		if err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
-		tune(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.ContextTimeoutEnabled, &o.MaxRetries, &o.PoolSize)
+		tune(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.ContextTimeoutEnabled, &o.MaxRetries, &o.PoolSize, &o.Protocol)
 		return redis.NewFailoverClient(o), nil
 	case q.Has("addr"):
 		o, err := redis.ParseClusterURL(rawURL)
 		if err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
-		tune(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.ContextTimeoutEnabled, &o.MaxRetries, &o.PoolSize)
+		tune(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.ContextTimeoutEnabled, &o.MaxRetries, &o.PoolSize, &o.Protocol)
 		return redis.NewClusterClient(o), nil
 	}
 	o, err := redis.ParseURL(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	tune(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.ContextTimeoutEnabled, &o.MaxRetries, &o.PoolSize)
+	tune(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.ContextTimeoutEnabled, &o.MaxRetries, &o.PoolSize, &o.Protocol)
 	return redis.NewClient(o), nil
 }
 
 // tune gives each timeout the line's default unless the URL set one, makes
 // the client honour context deadlines, retries a failed command once at
-// most, and keeps enough connections for the webhook's concurrency.
-func tune(dial, read, write, pool *time.Duration, ctxTimeout *bool, retries, poolSize *int) {
+// most, keeps enough connections for the webhook's concurrency, and speaks
+// RESP2 unless the URL asks otherwise: the line needs no push messages,
+// and RESP3's check for them costs every command.
+func tune(dial, read, write, pool *time.Duration, ctxTimeout *bool, retries, poolSize, protocol *int) {
 	for _, t := range []*time.Duration{dial, read, write, pool} {
 		if *t == 0 {
 			*t = redisTimeout
@@ -59,4 +61,7 @@ func tune(dial, read, write, pool *time.Duration, ctxTimeout *bool, retries, poo
 	*ctxTimeout = true
 	*retries = 1
 	*poolSize = max(*poolSize, redisPoolSize)
+	if *protocol == 0 {
+		*protocol = 2
+	}
 }
