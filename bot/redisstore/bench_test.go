@@ -14,7 +14,7 @@ import (
 
 // benchStore returns a store whose keys expire a minute after the
 // benchmark, and texters pseudonyms to rotate among.
-func benchStore(b *testing.B, texters int) (*Store, []string, *roundTrips) {
+func benchStore(b *testing.B, texters int) (*Store, []string, *redistest.RoundTrips) {
 	rdb := redistest.Client(b)
 	s := New(rdb)
 	s.SessionTTL, s.ReplyTTL = time.Minute, time.Minute
@@ -26,7 +26,7 @@ func benchStore(b *testing.B, texters int) (*Store, []string, *roundTrips) {
 	if _, _, err := s.Apply(b.Context(), ids[0], "warm", benchStep); err != nil {
 		b.Fatalf("warm up: %v", err)
 	}
-	var h roundTrips
+	var h redistest.RoundTrips
 	rdb.AddHook(&h)
 	return s, ids, &h
 }
@@ -70,7 +70,7 @@ func BenchmarkApply(b *testing.B) {
 				}
 				n++
 			}
-			b.ReportMetric(float64(h.n.Load())/float64(n), "roundtrips/op")
+			b.ReportMetric(float64(h.Load())/float64(n), "roundtrips/op")
 		})
 	}
 }
@@ -87,5 +87,5 @@ func BenchmarkApplyParallel(b *testing.B) {
 			}
 		}
 	})
-	b.ReportMetric(float64(h.n.Load())/float64(next.Load()), "roundtrips/op")
+	b.ReportMetric(float64(h.Load())/float64(next.Load()), "roundtrips/op")
 }

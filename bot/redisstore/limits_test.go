@@ -2,8 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"net"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,47 +11,6 @@ import (
 	"github.com/textline/textline/bot/redisstore/redistest"
 )
 
-// silentRedis accepts connections and never answers.
-func silentRedis(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
-
-// closedPort is an address nothing listens on.
-func closedPort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 // A texter in crisis gets the fallback within 3 seconds (SPEC §4), so a
 // Redis that hangs or is gone must fail Apply within Store.Timeout.
 func TestApplyUnreachable(t *testing.T) {
@@ -61,8 +18,8 @@ func TestApplyUnreachable(t *testing.T) {
 		name string
 		addr func(*testing.T) string
 	}{
-		{"silent server", silentRedis},
-		{"closed port", closedPort},
+		{"silent server", func(t *testing.T) string { return redistest.Silent(t) }},
+		{"closed port", func(t *testing.T) string { return redistest.Closed(t) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// MaxRetries 0 is go-redis's default of 3 retries: the
@@ -105,7 +62,7 @@ func TestApplyRoundTrips(t *testing.T) {
 	if _, _, err := s.Apply(t.Context(), newTexter(t, rdb), "warm", c.step); err != nil {
 		t.Fatalf("warm up: %v", err)
 	}
-	var h roundTrips
+	var h redistest.RoundTrips
 	rdb.AddHook(&h)
 
 	id := newTexter(t, rdb)
@@ -127,11 +84,11 @@ func TestApplyRoundTrips(t *testing.T) {
 		{"retried erase", s, "SM5", erase, 1},
 		{"after erase elsewhere", other, "SM6", c.step, 2},
 	} {
-		before := h.n.Load()
+		before := h.Load()
 		if _, _, err := call.store.Apply(t.Context(), id, call.msg, call.step); err != nil {
 			t.Fatalf("%s: Apply: %v", call.name, err)
 		}
-		if got := h.n.Load() - before; got != call.want {
+		if got := h.Load() - before; got != call.want {
 			t.Errorf("%s: Apply took %d round trips, want %d", call.name, got, call.want)
 		}
 	}

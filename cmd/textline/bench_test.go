@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -63,28 +62,11 @@ func BenchmarkWebhook(b *testing.B) {
 	})
 }
 
-// roundTrips counts the commands and pipelines a client sends to Redis.
-type roundTrips struct{ n atomic.Int64 }
-
-func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmds)
-	}
-}
-
 // Every message of a whole conversation costs at most two round trips to
 // Redis through the real webhook (SPEC §11).
 func TestRoundTripsPerMessage(t *testing.T) {
 	rdb := redistest.Client(t)
-	counter := &roundTrips{}
+	counter := &redistest.RoundTrips{}
 	h := benchLine(t, rdb)
 	// Load the commit script once, as the first message of a process does.
 	h.ServeHTTP(httptest.NewRecorder(), signedRequest("+15555550999", "SMwarm", "hi"))
@@ -93,13 +75,13 @@ func TestRoundTripsPerMessage(t *testing.T) {
 	bodies := append([]string{"hello"}, conversationBodies...)
 	bodies = append(bodies, "5", "2", "done", "no", "help", "espanol", "1", "i want to kill myself", "si", "stop", "hi", "start", "delete", "delete")
 	for i, body := range bodies {
-		before := counter.n.Load()
+		before := counter.Load()
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, signedRequest(from, fmt.Sprintf("SMrt%d-%d", time.Now().UnixNano(), i), body))
 		if w.Code != 200 {
 			t.Fatalf("%q: status %d", body, w.Code)
 		}
-		if n := counter.n.Load() - before; n > 2 {
+		if n := counter.Load() - before; n > 2 {
 			t.Errorf("%q cost %d round trips, over 2", body, n)
 		}
 	}

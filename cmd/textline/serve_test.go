@@ -145,8 +145,8 @@ func TestLogsCarryNoNumberOrBody(t *testing.T) {
 // inside 3 seconds, and /readyz says 503.
 func TestRedisFailure(t *testing.T) {
 	for name, addr := range map[string]string{
-		"stopped": freeAddr(t),
-		"silent":  silentRedis(t),
+		"stopped": redistest.Closed(t),
+		"silent":  redistest.Silent(t),
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := serveEnv(t)
@@ -192,7 +192,7 @@ func TestRedisFailure(t *testing.T) {
 // Redis still gets its reply after the signal.
 func TestGracefulShutdown(t *testing.T) {
 	env := serveEnv(t)
-	env["REDIS_URL"] = "redis://" + silentRedis(t)
+	env["REDIS_URL"] = "redis://" + redistest.Silent(t)
 	srv := start(t, env, "serve")
 	tx := &texter{t: t, srv: srv, from: newNumber(), token: testToken}
 	type result struct {
