@@ -224,8 +224,11 @@ func (t *turn) crisisText(lang content.Lang) string {
 	return t.e.lib.Text(lang, id)
 }
 
+// alert records that the human line must hear of this message, and counts
+// it for the line's reports.
 func (t *turn) alert(reason string, replied bool) {
 	t.fx.alert = &alert{reason: reason, category: t.verdict.Category, severity: t.verdict.Severity, replied: replied}
+	t.fx.counters = append(t.fx.counters, "crisis."+string(t.verdict.Category))
 }
 
 // language guesses a new texter's language from their first message.

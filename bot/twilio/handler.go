@@ -40,6 +40,8 @@ type Handler struct {
 	Log *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Observer, when set, is told the outcome of every request.
+	Observer Observer
 }
 
 // NewHandler returns the webhook for engine; pseudo turns numbers into
@@ -52,6 +54,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
 			h.log().LogAttrs(r.Context(), slog.LevelError, "webhook panic", slog.String("panic", fmt.Sprint(p)))
+			h.observe(OutcomeFallback, 0)
 			write(w, http.StatusOK, h.engine.Fallback(false).Text)
 		}
 	}()
@@ -63,31 +66,62 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Verify.
 	form, err := readForm(w, r)
 	if err != nil {
-		status := http.StatusBadRequest
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			status = http.StatusRequestEntityTooLarge
+			h.refuse(w, r, http.StatusRequestEntityTooLarge, err)
+			return
 		}
-		h.log().LogAttrs(r.Context(), slog.LevelWarn, "webhook refused", slog.Int("status", status), slog.Any("error", err))
-		write(w, status, "")
+		h.refuse(w, r, http.StatusBadRequest, err)
 		return
 	}
 	if h.Verifier != nil && !h.Verifier.Verify(r, first1(form)) {
-		h.log().LogAttrs(r.Context(), slog.LevelWarn, "webhook refused", slog.Int("status", http.StatusForbidden), slog.String("error", "bad signature"))
-		write(w, http.StatusForbidden, "")
+		h.refuse(w, r, http.StatusForbidden, errors.New("bad signature"))
 		return
 	}
 	// Decode.
 	in, err := h.decode(form)
 	if err != nil {
-		h.log().LogAttrs(r.Context(), slog.LevelWarn, "webhook refused", slog.Int("status", http.StatusBadRequest), slog.Any("error", err))
-		write(w, http.StatusBadRequest, "")
+		h.refuse(w, r, http.StatusBadRequest, err)
 		return
 	}
 	// Delegate.
 	reply := h.delegate(r.Context(), in)
 	// Write.
 	write(w, http.StatusOK, reply.Text)
+}
+
+// Outcomes of a webhook, as told to the Observer.
+const (
+	OutcomeReplied    = "replied"
+	OutcomeSilent     = "silent"   // nothing to send: the texter opted out
+	OutcomeFallback   = "fallback" // the line failed; the fallback went out
+	OutcomeForbidden  = "forbidden"
+	OutcomeBadRequest = "bad_request"
+	OutcomeTooLarge   = "too_large"
+)
+
+// Observer is told how each webhook went; metrics implement it.
+type Observer interface {
+	Observe(outcome string, took time.Duration)
+}
+
+var refusals = map[int]string{
+	http.StatusForbidden:             OutcomeForbidden,
+	http.StatusBadRequest:            OutcomeBadRequest,
+	http.StatusRequestEntityTooLarge: OutcomeTooLarge,
+}
+
+// refuse answers a request that changes nothing, and says why in the log.
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, status int, err error) {
+	h.log().LogAttrs(r.Context(), slog.LevelWarn, "webhook refused", slog.Int("status", status), slog.Any("error", err))
+	h.observe(refusals[status], 0)
+	write(w, status, "")
+}
+
+func (h *Handler) observe(outcome string, took time.Duration) {
+	if h.Observer != nil {
+		h.Observer.Observe(outcome, took)
+	}
 }
 
 // delegate asks the engine, and answers with the fallback when it fails,
@@ -128,14 +162,21 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 	if res.err != nil && res.reply.Text == "" {
 		res.reply = h.engine.Fallback(false)
 	}
+	took := time.Since(start)
 	attrs := []slog.Attr{
 		slog.Any("texter", in.From), slog.String("message", in.ID),
-		slog.Duration("took", time.Since(start)), slog.Bool("replied", res.reply.Text != ""),
+		slog.Duration("took", took), slog.Bool("replied", res.reply.Text != ""),
 	}
-	if res.err != nil {
+	switch {
+	case res.err != nil:
 		h.log().LogAttrs(ctx, slog.LevelError, "message answered with fallback", append(attrs, slog.Any("error", res.err))...)
-	} else {
+		h.observe(OutcomeFallback, took)
+	case res.reply.Text == "":
 		h.log().LogAttrs(ctx, slog.LevelInfo, "message", attrs...)
+		h.observe(OutcomeSilent, took)
+	default:
+		h.log().LogAttrs(ctx, slog.LevelInfo, "message", attrs...)
+		h.observe(OutcomeReplied, took)
 	}
 	return res.reply
 }

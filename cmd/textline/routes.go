@@ -9,9 +9,10 @@ import (
 )
 
 // routes lists every route the service answers.
-func routes(sms http.Handler, ready func(context.Context) error, log *slog.Logger) http.Handler {
+func routes(sms, metrics http.Handler, ready func(context.Context) error, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /twilio/sms", sms)
+	mux.Handle("GET /metrics", metrics)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok\n")
 	})

@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/metrics"
 	"github.com/textline/textline/bot/redisstore"
 	"github.com/textline/textline/bot/twilio"
 	"github.com/textline/textline/content"
@@ -137,13 +138,15 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 	if hashKey == "" {
 		hashKey = devHashKey
 	}
+	m := metrics.New()
 	sms := twilio.NewHandler(engine, bot.NewPseudonymizer([]byte(hashKey)))
 	sms.Log = log
+	sms.Observer = m
 	if !dev {
 		sms.Verifier = twilio.NewVerifier(c.AuthToken, c.AuthTokenSecond)
 		sms.Verifier.PublicURL = c.PublicURL
 	}
-	return &line{handler: routes(sms, store.Ping, log), tally: tally}
+	return &line{handler: routes(sms, m.Handler(), store.Ping, log), tally: tally}
 }
 
 func missingSecrets(c *config) []string {

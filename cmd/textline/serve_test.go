@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -213,6 +214,39 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if _, err := http.Get(srv.url + "/healthz"); err == nil {
 		t.Error("still serving after shutdown")
+	}
+}
+
+// /metrics counts webhooks by outcome, with no number or text in it.
+func TestMetrics(t *testing.T) {
+	srv := start(t, serveEnv(t), "serve")
+	number := newNumber()
+	tx := &texter{t: t, srv: srv, from: number, token: testToken}
+	tx.send("hi there otter")
+	tx.send("stop")
+	tx.post(tx.form("forged", newSid()), "bad")
+	r, err := http.Get(srv.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	b, _ := io.ReadAll(r.Body)
+	got := string(b)
+	for _, want := range []string{
+		`textline_webhooks_total{outcome="replied"} 1`,
+		`textline_webhooks_total{outcome="silent"} 1`,
+		`textline_webhooks_total{outcome="forbidden"} 1`,
+		"textline_webhook_seconds_count 2",
+		"go_goroutines",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	for _, secret := range []string{number[2:], "otter"} {
+		if strings.Contains(got, secret) {
+			t.Errorf("/metrics carries %q", secret)
+		}
 	}
 }
 
