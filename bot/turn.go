@@ -205,8 +205,7 @@ func (t *turn) groups(s Session, online bool) string {
 		var local bool
 		list, local = lib.Groups(s.GroupKind, place, maxGroups)
 		if !local {
-			id = "groups.none_near"
-			list, _ = lib.Groups(content.KindOnline, content.Place{}, maxGroups)
+			id = "groups.none_near" // the list holds national groups only
 		}
 	}
 	lines := make([]string, len(list))
