@@ -90,6 +90,13 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		return out
 	})
 	if err != nil {
+		if !verdict.Crisis() && e.lib.Vocab.Keyword(folded) == kwOptOut {
+			// Never answer an opt-out, even with the fallback. It could not
+			// be recorded: the carrier's own opt-out still holds.
+			e.log().LogAttrs(ctx, slog.LevelError, "opt-out not recorded",
+				slog.Any("texter", in.From), slog.Any("error", err))
+			return Reply{}, nil
+		}
 		return e.Fallback(verdict.Crisis()), fmt.Errorf("handle message: %w", err)
 	}
 	if fresh {

@@ -233,3 +233,90 @@ func TestRetriedCrisisAlertsOnce(t *testing.T) {
 		t.Errorf("%d alerts for one message delivered three times, want 1", n)
 	}
 }
+
+// Only START, UNSTOP and YES opt back in: "ok" is what people answer the
+// carrier's STOP confirmation with.
+func TestOnlyStartOptsBackIn(t *testing.T) {
+	for _, text := range []string{"ok", "okay", "si", "sure", "y", "yeah", "thanks", "menu", "hello"} {
+		t.Run(text, func(t *testing.T) {
+			c := newConversation(t)
+			c.send("hi")
+			c.send("STOP")
+			if got := c.send(text); got != "" || !c.store.get(c.texter.ID()).OptedOut {
+				t.Errorf("after STOP, %q got %q; want silence and still opted out", text, got)
+			}
+		})
+	}
+	for _, text := range []string{"START", "unstop", "Yes"} {
+		c := newConversation(t)
+		c.send("hi")
+		c.send("stop")
+		if got := c.send(text); !strings.Contains(got, "1 Coping tips") {
+			t.Errorf("after STOP, %q got %q; want the menu again", text, got)
+		}
+	}
+}
+
+// STOP forgets the conversation: only what keeps the line silent stays.
+func TestOptOutForgetsTheConversation(t *testing.T) {
+	c := newConversation(t)
+	c.send("hi")
+	c.send("i want to kill myself")
+	c.send("yes")
+	c.send("2")
+	c.send("1")
+	c.send("stop")
+	got := c.store.get(c.texter.ID())
+	want := bot.Session{State: flows.Welcome, Lang: "en", OptedOut: true, Turns: got.Turns, LastSeen: got.LastSeen}
+	if got != want {
+		t.Errorf("after STOP the session is %+v, want %+v", got, want)
+	}
+}
+
+// A first message that is a keyword (but STOP and HELP) or a picture still
+// gets the welcome, in the language the keyword implies.
+func TestFirstMessageIsWelcomed(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"START", "automated support line"},
+		{"menu", "automated support line"},
+		{"ESPAÑOL", "linea de apoyo automatizada"},
+		{"inicio", "linea de apoyo automatizada"},
+		{"borrar", "linea de apoyo automatizada"},
+		{"ENGLISH", "automated support line"},
+		{"", "automated support line"},
+		{"AYUDA", "Textline es una linea de apoyo automatizada, no un consejero"},
+		{"HELP", "Textline is an automated support line, not a counselor"},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			c := newConversation(t)
+			if got := c.send(tc.text); !strings.Contains(got, tc.want) {
+				t.Errorf("first message %q got %q; want %q", tc.text, got, tc.want)
+			}
+		})
+	}
+}
+
+// When the store fails, a STOP is still never answered.
+func TestStopDuringOutageIsNotAnswered(t *testing.T) {
+	store := newMemSessions()
+	store.err = errors.New("redis down")
+	e := bot.NewEngine(library(t), store)
+	e.Log = quietLog()
+	for _, text := range []string{"STOP", "stop", "unsubscribe"} {
+		r, err := e.Handle(context.Background(), bot.Inbound{ID: "SM1", From: bot.NewPseudonymizer(nil).Texter("+1555"), Body: text})
+		if err != nil || r.Text != "" {
+			t.Errorf("%q during an outage got %q, %v; want no reply", text, r.Text, err)
+		}
+	}
+}
+
+// Invisible characters pasted into a word do not hide it from triage.
+func TestInvisibleCharactersDoNotHideACrisis(t *testing.T) {
+	for _, text := range []string{"i want to kill my\u00adself", "sui\u200bcide", "quiero\u200d morir"} {
+		c := newConversation(t)
+		c.send("hi")
+		if got := c.send(text); !strings.Contains(got, "988") || c.store.get(c.texter.ID()).State != flows.Crisis {
+			t.Errorf("%q got %q; want the crisis referral", text, got)
+		}
+	}
+}

@@ -27,7 +27,7 @@ func TestNormalize(t *testing.T) {
 		{name: "run of invalid bytes", in: "a\xff\xfe\xc0\xaf b", want: "a b"},
 		{name: "surrogate half", in: "a\xed\xa0\x80b", want: "a b"},
 		{name: "truncated rune at the end", in: "hola\xc3", want: "hola"},
-		{name: "format characters", in: "zero\u200bwidth\u202eflip\ufeffbom", want: "zero width flip bom"},
+		{name: "format characters dropped", in: "zero\u200bwidth\u202eflip\ufeffbom sui\u200bcide my\u00adself", want: "zerowidthflipbom suicide myself"},
 		{name: "no-break and wide spaces", in: "a\u00a0b\u3000c", want: "a b c"},
 		{name: "letters, accents and emoji kept", in: "¡Ayúdame! 😀 ß", want: "¡Ayúdame! 😀 ß"},
 		{name: "markup kept", in: "<script>&amp;</script>", want: "<script>&amp;</script>"},

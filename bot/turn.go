@@ -36,41 +36,61 @@ const (
 
 func (t *turn) run(s Session) Outcome {
 	t.fx = effects{}
-	now := t.in.At
-	away := !s.LastSeen.IsZero() && now.Sub(s.LastSeen) > t.e.idle()
+	away := !s.LastSeen.IsZero() && t.in.At.Sub(s.LastSeen) > t.e.idle()
 	s.Turns++
-	s.LastSeen = now
+	s.LastSeen = t.in.At
 	if s.New() {
 		s.State = flows.Welcome
 		s.Lang = t.language()
 	}
-	vocab := &t.e.lib.Vocab
-
-	if t.verdict.Crisis() {
+	kw := t.e.lib.Vocab.Keyword(t.folded)
+	switch {
+	case t.verdict.Crisis():
 		if s.OptedOut {
 			t.alert("crisis from an opted-out texter", false)
 			return Outcome{Session: s}
 		}
 		return t.fire(s, flows.EvCrisis)
-	}
-
-	kw := vocab.Keyword(t.folded)
-	if s.OptedOut {
-		if kw == kwOptIn || vocab.Choice(t.folded) == flows.EvYes {
+	case s.OptedOut:
+		if kw == kwOptIn || t.folded == "yes" {
 			s.OptedOut = false
 			s.State = flows.Menu
 			return t.say(s, "opted_in")
 		}
 		return Outcome{Session: s} // nothing is sent until START
-	}
-	switch kw {
-	case kwOptOut:
-		// The carrier confirms opt-outs itself; Textline sends nothing.
-		s.OptedOut = true
-		s.State = flows.Welcome
-		return Outcome{Session: s}
-	case kwHelp:
+	case kw == kwOptOut:
+		return optOut(s)
+	case kw == kwHelp:
 		return t.say(s, "help")
+	case s.State == flows.Welcome:
+		// Whatever a first message says, the texter first learns what the
+		// line is; a language keyword picks the language of that welcome.
+		if lang, ok := keywordLang[kw]; ok {
+			s.Lang = lang
+		}
+		s.State = flows.Menu
+		return t.say(s, "welcome")
+	case kw != "":
+		return t.keyword(s, kw)
+	}
+	return t.converse(s, away)
+}
+
+var keywordLang = map[string]content.Lang{kwSpanish: content.Spanish, kwEnglish: content.English}
+
+// optOut keeps only what is needed to stay silent until START: the
+// conversation itself is forgotten. The carrier confirms opt-outs itself,
+// so Textline sends nothing.
+func optOut(s Session) Outcome {
+	return Outcome{Session: Session{
+		State: flows.Welcome, Lang: s.Lang, OptedOut: true, StopHinted: s.StopHinted,
+		Turns: s.Turns, LastSeen: s.LastSeen,
+	}}
+}
+
+// keyword handles START, MENU, BACK, the language keywords and DELETE.
+func (t *turn) keyword(s Session, kw string) Outcome {
+	switch kw {
 	case kwOptIn:
 		s.State = flows.Menu
 		return t.say(s, "menu")
@@ -79,10 +99,7 @@ func (t *turn) run(s Session) Outcome {
 	case kwBack:
 		return t.fire(s, flows.EvBack)
 	case kwSpanish, kwEnglish:
-		s.Lang = content.English
-		if kw == kwSpanish {
-			s.Lang = content.Spanish
-		}
+		s.Lang = keywordLang[kw]
 		return t.fire(s, flows.EvLanguage)
 	case kwDelete:
 		if s.State == flows.ConfirmDelete {
@@ -90,8 +107,12 @@ func (t *turn) run(s Session) Outcome {
 		}
 		return t.fire(s, flows.EvDelete)
 	}
+	return t.reprompt(s)
+}
 
-	if !s.StopHinted && vocab.AsksToStop(t.folded) {
+// converse handles everything that is not a keyword: the conversation.
+func (t *turn) converse(s Session, away bool) Outcome {
+	if !s.StopHinted && t.e.lib.Vocab.AsksToStop(t.folded) {
 		s.StopHinted = true
 		return t.say(s, "stop_hint")
 	}
@@ -164,10 +185,6 @@ func (t *turn) say(s Session, id string) Outcome {
 }
 
 func (t *turn) reprompt(s Session) Outcome {
-	if s.State == flows.Welcome {
-		s.State = flows.Menu
-		return t.say(s, "welcome")
-	}
 	step, _ := flows.StepOf(s.State)
 	return t.say(s, step.Reprompt)
 }

@@ -54,8 +54,8 @@ func (v *Vocab) AsksToStop(folded string) bool {
 	return false
 }
 
-// LooksSpanish reports whether a folded message has more Spanish hint
-// words than not-Spanish ones; it decides a first message's language.
+// LooksSpanish reports whether a folded message has any of the Spanish
+// hint words; it decides a first message's language.
 func (v *Vocab) LooksSpanish(folded string) bool {
 	hits := 0
 	for _, w := range strings.FieldsFunc(folded, notWord) {
