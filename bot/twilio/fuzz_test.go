@@ -105,7 +105,7 @@ func FuzzWebhookForm(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	h := twilio.NewHandler(echoEngine{}, bot.NewPseudonymizer(pseudoKey))
+	h := twilio.NewHandler(echoEngine{}, twilio.Unverified(), bot.NewPseudonymizer(pseudoKey))
 	h.Timeout = 5 * time.Second
 	h.Log = slog.New(slog.DiscardHandler)
 	f.Fuzz(func(t *testing.T, body string) {

@@ -29,9 +29,7 @@ const MaxRequestBytes = 64 << 10
 type Handler struct {
 	engine Engine
 	pseudo *bot.Pseudonymizer
-
-	// Verifier checks signatures; nil turns the check off (textline dev).
-	Verifier *Verifier
+	verify *Verifier
 	// Timeout bounds the engine's answer; past it the fallback is sent.
 	// Zero means 2 seconds, inside Twilio's wait and the line's 3.
 	Timeout time.Duration
@@ -44,10 +42,11 @@ type Handler struct {
 	Observer Observer
 }
 
-// NewHandler returns the webhook for engine; pseudo turns numbers into
-// pseudonyms.
-func NewHandler(engine Engine, pseudo *bot.Pseudonymizer) *Handler {
-	return &Handler{engine: engine, pseudo: pseudo}
+// NewHandler returns the webhook for engine: verify checks each request's
+// signature (Unverified() only for textline dev), pseudo turns numbers
+// into pseudonyms.
+func NewHandler(engine Engine, verify *Verifier, pseudo *bot.Pseudonymizer) *Handler {
+	return &Handler{engine: engine, verify: verify, pseudo: pseudo}
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -74,7 +73,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, http.StatusBadRequest, err)
 		return
 	}
-	if h.Verifier != nil && !h.Verifier.Verify(r, first1(form)) {
+	if !h.verify.Verify(r, first1(form)) {
 		h.refuse(w, r, http.StatusForbidden, errors.New("bad signature"))
 		return
 	}

@@ -395,9 +395,9 @@ func TestHandler(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			engine := newEngine(t, tt.engine)
-			h := twilio.NewHandler(engine, pseudo)
-			h.Verifier = twilio.NewVerifier(testToken)
-			h.Verifier.PublicURL = publicURL
+			v := twilio.NewVerifier(testToken)
+			v.PublicURL = publicURL
+			h := twilio.NewHandler(engine, v, pseudo)
 			h.Timeout = tt.timeout
 			if h.Timeout == 0 {
 				h.Timeout = 5 * time.Second
@@ -503,7 +503,7 @@ func TestHandlerEngineDeadline(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			engine := newEngine(t, engineConfig{reply: bot.Reply{Text: "ok"}})
-			h := twilio.NewHandler(engine, bot.NewPseudonymizer(pseudoKey))
+			h := twilio.NewHandler(engine, twilio.Unverified(), bot.NewPseudonymizer(pseudoKey))
 			h.Timeout = tt.timeout
 			h.Log = slog.New(slog.DiscardHandler)
 			start := time.Now()
@@ -524,7 +524,7 @@ func TestHandlerEngineDeadline(t *testing.T) {
 	t.Run("engine that gives up", func(t *testing.T) {
 		t.Parallel()
 		engine := newEngine(t, engineConfig{block: untilCtxDone})
-		h := twilio.NewHandler(engine, bot.NewPseudonymizer(pseudoKey))
+		h := twilio.NewHandler(engine, twilio.Unverified(), bot.NewPseudonymizer(pseudoKey))
 		h.Timeout = 100 * time.Millisecond
 		h.Log = slog.New(slog.DiscardHandler)
 		rec := post(t, h, message().Encode())

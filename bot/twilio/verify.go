@@ -10,6 +10,7 @@ import (
 // Verifier checks X-Twilio-Signature with twilio-go's RequestValidator.
 type Verifier struct {
 	validators []client.RequestValidator
+	off        bool
 
 	// PublicURL is the base URL Twilio calls ("https://line.example.org").
 	// When empty, the URL is rebuilt from the request, honouring
@@ -30,8 +31,15 @@ func NewVerifier(tokens ...string) *Verifier {
 	return v
 }
 
+// Unverified returns a verifier that accepts every request, for textline
+// dev on a loopback address. Nothing else may use it.
+func Unverified() *Verifier { return &Verifier{off: true} }
+
 // Verify reports whether r, whose form is params, was signed by Twilio.
 func (v *Verifier) Verify(r *http.Request, params map[string]string) bool {
+	if v.off {
+		return true
+	}
 	sig := r.Header.Get("X-Twilio-Signature")
 	if sig == "" {
 		return false

@@ -129,3 +129,14 @@ func TestVerifyRebuildsURL(t *testing.T) {
 		})
 	}
 }
+
+// Only the explicit dev verifier accepts unsigned requests.
+func TestUnverified(t *testing.T) {
+	r := httptest.NewRequest(http.MethodPost, "https://line.example.org/twilio/sms", nil)
+	if !twilio.Unverified().Verify(r, map[string]string{"Body": "hi"}) {
+		t.Error("Unverified refused an unsigned request")
+	}
+	if twilio.NewVerifier().Verify(r, map[string]string{"Body": "hi"}) {
+		t.Error("a verifier without tokens accepted an unsigned request")
+	}
+}
