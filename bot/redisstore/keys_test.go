@@ -103,18 +103,21 @@ func replyIndex(t *testing.T, rdb *redis.Client, id string) []string {
 func TestApplyReplyIndexDropsExpired(t *testing.T) {
 	rdb := redistest.Client(t)
 	s := New(rdb)
-	s.ReplyTTL = 200 * time.Millisecond
+	s.ReplyTTL = 400 * time.Millisecond
 	id := newTexter(t, rdb)
 	var c turns
-	for i, msg := range []string{"SM1", "SM2", "SM3"} {
-		if i == 2 {
-			time.Sleep(s.ReplyTTL + 50*time.Millisecond) // the first two expire
+	// SM1's reply expires before SM3 comes; SM2's does not. The index
+	// itself lives on, since each message renews it.
+	for _, step := range []struct {
+		msg   string
+		after time.Duration
+	}{{"SM1", 300 * time.Millisecond}, {"SM2", 150 * time.Millisecond}, {"SM3", 0}} {
+		if _, _, err := s.Apply(t.Context(), id, step.msg, c.step); err != nil {
+			t.Fatalf("Apply(%s): %v", step.msg, err)
 		}
-		if _, _, err := s.Apply(t.Context(), id, msg, c.step); err != nil {
-			t.Fatalf("Apply(%s): %v", msg, err)
-		}
+		time.Sleep(step.after)
 	}
-	want := []string{keysOf(id, "SM3").reply}
+	want := []string{keysOf(id, "SM2").reply, keysOf(id, "SM3").reply}
 	if diff := cmp.Diff(want, replyIndex(t, rdb, id)); diff != "" {
 		t.Errorf("reply index mismatch (-want +got):\n%s", diff)
 	}

@@ -28,7 +28,7 @@ type Client interface {
 	redis.Scripter
 }
 
-// Store implements bot.Sessions and bot.Counter.
+// Store implements bot.Sessions; its Tally counts.
 type Store struct {
 	rdb    Client
 	recent *recent
@@ -47,10 +47,7 @@ type Store struct {
 	Now func() time.Time
 }
 
-var (
-	_ bot.Sessions = (*Store)(nil)
-	_ bot.Counter  = (*Store)(nil)
-)
+var _ bot.Sessions = (*Store)(nil)
 
 // New returns a store on rdb.
 func New(rdb Client) *Store { return &Store{rdb: rdb, recent: newRecent(recentSessions)} }
@@ -181,20 +178,6 @@ func pause(ctx context.Context, attempt int) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// Count implements bot.Counter: one hash of counters per day.
-func (s *Store) Count(ctx context.Context, name string) error {
-	key := s.statsKey()
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HIncrBy(ctx, key, name, 1)
-		p.Expire(ctx, key, orDefault(s.StatsTTL, 720*time.Hour))
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("count %s: %w", name, err)
-	}
-	return nil
 }
 
 // statsKey is the hash of today's counters (UTC).
