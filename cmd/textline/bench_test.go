@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -27,7 +28,7 @@ func benchLine(tb testing.TB, rdb redis.UniversalClient) http.Handler {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	c := &config{AuthToken: testToken, HashKey: testHashKey, SessionIdle: 24 * time.Hour, PublicURL: "https://line.example.org"}
+	c := &config{AuthToken: testToken, HashKey: fmt.Sprintf("bench-%d", rand.Int64()), SessionIdle: 24 * time.Hour, PublicURL: "https://line.example.org"}
 	return newLine(c, lib, rdb, discardLogger(), false).handler
 }
 

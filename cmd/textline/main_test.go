@@ -20,7 +20,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/redisstore"
 )
 
 func TestMain(m *testing.M) {
@@ -47,6 +51,7 @@ func (b *syncBuffer) String() string {
 
 // server is a running `textline serve` or `textline dev`.
 type server struct {
+	env    map[string]string
 	url    string
 	logs   *syncBuffer
 	cancel context.CancelFunc
@@ -59,7 +64,7 @@ func start(t *testing.T, env map[string]string, args ...string) *server {
 	t.Helper()
 	env["PORT"] = "0"
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &server{logs: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	s := &server{env: env, logs: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
 	getenv := func(k string) string { return env[k] }
 	go func() { s.done <- run(ctx, args, getenv, strings.NewReader(""), io.Discard, s.logs) }()
 	t.Cleanup(func() {
@@ -187,10 +192,38 @@ func (tx *texter) send(body string) string {
 	return reply
 }
 
-// newNumber returns a made-up number no other test run has used, so tests
-// on a shared Redis never meet an old session.
-func newNumber() string {
-	return fmt.Sprintf("+1555%07d", rand.IntN(10_000_000))
+// newTexter returns a made-up texter of srv that signs with token (none:
+// unsigned); what the line kept about them is deleted after the test.
+func newTexter(t *testing.T, srv *server, token string) *texter {
+	tx := &texter{t: t, srv: srv, from: fmt.Sprintf("+1555%07d", rand.IntN(10_000_000)), token: token}
+	t.Cleanup(func() { forget(srv, tx.from) })
+	return tx
+}
+
+// forget deletes every key of a texter from the server's Redis, if it is
+// one that answers.
+func forget(srv *server, number string) {
+	u, ok := srv.env["REDIS_URL"]
+	if !ok {
+		return
+	}
+	o, err := redis.ParseURL(u)
+	if err != nil {
+		return
+	}
+	o.DialTimeout, o.ReadTimeout, o.MaxRetries = 200*time.Millisecond, 200*time.Millisecond, -1
+	rdb := redis.NewClient(o)
+	defer rdb.Close()
+	key := srv.env["TEXTLINE_HASH_KEY"]
+	if key == "" {
+		key = devHashKey
+	}
+	id := bot.NewPseudonymizer([]byte(key)).Texter(number).ID()
+	ctx := context.Background()
+	iter := rdb.Scan(ctx, 0, redisstore.SessionKey(id)+"*", 1000).Iterator()
+	for iter.Next(ctx) {
+		rdb.Del(ctx, iter.Val())
+	}
 }
 
 func TestScripts(t *testing.T) {

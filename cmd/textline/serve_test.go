@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,16 +14,15 @@ import (
 	"github.com/textline/textline/bot/redisstore/redistest"
 )
 
-const (
-	testToken   = "test-auth-token"
-	testHashKey = "test-hash-key"
-)
+const testToken = "test-auth-token"
 
+// serveEnv is what serve needs, with a hash key of the test's own, so that
+// no test meets another's sessions on a shared Redis.
 func serveEnv(t *testing.T) map[string]string {
 	return map[string]string{
 		"TWILIO_AUTH_TOKEN": testToken,
 		"REDIS_URL":         redistest.URL(t),
-		"TEXTLINE_HASH_KEY": testHashKey,
+		"TEXTLINE_HASH_KEY": fmt.Sprintf("test-%d", rand.Int64()),
 	}
 }
 
@@ -51,7 +52,7 @@ func TestServeRefusesWithoutSecrets(t *testing.T) {
 
 func TestSignedWebhook(t *testing.T) {
 	srv := start(t, serveEnv(t), "serve")
-	tx := &texter{t: t, srv: srv, from: newNumber(), token: testToken}
+	tx := newTexter(t, srv, testToken)
 	if got := tx.send("hi"); !strings.Contains(got, "1 Coping tips") {
 		t.Fatalf("welcome = %q", got)
 	}
@@ -90,7 +91,7 @@ func TestSecondaryTokenAndPublicURL(t *testing.T) {
 	env["TWILIO_AUTH_TOKEN_SECONDARY"] = "next-token"
 	env["PUBLIC_URL"] = "https://line.example.org"
 	srv := start(t, env, "serve")
-	tx := &texter{t: t, srv: srv, from: newNumber()}
+	tx := newTexter(t, srv, "")
 	form := tx.form("hi", newSid())
 	// Signed for the public URL with the secondary token: accepted.
 	if status, _ := tx.post(form, sign("next-token", "https://line.example.org/twilio/sms", form)); status != 200 {
@@ -108,7 +109,7 @@ func TestDevNeedsNoAccounts(t *testing.T) {
 	if !strings.HasPrefix(srv.url, "http://127.0.0.1:") {
 		t.Errorf("dev listens on %s, want loopback only", srv.url)
 	}
-	tx := &texter{t: t, srv: srv, from: newNumber()}
+	tx := newTexter(t, srv, "")
 	if got := tx.send("hola"); !strings.Contains(got, "Consejos") {
 		t.Errorf("dev: hola got %q", got)
 	}
@@ -120,8 +121,8 @@ func TestLogsCarryNoNumberOrBody(t *testing.T) {
 	env := serveEnv(t)
 	env["LOG_LEVEL"] = "debug"
 	srv := start(t, env, "serve")
-	number := newNumber()
-	tx := &texter{t: t, srv: srv, from: number, token: testToken}
+	tx := newTexter(t, srv, testToken)
+	number := tx.from
 	bodies := []string{"hello zebra", "1", "more", "done", "yes", "2", "1", "60614", "1", "menu", "3", "2", "menu", "4", "1",
 		"menu", "5", "3", "help", "espanol", "1", "stop texting me", "i want to kill myself", "no", "si", "delete", "delete",
 		"hi quokka", "stop", "i want to end my life platypus", "start"}
@@ -131,7 +132,7 @@ func TestLogsCarryNoNumberOrBody(t *testing.T) {
 	// A failing request is logged too: a forged one.
 	tx.post(tx.form("forged walrus", newSid()), "bad")
 	logs := srv.logs.String()
-	pseudonym := bot.NewPseudonymizer([]byte(testHashKey)).Texter(number).ID()
+	pseudonym := bot.NewPseudonymizer([]byte(env["TEXTLINE_HASH_KEY"])).Texter(number).ID()
 	if !strings.Contains(logs, pseudonym) {
 		t.Errorf("the logs never name the texter's pseudonym %s:\n%s", pseudonym, logs)
 	}
@@ -153,7 +154,7 @@ func TestRedisFailure(t *testing.T) {
 			env := serveEnv(t)
 			env["REDIS_URL"] = "redis://" + addr
 			srv := start(t, env, "serve")
-			tx := &texter{t: t, srv: srv, from: newNumber(), token: testToken}
+			tx := newTexter(t, srv, testToken)
 			for _, body := range []string{"hi", "i want to kill myself"} {
 				began := time.Now()
 				reply := tx.send(body)
@@ -193,24 +194,43 @@ func TestRedisFailure(t *testing.T) {
 // Redis still gets its reply after the signal.
 func TestGracefulShutdown(t *testing.T) {
 	env := serveEnv(t)
-	env["REDIS_URL"] = "redis://" + redistest.Silent(t)
+	addr, accepted := redistest.Wedged(t)
+	env["REDIS_URL"] = "redis://" + addr
 	srv := start(t, env, "serve")
-	tx := &texter{t: t, srv: srv, from: newNumber(), token: testToken}
+	tx := newTexter(t, srv, testToken)
 	type result struct {
 		status int
-		reply  string
+		body   string
+		err    error
 	}
 	got := make(chan result, 1)
 	go func() {
 		form := tx.form("hi", newSid())
-		status, reply := tx.post(form, sign(testToken, srv.url+"/twilio/sms", form))
-		got <- result{status, reply}
+		req, _ := http.NewRequest(http.MethodPost, srv.url+"/twilio/sms", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Twilio-Signature", sign(testToken, srv.url+"/twilio/sms", form))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		got <- result{resp.StatusCode, string(b), err}
 	}()
-	time.Sleep(200 * time.Millisecond) // the request is now waiting on Redis
+	select {
+	case <-accepted: // the request is waiting on Redis
+	case <-time.After(5 * time.Second):
+		t.Fatal("the request never reached Redis")
+	}
 	srv.cancel()
-	res := <-got
-	if res.status != 200 || !strings.Contains(res.reply, "988") {
-		t.Errorf("request in flight at shutdown: %d %q", res.status, res.reply)
+	select {
+	case res := <-got:
+		if res.err != nil || res.status != 200 || !strings.Contains(res.body, "988") {
+			t.Errorf("request in flight at shutdown: %d %q %v", res.status, res.body, res.err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request in flight got no answer")
 	}
 	if _, err := http.Get(srv.url + "/healthz"); err == nil {
 		t.Error("still serving after shutdown")
@@ -220,8 +240,8 @@ func TestGracefulShutdown(t *testing.T) {
 // /metrics counts webhooks by outcome, with no number or text in it.
 func TestMetrics(t *testing.T) {
 	srv := start(t, serveEnv(t), "serve")
-	number := newNumber()
-	tx := &texter{t: t, srv: srv, from: number, token: testToken}
+	tx := newTexter(t, srv, testToken)
+	number := tx.from
 	tx.send("hi there otter")
 	tx.send("stop")
 	tx.post(tx.form("forged", newSid()), "bad")
@@ -252,7 +272,7 @@ func TestMetrics(t *testing.T) {
 
 func TestMediaOnly(t *testing.T) {
 	srv := start(t, serveEnv(t), "serve")
-	tx := &texter{t: t, srv: srv, from: newNumber(), token: testToken}
+	tx := newTexter(t, srv, testToken)
 	tx.send("hi")
 	form := tx.form("", newSid())
 	form.Set("NumMedia", "1")

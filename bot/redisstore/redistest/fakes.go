@@ -14,6 +14,15 @@ import (
 // never answers, like a wedged Redis; it closes with the test.
 func Silent(tb testing.TB) string {
 	tb.Helper()
+	addr, _ := Wedged(tb)
+	return addr
+}
+
+// Wedged is Silent, with a channel that receives once for each connection
+// the server accepts: a client is then waiting on it.
+func Wedged(tb testing.TB) (addr string, accepted <-chan struct{}) {
+	tb.Helper()
+	ch := make(chan struct{}, 64)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -29,6 +38,10 @@ func Silent(tb testing.TB) string {
 			mu.Lock()
 			conns = append(conns, c)
 			mu.Unlock()
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
 		}
 	}()
 	tb.Cleanup(func() {
@@ -39,7 +52,7 @@ func Silent(tb testing.TB) string {
 			c.Close()
 		}
 	})
-	return ln.Addr().String()
+	return ln.Addr().String(), ch
 }
 
 // Closed returns a local address nothing listens on, like a stopped Redis.
