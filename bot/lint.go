@@ -12,9 +12,9 @@ import (
 
 // Lint checks what content.Load cannot check alone: that the flows and the
 // content fit together, in every language. Every text the flows name
-// exists; every reply the engine composes (a text with its state's footer,
-// a tip, a list of groups) fits in content.MaxSegments. It returns one
-// located line per problem, sorted.
+// exists, and every reply a transition of the table can compose (its text
+// with the state's footer, each tip, the longest list of groups) fits in
+// content.MaxSegments. It returns one located line per problem, sorted.
 func Lint(lib *content.Library) []string {
 	var out []string
 	for _, lang := range content.Langs {
@@ -26,7 +26,15 @@ func Lint(lib *content.Library) []string {
 				out = append(out, fmt.Sprintf("%s/messages.yaml: %s: missing; the engine sends it", lang, id))
 			}
 		}
-		out = append(out, lintReplies(lib, lang)...)
+		seen := map[string]bool{}
+		for _, row := range flows.Table {
+			for _, r := range replies(lib, lang, row) {
+				if n, _ := content.Segments(r.text); n > content.MaxSegments && !seen[r.where] {
+					seen[r.where] = true
+					out = append(out, fmt.Sprintf("%s/%s: %d segments with what the engine adds, over %d", lang, r.where, n, content.MaxSegments))
+				}
+			}
+		}
 	}
 	sort.Strings(out)
 	return out
@@ -39,39 +47,39 @@ var requiredTexts = []string{
 	"crisis." + string(safety.SuicideRisk),
 }
 
-func lintReplies(lib *content.Library, lang content.Lang) []string {
-	var out []string
-	check := func(where, reply string) {
-		if n, _ := content.Segments(reply); n > content.MaxSegments {
-			out = append(out, fmt.Sprintf("%s/%s: %d segments with what the engine adds, over %d", lang, where, n, content.MaxSegments))
+type reply struct{ where, text string }
+
+// replies lists every reply row can send in lang, composed as fire does.
+func replies(lib *content.Library, lang content.Lang, row flows.Transition) []reply {
+	var bodies []reply // where: file and id of the body
+	switch row.Do {
+	case flows.DoTip:
+		for _, tip := range lib.Tips(lang) {
+			bodies = append(bodies, reply{"tips.yaml: " + tip.ID, tip.Text})
 		}
+	case flows.DoGroups, flows.DoOnline:
+		worst := longestGroups(lib, lang)
+		for _, id := range []string{"groups.results", "groups.none_near"} {
+			bodies = append(bodies, reply{"messages.yaml: " + id, strings.ReplaceAll(lib.Text(lang, id), "{groups}", worst)})
+		}
+	case flows.DoCrisis:
+		for _, id := range lib.IDs(lang) {
+			if strings.HasPrefix(id, "crisis.") {
+				bodies = append(bodies, reply{"messages.yaml: " + id, lib.Text(lang, id)})
+			}
+		}
+	default:
+		id := row.Say
+		if id == "" {
+			step, _ := flows.StepOf(row.Dst)
+			id = step.Enter
+		}
+		bodies = append(bodies, reply{"messages.yaml: " + id, lib.Text(lang, id)})
 	}
-	for _, step := range flows.Steps {
-		if step.Footer == "" {
-			continue
-		}
-		footer := "\n\n" + lib.Text(lang, step.Footer)
-		if step.Enter != "" {
-			check("messages.yaml: "+step.Enter, lib.Text(lang, step.Enter)+footer)
-		}
-		for _, opt := range step.Options {
-			if opt.Say != "" {
-				check("messages.yaml: "+opt.Say, lib.Text(lang, opt.Say)+footer)
-			}
-		}
-		if step.Name == flows.Tips {
-			for _, tip := range lib.Tips(lang) {
-				check("tips.yaml: "+tip.ID, tip.Text+footer)
-			}
-		}
-		if step.Name == flows.GroupsResult {
-			worst := longestGroups(lib, lang)
-			for _, id := range []string{"groups.results", "groups.none_near"} {
-				check("messages.yaml: "+id, strings.ReplaceAll(lib.Text(lang, id), "{groups}", worst)+footer)
-			}
-		}
+	for i := range bodies {
+		bodies[i].text = compose(lib, lang, row.Dst, bodies[i].text)
 	}
-	return out
+	return bodies
 }
 
 // longestGroups is the longest list of groups a reply could carry.

@@ -176,7 +176,7 @@ func (t *turn) fire(s Session, ev string) Outcome {
 		}
 		body = t.e.lib.Text(s.Lang, id)
 	}
-	return Outcome{Session: s, Reply: t.withFooter(s, body)}
+	return Outcome{Session: s, Reply: compose(t.e.lib, s.Lang, s.State, body)}
 }
 
 // say answers with one text and leaves the state as it is.
@@ -189,12 +189,14 @@ func (t *turn) reprompt(s Session) Outcome {
 	return t.say(s, step.Reprompt)
 }
 
-func (t *turn) withFooter(s Session, body string) string {
-	step, _ := flows.StepOf(s.State)
+// compose is the reply a state gives with body: body, then the state's
+// footer, if it has one.
+func compose(lib *content.Library, lang content.Lang, state, body string) string {
+	step, _ := flows.StepOf(state)
 	if step.Footer == "" {
 		return body
 	}
-	return body + "\n\n" + t.e.lib.Text(s.Lang, step.Footer)
+	return body + "\n\n" + lib.Text(lang, step.Footer)
 }
 
 // tip returns the next coping tip: none repeats until all were shown.

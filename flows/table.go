@@ -20,17 +20,14 @@ const (
 
 // Actions the engine performs on a transition, besides saying its text.
 const (
-	DoTip      = "tip"       // show the next coping tip
-	DoKind     = "kind"      // remember which kind of group was asked for
-	DoGroups   = "groups"    // list groups for the place given
-	DoOnline   = "online"    // list groups that meet online
-	DoCrisis   = "crisis"    // answer a crisis with its category's referral
-	DoEscalate = "escalate"  // the texter is not safe: alert the human line
-	DoErase    = "erase"     // forget everything kept about the texter
-	DoFeedback = "feedback"  // count the answer to "did this help?"
-	DoLanguage = "language"  // switch language
-	DoKept     = "kept"      // a declined DELETE
-	DoStopHint = "stop_hint" // explain how STOP works, once
+	DoTip      = "tip"      // show the next coping tip
+	DoKind     = "kind"     // remember which kind of group was asked for
+	DoGroups   = "groups"   // list groups for the place given
+	DoOnline   = "online"   // list groups that meet online
+	DoCrisis   = "crisis"   // answer a crisis with its category's referral
+	DoEscalate = "escalate" // the texter is not safe: alert the human line
+	DoErase    = "erase"    // forget everything kept about the texter
+	DoFeedback = "feedback" // count the answer to "did this help?"
 )
 
 // Events a texter's message can fire. Menu picks use the name of the state
@@ -127,10 +124,10 @@ func build() []Transition {
 		{Event: EvExpect, Src: []string{GroupsResult}, Dst: GroupsResult, Say: "groups.expect"},
 		{Event: EvDone, Src: []string{Tips, GroupsResult, Talk, Someone, Learn}, Dst: Feedback, Say: "feedback.ask"},
 		{Event: EvConfirm, Src: []string{ConfirmDelete}, Dst: Welcome, Say: "delete_done", Do: DoErase},
-		{Event: EvKeep, Src: []string{ConfirmDelete}, Dst: Menu, Say: "delete_kept", Do: DoKept},
+		{Event: EvKeep, Src: []string{ConfirmDelete}, Dst: Menu, Say: "delete_kept"},
 		{Event: EvCrisis, Src: All, Dst: Crisis, Do: DoCrisis},
 		{Event: EvDelete, Src: All, Dst: ConfirmDelete, Say: "delete_confirm"},
-		{Event: EvLanguage, Src: All, Dst: Menu, Say: "lang_set", Do: DoLanguage},
+		{Event: EvLanguage, Src: All, Dst: Menu, Say: "lang_set"},
 		{Event: EvMenu, Src: without(All, Welcome), Dst: Menu},
 	}
 	for _, s := range Steps {
