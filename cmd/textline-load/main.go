@@ -121,6 +121,9 @@ func load(ctx context.Context, o options) (*result, error) {
 		return nil, err
 	}
 	run := time.Now().UnixNano()
+	// Each run texts from numbers of its own, so it never meets the
+	// sessions an earlier run left mid-conversation.
+	prefix := 200 + int(run%800)
 	var next atomic.Int64
 	var mu sync.Mutex
 	res := &result{}
@@ -150,7 +153,7 @@ func load(ctx context.Context, o options) (*result, error) {
 				}
 				texter := own[i%len(own)]
 				body := bodies[(i/len(own))%len(bodies)]
-				from := fmt.Sprintf("+1555%07d", texter)
+				from := fmt.Sprintf("+1%03d%07d", prefix, texter)
 				sid := fmt.Sprintf("SMload%x%08d", run, n)
 				began := time.Now()
 				err := c.send(o, from, sid, body)

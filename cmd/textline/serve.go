@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -39,43 +40,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := parse(fs, args, errs); err != nil {
 		return err
 	}
-	if !dev {
-		if missing := missingSecrets(c); len(missing) > 0 {
-			return fmt.Errorf("serve needs %s (see README: Connecting Twilio)", strings.Join(missing, ", "))
-		}
+	if missing := missingSecrets(c); !dev && len(missing) > 0 {
+		return fmt.Errorf("serve needs %s (see README: Connecting Twilio)", strings.Join(missing, ", "))
 	}
 	log, err := newLogger(stderr, c.LogLevel)
 	if err != nil {
 		return err
 	}
+	redisLogOnce.Do(func() { redis.SetLogger(redisLog{log}) })
 	lib, err := loadContent(c.ContentDir)
 	if err != nil {
 		return err
 	}
-	if dev && c.RedisURL == "" {
-		m := miniredis.NewMiniRedis()
-		if err := m.StartAddr("127.0.0.1:0"); err != nil {
-			return fmt.Errorf("start embedded redis: %w", err)
-		}
-		defer m.Close()
-		c.RedisURL = "redis://" + m.Addr()
-	}
-	rdb, err := openRedis(c.RedisURL)
+	rdb, closeRedis, err := connect(c, dev)
 	if err != nil {
 		return err
 	}
-	defer rdb.Close()
+	defer closeRedis()
 
 	app := newLine(c, lib, rdb, log, dev)
-	tallyCtx, stopTally := context.WithCancel(context.WithoutCancel(ctx))
-	tallyDone := make(chan struct{})
-	go func() {
-		defer close(tallyDone)
-		app.tally.Run(tallyCtx, 10*time.Second, func(err error) {
-			log.LogAttrs(ctx, slog.LevelWarn, "counters", slog.Any("error", err))
-		})
-	}()
-	defer func() { stopTally(); <-tallyDone }()
+	stopTally := flushEvery(ctx, app.tally, 10*time.Second, log)
+	defer stopTally()
 
 	host := ""
 	if dev {
@@ -85,20 +70,66 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := &http.Server{
+	if dev {
+		printDevHelp(stdout, "http://"+listener.Addr().String())
+	}
+	log.Info("listening", slog.String("addr", listener.Addr().String()), slog.Bool("dev", dev))
+	return serveUntil(ctx, &http.Server{
 		Handler:           app.handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	addr := "http://" + listener.Addr().String()
-	if dev {
-		printDevHelp(stdout, addr)
-	}
-	log.Info("listening", slog.String("addr", listener.Addr().String()), slog.Bool("dev", dev))
+	}, listener, log)
+}
 
+// redisLogOnce: go-redis has one logger for the whole process.
+var redisLogOnce sync.Once
+
+// connect opens REDIS_URL, or in dev without one an embedded server.
+func connect(c *config, dev bool) (redis.UniversalClient, func(), error) {
+	var embedded *miniredis.Miniredis
+	url := c.RedisURL
+	if dev && url == "" {
+		embedded = miniredis.NewMiniRedis()
+		if err := embedded.StartAddr("127.0.0.1:0"); err != nil {
+			return nil, nil, fmt.Errorf("start embedded redis: %w", err)
+		}
+		url = "redis://" + embedded.Addr()
+	}
+	rdb, err := openRedis(url)
+	if err != nil {
+		if embedded != nil {
+			embedded.Close()
+		}
+		return nil, nil, err
+	}
+	return rdb, func() {
+		rdb.Close()
+		if embedded != nil {
+			embedded.Close()
+		}
+	}, nil
+}
+
+// flushEvery flushes the counters in the background; the returned stop
+// flushes them a last time and waits.
+func flushEvery(ctx context.Context, tally *redisstore.Tally, every time.Duration, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tally.Run(ctx, every, func(err error) {
+			log.LogAttrs(ctx, slog.LevelWarn, "counters", slog.Any("error", err))
+		})
+	}()
+	return func() { cancel(); <-done }
+}
+
+// serveUntil serves on listener until ctx ends, then finishes the
+// requests in flight and stops.
+func serveUntil(ctx context.Context, srv *http.Server, listener net.Listener, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(listener) }()
 	select {
@@ -106,7 +137,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	// Finish the requests in flight, then stop.
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
@@ -169,7 +199,7 @@ func printDevHelp(w io.Writer, addr string) {
   embedded Redis, signature checks off, reachable from this machine only.
 
 Text the line as a made-up number:
-  curl -s %[1]s/twilio/sms -d From=+15555550100 -d MessageSid=SM$RANDOM -d Body=hi
+  curl -s %[1]s/twilio/sms --data-urlencode From=+15555550100 -d MessageSid=SM$RANDOM -d Body=hi
 
 Or chat with the bot in the terminal:
   go run ./cmd/textline sim
