@@ -121,59 +121,24 @@ func load(ctx context.Context, o options) (*result, error) {
 		return nil, err
 	}
 	run := time.Now().UnixNano()
-	// Each run texts from numbers of its own, so it never meets the
-	// sessions an earlier run left mid-conversation.
-	prefix := 200 + int(run%800)
-	var next atomic.Int64
-	var mu sync.Mutex
+	ld := &loader{o: o, target: target, run: run, prefix: 200 + int(run%800)}
 	res := &result{}
+	var mu sync.Mutex
 	var wg sync.WaitGroup
 	start := time.Now()
 	for w := 0; w < o.concurrency; w++ {
 		wg.Add(1)
-		go func(w int) {
+		go func() {
 			defer wg.Done()
-			// Worker w speaks for texters w, w+c, w+2c…: each texter sends its
-			// next line only once its last one was answered, as a person would.
-			var own []int
-			for t := w; t < o.texters; t += o.concurrency {
-				own = append(own, t)
-			}
-			if len(own) == 0 {
-				own = []int{w % o.texters}
-			}
-			lat := make([]time.Duration, 0, o.messages/o.concurrency+1)
-			failed, firstErr := 0, ""
-			c := &conn{target: target, timeout: o.timeout}
-			defer c.close()
-			for i := 0; ctx.Err() == nil; i++ {
-				n := next.Add(1)
-				if n > int64(o.messages) {
-					break
-				}
-				texter := own[i%len(own)]
-				body := bodies[(i/len(own))%len(bodies)]
-				from := fmt.Sprintf("+1%03d%07d", prefix, texter)
-				sid := fmt.Sprintf("SMload%x%08d", run, n)
-				began := time.Now()
-				err := c.send(o, from, sid, body)
-				if err != nil {
-					failed++
-					if firstErr == "" {
-						firstErr = err.Error()
-					}
-					continue
-				}
-				lat = append(lat, time.Since(began))
-			}
+			lat, failed, firstErr := ld.work(ctx, w)
 			mu.Lock()
+			defer mu.Unlock()
 			res.latencies = append(res.latencies, lat...)
 			res.failed += failed
 			if res.firstErr == "" {
 				res.firstErr = firstErr
 			}
-			mu.Unlock()
-		}(w)
+		}()
 	}
 	wg.Wait()
 	res.took = time.Since(start)
@@ -182,6 +147,50 @@ func load(ctx context.Context, o options) (*result, error) {
 		return nil, fmt.Errorf("every request failed, the first with: %s", res.firstErr)
 	}
 	return res, nil
+}
+
+// loader is one run: what the workers share.
+type loader struct {
+	o      options
+	target *url.URL
+	run    int64 // makes message ids unique to the run
+	prefix int   // each run texts from numbers of its own, so it never
+	// meets the sessions an earlier run left mid-conversation
+	next atomic.Int64 // messages handed out
+}
+
+// work is worker w. It speaks for texters w, w+c, w+2c…: each texter sends
+// its next line only once its last one was answered, as a person would.
+func (ld *loader) work(ctx context.Context, w int) (lat []time.Duration, failed int, firstErr string) {
+	o := ld.o
+	var own []int
+	for t := w; t < o.texters; t += o.concurrency {
+		own = append(own, t)
+	}
+	if len(own) == 0 {
+		own = []int{w % o.texters}
+	}
+	lat = make([]time.Duration, 0, o.messages/o.concurrency+1)
+	c := &conn{target: ld.target, timeout: o.timeout}
+	defer c.close()
+	for i := 0; ctx.Err() == nil; i++ {
+		n := ld.next.Add(1)
+		if n > int64(o.messages) {
+			break
+		}
+		from := fmt.Sprintf("+1%03d%07d", ld.prefix, own[i%len(own)])
+		sid := fmt.Sprintf("SMload%x%08d", ld.run, n)
+		began := time.Now()
+		if err := c.send(o, from, sid, bodies[(i/len(own))%len(bodies)]); err != nil {
+			failed++
+			if firstErr == "" {
+				firstErr = err.Error()
+			}
+			continue
+		}
+		lat = append(lat, time.Since(began))
+	}
+	return lat, failed, firstErr
 }
 
 // conn is one keep-alive HTTP/1.1 connection that sends webhooks and
