@@ -55,6 +55,7 @@ type Counter interface {
 type Engine struct {
 	lib      *content.Library
 	sessions Sessions
+	triage   *safety.Classifier
 
 	// Idle is how long a texter may be away before the next message
 	// starts again with a welcome back. Zero means 24 hours.
@@ -68,7 +69,7 @@ type Engine struct {
 // NewEngine returns an engine speaking lib's content and keeping sessions
 // in sessions.
 func NewEngine(lib *content.Library, sessions Sessions) *Engine {
-	return &Engine{lib: lib, sessions: sessions}
+	return &Engine{lib: lib, sessions: sessions, triage: safety.Compile(lib.Triage)}
 }
 
 // Handle answers one message. On error the reply is still one to send: the
@@ -76,7 +77,7 @@ func NewEngine(lib *content.Library, sessions Sessions) *Engine {
 func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error) {
 	text := Normalize(in.Body)
 	folded := content.Fold(text)
-	verdict := safety.Classify(text)
+	verdict := e.triage.Classify(text)
 	defer func() {
 		if p := recover(); p != nil {
 			reply, err = e.Fallback(verdict.Crisis()), fmt.Errorf("handle message: panic: %v", p)

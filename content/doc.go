@@ -9,6 +9,8 @@
 //	en/tips.yaml       the coping tips, in the order they are shown
 //	groups.yaml        the support-group directory, national and regional
 //	zip3.yaml          which state each 3-digit ZIP prefix belongs to
+//	directory.yaml     the checked crisis lines: the only numbers a text may name
+//	triage.yaml        the crisis-triage lexicon bot/safety compiles
 //
 // Operators replace the whole set with TEXTLINE_CONTENT_DIR; `textline lint`
 // checks a folder before it goes live.

@@ -48,6 +48,7 @@ type Library struct {
 	Line      Line
 	Vocab     Vocab
 	Directory Directory
+	Triage    Triage
 	msgs      map[Lang]map[string]string
 	tips      map[Lang][]Tip
 	groups    []Group
@@ -126,6 +127,7 @@ func Load(fsys fs.FS) (*Library, error) {
 	add("line.yaml", decode(fsys, "line.yaml", &l.Line))
 	add("vocab.yaml", decode(fsys, "vocab.yaml", &l.Vocab))
 	add("directory.yaml", decode(fsys, "directory.yaml", &l.Directory))
+	add("triage.yaml", decode(fsys, "triage.yaml", &l.Triage))
 	for _, lang := range Langs {
 		file := string(lang) + "/messages.yaml"
 		var m map[string]string

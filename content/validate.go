@@ -102,6 +102,7 @@ func (l *Library) validate() Problems {
 	}
 	ps = append(ps, l.validateGroups()...)
 	ps = append(ps, l.validateLine()...)
+	ps = append(ps, l.validateTriage()...)
 	return ps
 }
 

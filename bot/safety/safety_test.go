@@ -4,48 +4,73 @@ import (
 	"testing"
 
 	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/content"
 )
 
-func TestClassify(t *testing.T) {
-	for _, tc := range []struct {
-		text   string
-		crisis bool
-	}{
-		{"i want to kill myself", true},
-		{"I WANT TO KILL MYSELF!!!", true},
-		{"thinking about suicide", true},
-		{"i feel suicidal", true},
-		{"i want to end my life", true},
-		{"Quiero morir", true},
-		{"me quiero matar", true},
-		{"pienso en suicidarme", true},
-		{"hi", false},
-		{"1", false},
-		{"i want to dies", false}, // not a whole-word match
-		{"suicidesquad fan here", false},
-		{"", false},
-	} {
-		v := safety.Classify(tc.text)
-		if v.Crisis() != tc.crisis {
-			t.Errorf("Classify(%q) = %+v; crisis %v, want %v", tc.text, v, v.Crisis(), tc.crisis)
-		}
-		if tc.crisis && (v.Category != safety.SuicideRisk || len(v.Signals) == 0) {
-			t.Errorf("Classify(%q) = %+v; want suicide_risk with its signals", tc.text, v)
-		}
+func classifier(tb testing.TB) *safety.Classifier {
+	tb.Helper()
+	lib, err := content.Load(content.Embedded())
+	if err != nil {
+		tb.Fatal(err)
 	}
+	return safety.Compile(lib.Triage)
 }
 
-func FuzzClassify(f *testing.F) {
-	for _, s := range []string{"i want to kill myself", "hola", "", "\xff\xfe", "suicide suicide"} {
-		f.Add(s)
+// Each category, in both languages, with the forms texts really take; and
+// the look-alikes that must not raise an alarm.
+func TestClassify(t *testing.T) {
+	c := classifier(t)
+	for _, tc := range []struct {
+		text string
+		want safety.Category
+		sev  safety.Severity // checked when set
+	}{
+		{"i want to kill myself", safety.SuicideRisk, safety.High},
+		{"I WANT TO KILL MYSELF!!!", safety.SuicideRisk, ""},
+		{"i want to dieeeee", safety.SuicideRisk, ""},
+		{"gonna k1ll mys3lf", safety.SuicideRisk, ""},
+		{"i want to k i l l myself", safety.SuicideRisk, ""},
+		{"thinking about sucide", safety.SuicideRisk, ""},
+		{"kil myself", safety.SuicideRisk, ""},
+		{"wanna unalive fr", safety.SuicideRisk, ""},
+		{"i have the pills in my hand", safety.SuicideRisk, safety.Imminent},
+		{"i want to die tonight", safety.SuicideRisk, safety.Imminent},
+		{"goodbye everyone, im sorry", safety.SuicideRisk, safety.Imminent},
+		{"thinking about suicide lol but for real i have a plan tonight", safety.SuicideRisk, safety.Imminent},
+		{"quiero morir", safety.SuicideRisk, ""},
+		{"me quiero matar", safety.SuicideRisk, ""},
+		{"i feel suicidal because my friend is mad at me", safety.SuicideRisk, ""},
+		{"i dont see a reason to keep living", safety.SuicideRisk, ""},
+		{"i cut myself again last night", safety.SelfHarm, ""},
+		{"me corto los brazos", safety.SelfHarm, ""},
+		{"i took 20 tylenol", safety.Overdose, safety.Imminent},
+		{"my son swallowed a bunch of my pills", safety.Overdose, ""},
+		{"my husband hits me", safety.AbuseDV, ""},
+		{"mi esposo me pega", safety.AbuseDV, ""},
+		{"my boyfriend raped me", safety.SexualAssault, ""},
+		{"im 12 and my dad hits me", safety.ChildAbuse, ""},
+		{"my uncle touches me", safety.ChildAbuse, ""},
+		{"my chest hurts and i cant breathe", safety.MedicalEmergency, ""},
+		{"i want to kill him", safety.HarmToOthers, ""},
+		{"my friend says he wants to kill himself", safety.Helper, ""},
+		{"how do i help my sister who is suicidal", safety.Helper, ""},
+		{"im not suicidal, just tired", safety.Distress, ""},
+		{"i would never hurt myself", safety.Benign, ""},
+		{"i attempted years ago, doing better now", safety.Distress, ""},
+		{"i feel so alone", safety.Distress, ""},
+		{"this homework is killing me", safety.Benign, ""},
+		{"id die for tacos", safety.Benign, ""},
+		{"id kill for a coffee", safety.Benign, ""},
+		{"hit me up later", safety.Benign, ""},
+		{"my phone is dying", safety.Benign, ""},
+		{"me muero de risa", safety.Benign, ""},
+		{"that's odd", safety.Benign, ""},
+		{"hello", safety.Benign, safety.None},
+		{"", safety.Benign, safety.None},
+	} {
+		v := c.Classify(tc.text)
+		if v.Category != tc.want || tc.sev != "" && v.Severity != tc.sev {
+			t.Errorf("Classify(%q) = %s/%s %v; want %s/%s", tc.text, v.Category, v.Severity, v.Signals, tc.want, tc.sev)
+		}
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		a, b := safety.Classify(s), safety.Classify(s)
-		if a.Category != b.Category || a.Severity != b.Severity || len(a.Signals) != len(b.Signals) {
-			t.Fatalf("not deterministic: %+v then %+v", a, b)
-		}
-		if !safety.Classify("xx " + s + " i want to kill myself").Crisis() {
-			t.Fatalf("a crisis phrase after %q was missed", s)
-		}
-	})
 }

@@ -1,0 +1,120 @@
+package safety
+
+import "strings"
+
+// maxGap is how many words "~" in a phrase may stand for.
+const maxGap = 4
+
+// node is a state of the phrase trie; words are interned as ints.
+type node struct {
+	next map[int32]*node
+	gap  *node  // after "~": any 0..maxGap words, then this node's words
+	ends []int32 // entries (signals or markers) whose phrase ends here
+}
+
+// matcher finds every lexicon phrase in a tokenized text in one pass:
+// from each word it walks the trie as far as the text follows it.
+type matcher struct {
+	root  node
+	words map[string]int32
+}
+
+func newMatcher() *matcher { return &matcher{words: map[string]int32{boundary: 0}} }
+
+func (m *matcher) id(w string) int32 {
+	if id, ok := m.words[w]; ok {
+		return id
+	}
+	id := int32(len(m.words))
+	m.words[w] = id
+	return id
+}
+
+// add adds a phrase (already tokenized, with "~" for a gap) for entry.
+func (m *matcher) add(phrase []string, entry int32) {
+	n := &m.root
+	for _, w := range phrase {
+		if w == "~" {
+			if n.gap == nil {
+				n.gap = &node{}
+			}
+			n = n.gap
+			continue
+		}
+		if n.next == nil {
+			n.next = map[int32]*node{}
+		}
+		id := m.id(w)
+		c := n.next[id]
+		if c == nil {
+			c = &node{}
+			n.next[id] = c
+		}
+		n = c
+	}
+	n.ends = append(n.ends, entry)
+}
+
+// hit is one phrase found: its entry and the words it spans, [start, end).
+type hit struct {
+	entry      int32
+	start, end int
+}
+
+// lookup turns tokens into word ids; unknown words get -1.
+func (m *matcher) lookup(toks []string) []int32 {
+	ids := make([]int32, len(toks))
+	for i, t := range toks {
+		id, ok := m.words[t]
+		if !ok {
+			id = -1
+		}
+		ids[i] = id
+	}
+	return ids
+}
+
+func (m *matcher) scan(ids []int32) []hit {
+	var hits []hit
+	for i := range ids {
+		if ids[i] == 0 {
+			continue
+		}
+		m.walk(&m.root, ids, i, i, &hits)
+	}
+	return hits
+}
+
+func (m *matcher) walk(n *node, ids []int32, pos, start int, hits *[]hit) {
+	for _, e := range n.ends {
+		*hits = append(*hits, hit{entry: e, start: start, end: pos})
+	}
+	if n.gap != nil {
+		for k := 0; k <= maxGap && pos+k <= len(ids); k++ {
+			if k > 0 && ids[pos+k-1] == 0 {
+				break // a gap stays inside its clause
+			}
+			m.walk(n.gap, ids, pos+k, start, hits)
+		}
+	}
+	if pos < len(ids) && n.next != nil {
+		if c := n.next[ids[pos]]; c != nil {
+			m.walk(c, ids, pos+1, start, hits)
+		}
+	}
+}
+
+// expand turns a phrase with alternatives, "(took|swallowed) ~ pills",
+// into every phrase it stands for.
+func expand(phrase string) []string {
+	open := strings.IndexByte(phrase, '(')
+	if open < 0 {
+		return []string{phrase}
+	}
+	end := strings.IndexByte(phrase[open:], ')') + open
+	var out []string
+	for _, alt := range strings.Split(phrase[open+1:end], "|") {
+		out = append(out, expand(phrase[:open]+alt+phrase[end+1:])...)
+	}
+	return out
+}
