@@ -13,7 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed *.yaml en/*.yaml es/*.yaml
+//go:embed *.yaml en/*.yaml es/*.yaml triage/*.yaml
 var embedded embed.FS
 
 // Embedded returns the content shipped inside the binary.
@@ -127,7 +127,7 @@ func Load(fsys fs.FS) (*Library, error) {
 	add("line.yaml", decode(fsys, "line.yaml", &l.Line))
 	add("vocab.yaml", decode(fsys, "vocab.yaml", &l.Vocab))
 	add("directory.yaml", decode(fsys, "directory.yaml", &l.Directory))
-	add("triage.yaml", decode(fsys, "triage.yaml", &l.Triage))
+	add("triage", loadTriage(fsys, &l.Triage))
 	for _, lang := range Langs {
 		file := string(lang) + "/messages.yaml"
 		var m map[string]string

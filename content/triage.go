@@ -2,11 +2,13 @@ package content
 
 import (
 	"fmt"
+	"io/fs"
+	"path"
 	"strings"
 )
 
-// Triage is the crisis-triage lexicon (triage.yaml): the signals bot/safety
-// looks for and the context markers its rules use.
+// Triage is the crisis-triage lexicon (the triage folder): the signals
+// bot/safety looks for and the context markers its rules use.
 type Triage struct {
 	Emoji   map[string]string      `yaml:"emoji"`
 	Signals []Signal               `yaml:"signals"`
@@ -38,10 +40,35 @@ var (
 	triagePersons    = map[string]bool{"": true, "any": true, "first": true, "third": true}
 )
 
+// loadTriage reads triage/markers.yaml and the signals of every other file
+// in triage/.
+func loadTriage(fsys fs.FS, t *Triage) error {
+	if err := decode(fsys, "triage/markers.yaml", t); err != nil {
+		return fmt.Errorf("markers.yaml: %w", err)
+	}
+	files, err := fs.Glob(fsys, "triage/*.yaml")
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if f == "triage/markers.yaml" {
+			continue
+		}
+		var part struct {
+			Signals []Signal `yaml:"signals"`
+		}
+		if err := decode(fsys, f, &part); err != nil {
+			return fmt.Errorf("%s: %w", path.Base(f), err)
+		}
+		t.Signals = append(t.Signals, part.Signals...)
+	}
+	return nil
+}
+
 func (l *Library) validateTriage() Problems {
 	var ps Problems
 	bad := func(item, format string, args ...any) {
-		ps = append(ps, Problem{File: "triage.yaml", Item: item, Msg: fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{File: "triage", Item: item, Msg: fmt.Sprintf(format, args...)})
 	}
 	t := l.Triage
 	seen := map[string]bool{}
@@ -59,7 +86,7 @@ func (l *Library) validateTriage() Problems {
 		if !triagePersons[s.Person] {
 			bad(s.ID, "person %q is not first, third or any", s.Person)
 		}
-		ps = append(ps, checkPhrases("triage.yaml", s.ID, s.Phrases)...)
+		ps = append(ps, checkPhrases("triage", s.ID, s.Phrases)...)
 	}
 	known := map[string]bool{}
 	for _, m := range TriageMarkers {
@@ -72,7 +99,7 @@ func (l *Library) validateTriage() Problems {
 		if !known[m] {
 			bad("markers", "unknown marker %q (known: %s)", m, strings.Join(TriageMarkers, ", "))
 		}
-		ps = append(ps, checkPhrases("triage.yaml", "markers."+m, phrases)...)
+		ps = append(ps, checkPhrases("triage", "markers."+m, phrases)...)
 	}
 	for e, word := range t.Emoji {
 		if strings.TrimSpace(word) == "" || strings.Contains(word, " ") {
