@@ -320,3 +320,73 @@ func TestInvisibleCharactersDoNotHideACrisis(t *testing.T) {
 		}
 	}
 }
+
+// Every crisis category answers with its own referral (SAFETY.md), as a
+// first message and in the middle of a conversation, in both languages.
+func TestCrisisReferrals(t *testing.T) {
+	for _, tc := range []struct {
+		category string
+		text     string
+		want     []string
+	}{
+		{"suicide_risk", "i want to kill myself", []string{"988", "741741", "911", "Are you safe right now?"}},
+		{"suicide_risk", "me quiero matar", []string{"988", "marca 2", "AYUDA al 741741", "SI o NO"}},
+		{"self_harm", "i keep cutting myself", []string{"988", "741741", "911"}},
+		{"self_harm", "me corto los brazos", []string{"988", "marca 2"}},
+		{"overdose", "i took a whole bottle of tylenol", []string{"911", "1-800-222-1222"}},
+		{"overdose", "me tome un monton de pastillas", []string{"911", "1-800-222-1222"}},
+		{"abuse_dv", "my husband hits me", []string{"1-800-799-7233", "START to 88788", "911", "safe to text"}},
+		{"abuse_dv", "mi esposo me pega", []string{"1-800-799-7233", "START al 88788", "911"}},
+		{"sexual_assault", "someone raped me last night", []string{"1-800-656-4673", "rainn.org", "911", "not your fault"}},
+		{"sexual_assault", "me violaron", []string{"1-800-656-4673", "911"}},
+		{"child_abuse", "im 12 and my dad hits me", []string{"1-800-422-4453", "911", "safe adult"}},
+		{"child_abuse", "tengo 12 y mi papa me pega", []string{"1-800-422-4453", "911"}},
+		{"medical_emergency", "my chest hurts and i cant breathe", []string{"911"}},
+		{"medical_emergency", "no puedo respirar", []string{"911"}},
+		{"harm_to_others", "i want to kill my boss", []string{"911", "988", "Is everyone safe"}},
+		{"harm_to_others", "voy a lastimar a mi hermano", []string{"911", "988"}},
+	} {
+		for _, first := range []bool{true, false} {
+			name := fmt.Sprintf("%s/%s/first=%v", tc.category, tc.text, first)
+			t.Run(name, func(t *testing.T) {
+				c := newConversation(t)
+				if !first {
+					c.send("hi")
+					c.send("1")
+				}
+				got := c.send(tc.text)
+				for _, w := range tc.want {
+					if !strings.Contains(got, w) {
+						t.Errorf("reply lacks %q:\n%s", w, got)
+					}
+				}
+				s := c.store.get(c.texter.ID())
+				if s.State != flows.Crisis || s.Category != tc.category {
+					t.Errorf("state %s, category %s; want crisis, %s", s.State, s.Category, tc.category)
+				}
+			})
+		}
+	}
+}
+
+// Distress is met with support, never an alarm; a worried helper gets how
+// to help.
+func TestDistressAndHelperAreSupported(t *testing.T) {
+	for _, tc := range []struct{ text, want, state string }{
+		{"i feel so lonely", "You're not alone", flows.Menu},
+		{"me siento muy sola", "No estas sola", flows.Menu},
+		{"my friend is suicidal how can i help", "you want to help", flows.Someone},
+	} {
+		for _, first := range []bool{true, false} {
+			c := newConversation(t)
+			if !first {
+				c.send("hi")
+				c.send("1")
+			}
+			got := c.send(tc.text)
+			if !strings.Contains(got, tc.want) || c.store.get(c.texter.ID()).State != tc.state {
+				t.Errorf("%q (first %v) got %q in state %s; want %q in %s", tc.text, first, got, c.store.get(c.texter.ID()).State, tc.want, tc.state)
+			}
+		}
+	}
+}

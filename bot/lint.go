@@ -26,6 +26,11 @@ func Lint(lib *content.Library) []string {
 				out = append(out, fmt.Sprintf("%s/messages.yaml: %s: missing; the engine sends it", lang, id))
 			}
 		}
+		for _, c := range crisisCategories {
+			if id := "crisis." + string(c); !lib.Has(lang, id) {
+				out = append(out, fmt.Sprintf("%s/messages.yaml: %s: missing; every crisis category has its referral", lang, id))
+			}
+		}
 		seen := map[string]bool{}
 		for _, row := range flows.Table {
 			for _, r := range replies(lib, lang, row) {
@@ -44,7 +49,13 @@ func Lint(lib *content.Library) []string {
 var requiredTexts = []string{
 	"welcome", "welcome_back", "menu", "help", "media_only", "stop_hint",
 	"opted_in", "fallback", "crisis.fallback", "groups.results", "groups.none_near",
-	"crisis." + string(safety.SuicideRisk),
+	"support.distress", "support.helper",
+}
+
+// crisisCategories each have their own crisis text.
+var crisisCategories = []safety.Category{
+	safety.SuicideRisk, safety.SelfHarm, safety.Overdose, safety.AbuseDV, safety.SexualAssault,
+	safety.ChildAbuse, safety.MedicalEmergency, safety.HarmToOthers,
 }
 
 type reply struct{ where, text string }

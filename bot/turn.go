@@ -39,9 +39,15 @@ func (t *turn) run(s Session) Outcome {
 	away := !s.LastSeen.IsZero() && t.in.At.Sub(s.LastSeen) > t.e.idle()
 	s.Turns++
 	s.LastSeen = t.in.At
-	if s.New() {
+	first := s.New()
+	if first {
 		s.State = flows.Welcome
 		s.Lang = t.language()
+	}
+	// Answer a disclosure in its own language. Distress words are short
+	// and mixed in Spanglish, so only Spanish ones switch a conversation.
+	if v := t.verdict; v.Lang != "" && v.Category != safety.Benign && (v.Crisis() || first || v.Lang == content.Spanish) {
+		s.Lang = v.Lang
 	}
 	kw := t.e.lib.Vocab.Keyword(t.folded)
 	switch {
@@ -67,6 +73,9 @@ func (t *turn) run(s Session) Outcome {
 		// line is; a language keyword picks the language of that welcome.
 		if lang, ok := keywordLang[kw]; ok {
 			s.Lang = lang
+		}
+		if out, ok := t.support(s); ok {
+			return out
 		}
 		s.State = flows.Menu
 		return t.say(s, "welcome")
@@ -128,9 +137,28 @@ func (t *turn) converse(s Session, away bool) Outcome {
 	}
 	ev, ok := flows.Parse(s.State, t.folded, words{t.e.lib})
 	if !ok {
+		if out, ok := t.support(s); ok {
+			return out
+		}
 		return t.reprompt(s)
 	}
 	return t.fire(s, ev)
+}
+
+// support meets distress with support and a worried helper with how to
+// help, never with an alarm: the distress text offers a tip, groups and
+// people to talk to (the menu's first three options); the helper text
+// leads into the "someone I care about" options.
+func (t *turn) support(s Session) (Outcome, bool) {
+	switch t.verdict.Category {
+	case safety.Distress:
+		s.State = flows.Menu
+		return t.say(s, "support.distress"), true
+	case safety.Helper:
+		s.State = flows.Someone
+		return t.say(s, "support.helper"), true
+	}
+	return Outcome{}, false
 }
 
 // fire moves the state machine with ev and says what the new step says.
@@ -173,6 +201,11 @@ func (t *turn) fire(s Session, ev string) Outcome {
 		if id == "" {
 			step, _ := flows.StepOf(s.State)
 			id = step.Enter
+		}
+		// A text may have a version for the crisis at hand:
+		// crisis.safe_no.abuse_dv before crisis.safe_no.
+		if variant := id + "." + s.Category; s.Category != "" && t.e.lib.Has(s.Lang, variant) {
+			id = variant
 		}
 		body = t.e.lib.Text(s.Lang, id)
 	}
@@ -235,11 +268,7 @@ func (t *turn) groups(s Session, online bool) string {
 }
 
 func (t *turn) crisisText(lang content.Lang) string {
-	id := "crisis." + string(t.verdict.Category)
-	if !t.e.lib.Has(lang, id) {
-		id = "crisis." + string(safety.SuicideRisk)
-	}
-	return t.e.lib.Text(lang, id)
+	return t.e.lib.Text(lang, "crisis."+string(t.verdict.Category))
 }
 
 // alert records that the human line must hear of this message, and counts

@@ -22,6 +22,7 @@ type entry struct {
 	severity Severity
 	person   string
 	past     bool
+	lang     content.Lang // the language of the phrases
 }
 
 // Compile builds a classifier from the lexicon of content/triage.yaml
@@ -43,9 +44,10 @@ func Compile(lex content.Triage) *Classifier {
 }
 
 func (c *Classifier) addAll(phrases content.LangPhrases, e entry) {
-	id := int32(len(c.entries))
-	c.entries = append(c.entries, e)
-	for _, list := range phrases {
+	for lang, list := range phrases {
+		e.lang = lang
+		id := int32(len(c.entries))
+		c.entries = append(c.entries, e)
 		for _, p := range list {
 			for _, variant := range expand(p) {
 				var words []string
@@ -67,6 +69,6 @@ func (c *Classifier) addAll(phrases content.LangPhrases, e entry) {
 // Classify triages one text.
 func (c *Classifier) Classify(text string) Verdict {
 	toks := c.tz.tokens(text)
-	hits := c.m.scan(c.m.lookup(toks))
+	hits, _ := c.m.scan(c.m.lookup(toks))
 	return c.judge(toks, hits)
 }

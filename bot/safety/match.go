@@ -8,7 +8,7 @@ const maxGap = 4
 // node is a state of the phrase trie; words are interned as ints.
 type node struct {
 	next map[int32]*node
-	gap  *node  // after "~": any 0..maxGap words, then this node's words
+	gap  *node   // after "~": any 0..maxGap words, then this node's words
 	ends []int32 // entries (signals or markers) whose phrase ends here
 }
 
@@ -74,18 +74,20 @@ func (m *matcher) lookup(toks []string) []int32 {
 	return ids
 }
 
-func (m *matcher) scan(ids []int32) []hit {
-	var hits []hit
+// scan returns every phrase found in ids, and how many trie steps it took:
+// at most a constant for each word, since phrases and gaps are bounded.
+func (m *matcher) scan(ids []int32) (hits []hit, steps int) {
 	for i := range ids {
 		if ids[i] == 0 {
 			continue
 		}
-		m.walk(&m.root, ids, i, i, &hits)
+		m.walk(&m.root, ids, i, i, &hits, &steps)
 	}
-	return hits
+	return hits, steps
 }
 
-func (m *matcher) walk(n *node, ids []int32, pos, start int, hits *[]hit) {
+func (m *matcher) walk(n *node, ids []int32, pos, start int, hits *[]hit, steps *int) {
+	*steps++
 	for _, e := range n.ends {
 		*hits = append(*hits, hit{entry: e, start: start, end: pos})
 	}
@@ -94,12 +96,12 @@ func (m *matcher) walk(n *node, ids []int32, pos, start int, hits *[]hit) {
 			if k > 0 && ids[pos+k-1] == 0 {
 				break // a gap stays inside its clause
 			}
-			m.walk(n.gap, ids, pos+k, start, hits)
+			m.walk(n.gap, ids, pos+k, start, hits, steps)
 		}
 	}
 	if pos < len(ids) && n.next != nil {
 		if c := n.next[ids[pos]]; c != nil {
-			m.walk(c, ids, pos+1, start, hits)
+			m.walk(c, ids, pos+1, start, hits, steps)
 		}
 	}
 }

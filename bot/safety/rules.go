@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/textline/textline/content"
 )
 
 // priority orders the crisis categories, most urgent first (SAFETY.md):
@@ -39,6 +41,7 @@ func (c *Classifier) judge(toks []string, hits []hit) Verdict {
 		}
 	}
 	best := map[Category]Severity{}
+	langs := map[Category]map[content.Lang]bool{}
 	var ids, notes []string
 	note := func(n string) {
 		if !slices.Contains(notes, n) {
@@ -74,12 +77,21 @@ func (c *Classifier) judge(toks []string, hits []hit) Verdict {
 		if rank(sev) > rank(best[cat]) {
 			best[cat] = sev
 		}
+		if langs[cat] == nil {
+			langs[cat] = map[content.Lang]bool{}
+		}
+		langs[cat][e.lang] = true
 		ids = append(ids, e.signal)
 	}
 	v := Verdict{Category: Benign, Severity: None}
 	for _, cat := range priority {
 		if sev, ok := best[cat]; ok {
 			v = Verdict{Category: cat, Severity: sev}
+			if len(langs[cat]) == 1 {
+				for l := range langs[cat] {
+					v.Lang = l
+				}
+			}
 			break
 		}
 	}

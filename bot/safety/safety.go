@@ -11,6 +11,8 @@
 // a crisis imminent.
 package safety
 
+import "github.com/textline/textline/content"
+
 // Category is a triage category of SPEC §9.
 type Category string
 
@@ -45,6 +47,10 @@ type Verdict struct {
 	Category Category
 	Severity Severity
 	Signals  []string // ids of the signals that matched, never the text
+	// Lang is the language of the phrases that decided the verdict, when
+	// they were all of one language: a crisis is answered in the language
+	// it was told in.
+	Lang content.Lang
 }
 
 // Crisis reports whether the verdict calls for a crisis referral.

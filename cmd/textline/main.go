@@ -4,6 +4,7 @@
 //	textline serve   the production webhook service
 //	textline dev     everything on one laptop, no accounts
 //	textline sim     chat with the bot in the terminal
+//	textline triage  classify texts for crisis, one JSON line each
 //	textline lint    check the content and the flows
 //	textline graph   print the conversation as a diagram
 package main
@@ -48,6 +49,7 @@ Commands:
   serve   the production webhook service
   dev     everything on one laptop: embedded Redis, no signature checks
   sim     chat with the bot in the terminal
+  triage  classify texts (one per line, or JSONL with "text"); one JSON verdict per line
   lint    check all content and flows; non-zero exit on problems
   graph   print the conversation as a Mermaid diagram (--format dot for Graphviz)
 
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, rest, getenv, stdout, stderr, true)
 	case "sim":
 		return sim(ctx, rest, getenv, stdin, stdout, stderr)
+	case "triage":
+		return triage(rest, getenv, stdin, stdout, stderr)
 	case "lint":
 		return lint(rest, getenv, stdout, stderr)
 	case "graph":
