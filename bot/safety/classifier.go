@@ -49,21 +49,41 @@ func (c *Classifier) addAll(phrases content.LangPhrases, e entry) {
 		id := int32(len(c.entries))
 		c.entries = append(c.entries, e)
 		for _, p := range list {
-			for _, variant := range expand(p) {
-				var words []string
-				for _, part := range strings.Fields(variant) {
-					if part == "~" {
-						words = append(words, "~")
-						continue
-					}
-					words = append(words, c.tz.tokens(part)...)
-				}
-				if len(words) > 0 {
-					c.m.add(words, id)
-				}
-			}
+			c.m.add(c.slots(p), id)
 		}
 	}
+}
+
+// slots reads a phrase into its slots: each word (folded, which may give
+// several words), each "(a|b c|)" group of alternatives, each "~" gap.
+func (c *Classifier) slots(phrase string) []slot {
+	var out []slot
+	for rest := strings.TrimSpace(phrase); rest != ""; rest = strings.TrimSpace(rest) {
+		if rest[0] == '(' {
+			end := strings.IndexByte(rest, ')')
+			if end < 0 {
+				end = len(rest) - 1 // content.Load refuses unbalanced phrases
+			}
+			var alts [][]string
+			for _, alt := range strings.Split(rest[1:end], "|") {
+				alts = append(alts, c.tz.tokens(alt))
+			}
+			out = append(out, slot{alts: alts})
+			rest = rest[end+1:]
+			continue
+		}
+		word, after, _ := strings.Cut(rest, " ")
+		if open := strings.IndexByte(word, '('); open > 0 {
+			word, after = word[:open], rest[open:]
+		}
+		if word == "~" {
+			out = append(out, slot{gap: true})
+		} else if toks := c.tz.tokens(word); len(toks) > 0 {
+			out = append(out, slot{alts: [][]string{toks}})
+		}
+		rest = after
+	}
+	return out
 }
 
 // Classify triages one text.

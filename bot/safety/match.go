@@ -1,7 +1,5 @@
 package safety
 
-import "strings"
-
 // maxGap is how many words "~" in a phrase may stand for.
 const maxGap = 4
 
@@ -9,7 +7,15 @@ const maxGap = 4
 type node struct {
 	next map[int32]*node
 	gap  *node   // after "~": any 0..maxGap words, then this node's words
+	eps  []*node // where a group of alternatives joins again, reading no word
 	ends []int32 // entries (signals or markers) whose phrase ends here
+}
+
+// slot is one place in a phrase: a gap, or the word sequences that may
+// stand there (one for a plain word, several for "(a|b)").
+type slot struct {
+	gap  bool
+	alts [][]string
 }
 
 // matcher finds every lexicon phrase in a tokenized text in one pass:
@@ -30,17 +36,41 @@ func (m *matcher) id(w string) int32 {
 	return id
 }
 
-// add adds a phrase (already tokenized, with "~" for a gap) for entry.
-func (m *matcher) add(phrase []string, entry int32) {
+// add adds a phrase for entry. Alternatives do not multiply: their paths
+// join again at one node, so a phrase costs the sum of its words.
+func (m *matcher) add(slots []slot, entry int32) {
 	n := &m.root
-	for _, w := range phrase {
-		if w == "~" {
+	for i, sl := range slots {
+		switch {
+		case sl.gap:
 			if n.gap == nil {
 				n.gap = &node{}
 			}
 			n = n.gap
-			continue
+		case len(sl.alts) == 1:
+			n = m.path(n, sl.alts[0])
+		default:
+			join := &node{}
+			for _, alt := range sl.alts {
+				end := m.path(n, alt)
+				if i == len(slots)-1 {
+					end.ends = append(end.ends, entry)
+				} else {
+					end.eps = append(end.eps, join)
+				}
+			}
+			if i == len(slots)-1 {
+				return
+			}
+			n = join
 		}
+	}
+	n.ends = append(n.ends, entry)
+}
+
+// path follows (or makes) the words from n and returns where they end.
+func (m *matcher) path(n *node, words []string) *node {
+	for _, w := range words {
 		if n.next == nil {
 			n.next = map[int32]*node{}
 		}
@@ -52,7 +82,7 @@ func (m *matcher) add(phrase []string, entry int32) {
 		}
 		n = c
 	}
-	n.ends = append(n.ends, entry)
+	return n
 }
 
 // hit is one phrase found: its entry and the words it spans, [start, end).
@@ -91,6 +121,9 @@ func (m *matcher) walk(n *node, ids []int32, pos, start int, hits *[]hit, steps 
 	for _, e := range n.ends {
 		*hits = append(*hits, hit{entry: e, start: start, end: pos})
 	}
+	for _, j := range n.eps {
+		m.walk(j, ids, pos, start, hits, steps)
+	}
 	if n.gap != nil {
 		for k := 0; k <= maxGap && pos+k <= len(ids); k++ {
 			if k > 0 && ids[pos+k-1] == 0 {
@@ -104,19 +137,4 @@ func (m *matcher) walk(n *node, ids []int32, pos, start int, hits *[]hit, steps 
 			m.walk(c, ids, pos+1, start, hits, steps)
 		}
 	}
-}
-
-// expand turns a phrase with alternatives, "(took|swallowed) ~ pills",
-// into every phrase it stands for.
-func expand(phrase string) []string {
-	open := strings.IndexByte(phrase, '(')
-	if open < 0 {
-		return []string{phrase}
-	}
-	end := strings.IndexByte(phrase[open:], ')') + open
-	var out []string
-	for _, alt := range strings.Split(phrase[open+1:end], "|") {
-		out = append(out, expand(phrase[:open]+alt+phrase[end+1:])...)
-	}
-	return out
 }

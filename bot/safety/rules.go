@@ -66,7 +66,7 @@ func (c *Classifier) judge(toks []string, hits []hit) Verdict {
 				cat, sev = Helper, Moderate
 			}
 		}
-		if (cat == SuicideRisk || cat == SelfHarm) && f.inThePast(e, h) {
+		if (cat == SuicideRisk || cat == SelfHarm || cat == Overdose) && f.inThePast(e, h) {
 			note("context.history")
 			cat, sev = Distress, Moderate
 		}
@@ -171,13 +171,25 @@ func (f found) aboutSomeoneElse(e entry, h hit) bool {
 	if e.category == Distress && !f.has("help_seeking") {
 		return false
 	}
-	for i := h.start - 1; i >= 0 && i >= h.start-3 && f.toks[i] != boundary; i-- {
-		if firstPerson[f.toks[i]] {
+	for i := h.start; i < h.end; i++ {
+		if firstPerson[f.toks[i]] || f.toks[i] == "my" || f.toks[i] == "mi" {
+			return false // the phrase names the texter: "raped me"
+		}
+	}
+	// The nearest pronoun before the signal, in its clause, is its subject.
+	for i := h.start - 1; i >= 0 && i >= h.start-4 && f.toks[i] != boundary; i-- {
+		switch {
+		case thirdPerson[f.toks[i]]:
+			return true
+		case firstPerson[f.toks[i]]:
 			return false
 		}
 	}
 	return true
 }
+
+// thirdPerson are the words that make someone else the subject.
+var thirdPerson = map[string]bool{"he": true, "she": true, "they": true, "hes": true, "shes": true, "theyre": true, "him": true, "her": true, "el": true, "ella": true}
 
 // inThePast reports whether the signal tells of something past: an
 // attempt told as history ("when i was 19"), or any signal in a clause
