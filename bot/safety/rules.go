@@ -204,7 +204,7 @@ func (f found) inThePast(e entry, h hit) bool {
 }
 
 // minor reports whether the texter gives an age under 18: "im 13",
-// "tengo 12", "14 years old", "13yo".
+// "tengo 12", "14 years old", "13yo"; "10 years ago" is not an age.
 func (f found) minor() bool {
 	young := func(s string) bool {
 		s = strings.TrimSuffix(strings.TrimSuffix(s, "yo"), "y")
@@ -220,7 +220,14 @@ func (f found) minor() bool {
 		if strings.HasSuffix(t, "yo") && young(t) {
 			return true
 		}
-		if young(t) && i+1 < len(f.toks) && (f.toks[i+1] == "years" || f.toks[i+1] == "yrs" || f.toks[i+1] == "yo" || f.toks[i+1] == "anos") {
+		// "14 years old", "14 yo": not "10 years ago".
+		next := func(k int) string {
+			if i+k < len(f.toks) {
+				return f.toks[i+k]
+			}
+			return ""
+		}
+		if young(t) && (next(1) == "yo" || (next(1) == "years" || next(1) == "yrs") && next(2) == "old") {
 			return true
 		}
 	}
