@@ -25,15 +25,20 @@ func Fold(s string) string {
 			b.WriteByte(' ')
 			space = false
 		}
-		r = unicode.ToLower(r)
-		if f, ok := unaccent[r]; ok {
-			r = f
-		}
-		b.WriteRune(r)
+		b.WriteRune(Unaccent(unicode.ToLower(r)))
 	}
 	return strings.TrimFunc(b.String(), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
+}
+
+// Unaccent returns the letter r without its accent (á → a, ñ → n), or r.
+// Matching everywhere ignores accents the same way.
+func Unaccent(r rune) rune {
+	if f, ok := unaccent[r]; ok {
+		return f
+	}
+	return r
 }
 
 var unaccent = func() map[rune]rune {

@@ -30,7 +30,7 @@ func Check(has func(id string) bool) []string {
 		}
 	}
 	for _, s := range Steps {
-		for _, id := range []string{s.Enter, s.Footer, "reprompt." + s.Name} {
+		for _, id := range []string{s.Enter, s.Footer, steps[s.Name].Reprompt} {
 			if id != "" && !has(id) {
 				out = append(out, fmt.Sprintf("flows: state %q needs text %q, which is not in the content", s.Name, id))
 			}

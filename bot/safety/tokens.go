@@ -3,6 +3,8 @@ package safety
 import (
 	"strings"
 	"unicode"
+
+	"github.com/textline/textline/content"
 )
 
 // boundary is the token that separates clauses (punctuation, "but"):
@@ -16,12 +18,6 @@ type tokenizer struct {
 }
 
 var leet = map[rune]rune{'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's'}
-
-var unaccent = map[rune]rune{
-	'á': 'a', 'à': 'a', 'â': 'a', 'ä': 'a', 'ã': 'a', 'é': 'e', 'è': 'e', 'ê': 'e', 'ë': 'e',
-	'í': 'i', 'ì': 'i', 'î': 'i', 'ï': 'i', 'ó': 'o', 'ò': 'o', 'ô': 'o', 'ö': 'o', 'õ': 'o',
-	'ú': 'u', 'ù': 'u', 'û': 'u', 'ü': 'u', 'ñ': 'n', 'ç': 'c',
-}
 
 // clauseEnds are the marks that end a clause.
 const clauseEnds = ".,;:!?¿¡()\n"
@@ -43,10 +39,7 @@ func (tz *tokenizer) tokens(s string) []string {
 	}
 	runes := []rune(s)
 	for i, r := range runes {
-		r = unicode.ToLower(r)
-		if a, ok := unaccent[r]; ok {
-			r = a
-		}
+		r = content.Unaccent(unicode.ToLower(r))
 		switch {
 		case r == '\'' || r == '’' || r == '‘' || r == '`':
 			// don't = dont

@@ -121,7 +121,6 @@ type texter struct {
 	srv   *server
 	from  string
 	token string // signs requests when set
-	n     int
 }
 
 var sids struct {
