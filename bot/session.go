@@ -15,6 +15,7 @@ type Session struct {
 	Category   string       // the crisis category of the last crisis
 	OptedOut   bool         // STOP was sent; nothing goes out until START
 	StopHinted bool         // the how-to-STOP hint was given
+	Handoff    string       // "", HandoffWaiting or HandoffActive
 	Turns      int          // messages handled
 	LastSeen   time.Time    // when the last message arrived
 }

@@ -11,14 +11,17 @@ import (
 	"github.com/textline/textline/content"
 )
 
-// A session is stored as one short string, "1|state|lang|tip|kind|category|
-// flags|turns|lastseen": a few dozen bytes, so an idle session costs well
-// under 300 bytes of Redis memory. The leading 1 is the format's version.
-// No field can hold a "|": they are state, language, kind and category
-// names from the flows and the content, and numbers.
+// A session is stored as one short string, "2|state|lang|tip|kind|category|
+// flags|turns|lastseen|handoff": a few dozen bytes, so an idle session
+// costs well under 300 bytes of Redis memory. The leading number is the
+// format's version; version 1 had no handoff field and is still read. No
+// field can hold a "|": they are state, language, kind, category and
+// handoff names from the flows and the content, and numbers.
 const (
 	formatV1 = "1"
-	fields   = 9
+	formatV2 = "2"
+	fieldsV1 = 9
+	fieldsV2 = 10
 )
 
 const (
@@ -37,8 +40,8 @@ func encode(s bot.Session) string {
 	var b strings.Builder
 	b.Grow(64)
 	for i, f := range []string{
-		formatV1, s.State, string(s.Lang), strconv.Itoa(s.TipNext), s.GroupKind, s.Category,
-		strconv.Itoa(flags), strconv.Itoa(s.Turns), strconv.FormatInt(s.LastSeen.Unix(), 10),
+		formatV2, s.State, string(s.Lang), strconv.Itoa(s.TipNext), s.GroupKind, s.Category,
+		strconv.Itoa(flags), strconv.Itoa(s.Turns), strconv.FormatInt(s.LastSeen.Unix(), 10), s.Handoff,
 	} {
 		if i > 0 {
 			b.WriteByte('|')
@@ -55,7 +58,11 @@ func decode(v string) (bot.Session, error) {
 		return bot.Session{}, nil
 	}
 	f := strings.Split(v, "|")
-	if len(f) != fields || f[0] != formatV1 {
+	switch {
+	case len(f) == fieldsV2 && f[0] == formatV2:
+	case len(f) == fieldsV1 && f[0] == formatV1:
+		f = append(f, "")
+	default:
 		return bot.Session{}, errFormat
 	}
 	tip, err1 := strconv.Atoi(f[3])
@@ -75,5 +82,6 @@ func decode(v string) (bot.Session, error) {
 		StopHinted: flags&flagStopHinted != 0,
 		Turns:      turns,
 		LastSeen:   time.Unix(seen, 0),
+		Handoff:    f[9],
 	}, nil
 }

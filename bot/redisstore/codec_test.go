@@ -19,7 +19,7 @@ var codecCases = []struct {
 	{
 		name:    "zero session",
 		session: bot.Session{},
-		stored:  "1|||0|||0|0|-62135596800",
+		stored:  "2|||0|||0|0|-62135596800|",
 	},
 	{
 		name: "all fields",
@@ -27,33 +27,53 @@ var codecCases = []struct {
 			State: "groups_result", Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
 			StopHinted: true, Turns: 37, LastSeen: time.Unix(1767225600, 0),
 		},
-		stored: "1|groups_result|es|4|family|suicide_risk|2|37|1767225600",
+		stored: "2|groups_result|es|4|family|suicide_risk|2|37|1767225600|",
 	},
 	{
 		name:    "opted out",
 		session: bot.Session{State: "menu", Lang: "en", OptedOut: true, Turns: 2, LastSeen: time.Unix(1700000000, 0)},
-		stored:  "1|menu|en|0|||1|2|1700000000",
+		stored:  "2|menu|en|0|||1|2|1700000000|",
 	},
 	{
 		name:    "opted out and hinted",
 		session: bot.Session{State: "menu", Lang: "en", OptedOut: true, StopHinted: true, Turns: 9, LastSeen: time.Unix(1700000000, 0)},
-		stored:  "1|menu|en|0|||3|9|1700000000",
+		stored:  "2|menu|en|0|||3|9|1700000000|",
 	},
 	{
 		name:    "zero last seen",
 		session: bot.Session{State: "tips", Lang: "en", TipNext: 12, Turns: 1},
-		stored:  "1|tips|en|12|||0|1|-62135596800",
+		stored:  "2|tips|en|12|||0|1|-62135596800|",
 	},
 	{
 		name:    "before 1970",
 		session: bot.Session{State: "talk", LastSeen: time.Unix(-86400, 0)},
-		stored:  "1|talk||0|||0|0|-86400",
+		stored:  "2|talk||0|||0|0|-86400|",
 	},
 	{
 		name:    "non-ascii",
 		session: bot.Session{State: "menú", Lang: "es", GroupKind: "niños"},
-		stored:  "1|menú|es|0|niños||0|0|-62135596800",
+		stored:  "2|menú|es|0|niños||0|0|-62135596800|",
 	},
+	{
+		name:    "in a handoff",
+		session: bot.Session{State: "crisis", Lang: "en", Category: "suicide_risk", Handoff: bot.HandoffActive, Turns: 3, LastSeen: time.Unix(1700000000, 0)},
+		stored:  "2|crisis|en|0||suicide_risk|0|3|1700000000|active",
+	},
+}
+
+// TestDecodeV1 reads sessions stored before handoffs existed.
+func TestDecodeV1(t *testing.T) {
+	got, err := decode("1|groups_result|es|4|family|suicide_risk|2|37|1767225600")
+	want := bot.Session{
+		State: "groups_result", Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
+		StopHinted: true, Turns: 37, LastSeen: time.Unix(1767225600, 0),
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("decode v1 mismatch (-want +got):\n%s", diff)
+	}
 }
 
 func TestEncode(t *testing.T) {
@@ -113,7 +133,9 @@ func TestDecodeRejects(t *testing.T) {
 		{"json", `{"state":"menu"}`},
 		{"one field", "1"},
 		{"eight fields", "1|menu|en|0|||0|1"},
-		{"ten fields", "1|menu|en|0|||0|1|1700000000|x"},
+		{"ten fields in version 1", "1|menu|en|0|||0|1|1700000000|x"},
+		{"nine fields in version 2", "2|menu|en|0|||0|1|1700000000"},
+		{"unknown version", "3|menu|en|0|||0|1|1700000000|"},
 		{"bad tip", "1|menu|en|x|||0|1|1700000000"},
 		{"bad flags", "1|menu|en|0|||x|1|1700000000"},
 		{"bad turns", "1|menu|en|0|||0|1.5|1700000000"},

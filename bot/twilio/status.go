@@ -1,0 +1,114 @@
+package twilio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// StatusSink records what Twilio says about a message or call Textline
+// sent.
+type StatusSink interface {
+	Status(ctx context.Context, s Status) error
+}
+
+// Status is one report from Twilio on a message or call.
+type Status struct {
+	Ref       string // the "o" query parameter Textline put on the callback URL
+	SID       string // MessageSid or CallSid
+	Status    string // MessageStatus or CallStatus: "delivered", "failed", "completed"…
+	ErrorCode int    // Twilio's ErrorCode; 0 when there is none
+}
+
+// StatusHandler is the status callback, POST /twilio/status.
+type StatusHandler struct {
+	verify *Verifier
+	sink   StatusSink
+	// Log gets a line for each request refused or not recorded, without
+	// numbers; nil means slog.Default().
+	Log *slog.Logger
+}
+
+// NewStatus returns the callback: verify checks each request's signature,
+// sink records the reports.
+func NewStatus(verify *Verifier, sink StatusSink) *StatusHandler {
+	return &StatusHandler{verify: verify, sink: sink}
+}
+
+// ServeHTTP answers 204 once the sink has the report, and 500 when it
+// fails, so that Twilio tries again.
+func (h *StatusHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		return
+	}
+	// Verify.
+	form, err := readForm(w, r)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.refuse(w, r, http.StatusRequestEntityTooLarge, err)
+			return
+		}
+		h.refuse(w, r, http.StatusBadRequest, err)
+		return
+	}
+	if !h.verify.Verify(r, first1(form)) {
+		h.refuse(w, r, http.StatusForbidden, errors.New("bad signature"))
+		return
+	}
+	// Decode.
+	s, err := decodeStatus(r.URL.Query().Get("o"), form)
+	if err != nil {
+		h.refuse(w, r, http.StatusBadRequest, err)
+		return
+	}
+	// Delegate.
+	if err := h.sink.Status(r.Context(), s); err != nil {
+		h.log().LogAttrs(r.Context(), slog.LevelError, "status not recorded",
+			slog.String("ref", s.Ref), slog.String("sid", s.SID), slog.String("status", s.Status), slog.Any("error", err))
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	// Write.
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func decodeStatus(ref string, form url.Values) (Status, error) {
+	s := Status{Ref: ref, SID: form.Get("MessageSid"), Status: form.Get("MessageStatus")}
+	if s.SID == "" {
+		s.SID = form.Get("CallSid")
+	}
+	if s.Status == "" {
+		s.Status = form.Get("CallStatus")
+	}
+	if s.Ref == "" || s.SID == "" {
+		return s, errors.New("missing o, or MessageSid and CallSid")
+	}
+	if code := form.Get("ErrorCode"); code != "" {
+		n, err := strconv.Atoi(code)
+		if err != nil {
+			return s, fmt.Errorf("bad ErrorCode: %w", err)
+		}
+		s.ErrorCode = n
+	}
+	return s, nil
+}
+
+// refuse answers a request that records nothing, and says why in the log.
+func (h *StatusHandler) refuse(w http.ResponseWriter, r *http.Request, status int, err error) {
+	h.log().LogAttrs(r.Context(), slog.LevelWarn, "status callback refused", slog.Int("status", status), slog.Any("error", err))
+	w.WriteHeader(status)
+}
+
+func (h *StatusHandler) log() *slog.Logger {
+	if h.Log != nil {
+		return h.Log
+	}
+	return slog.Default()
+}
