@@ -8,12 +8,14 @@ import (
 
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/content"
+	"github.com/textline/textline/flows"
 )
 
 // Inbound is one message from a texter.
 type Inbound struct {
 	ID       string // the provider's message id (Twilio's MessageSid)
 	From     Texter
+	To       string // the line's number it was sent to
 	Body     string // as received: untrusted
 	NumMedia int
 	At       time.Time
@@ -62,6 +64,16 @@ type Engine struct {
 	Idle time.Duration
 	// Counter, when set, counts feedback answers.
 	Counter Counter
+	// Line, when set, is the human line: requests for a person and
+	// escalating crises are handed to it. Without one, a request for a
+	// person is pointed to 988 and alerts are only logged.
+	Line HumanLine
+	// OnDuty tells whether responders are on duty (HANDOFF_HOURS); nil
+	// means always.
+	OnDuty func(time.Time) bool
+	// Calls reports that a texter's CALL can be put through to a person
+	// (HUMAN_LINE is set).
+	Calls bool
 	// Log receives alerts and errors; nil means slog.Default().
 	Log *slog.Logger
 }
@@ -101,7 +113,23 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		return e.Fallback(verdict.Crisis()), fmt.Errorf("handle message: %w", err)
 	}
 	if fresh {
-		e.after(ctx, in.From, fx)
+		if e.after(ctx, in, fx) {
+			return e.rejoin(ctx, in)
+		}
+	}
+	return Reply{Text: answer}, nil
+}
+
+// rejoin brings a texter whose handoff ended back to the bot: their
+// session still said "handoff" when the responder closed it. Rare: the
+// close updates the session too, unless that failed.
+func (e *Engine) rejoin(ctx context.Context, in Inbound) (Reply, error) {
+	answer, _, err := e.sessions.Apply(ctx, in.From.ID(), in.ID+":rejoin", func(s Session) Outcome {
+		s.Handoff, s.State = "", flows.Menu
+		return Outcome{Session: s, Reply: e.lib.Text(s.Lang, "handoff.closed")}
+	})
+	if err != nil {
+		return e.Fallback(false), fmt.Errorf("rejoin after handoff: %w", err)
 	}
 	return Reply{Text: answer}, nil
 }
@@ -134,6 +162,7 @@ const builtinFallback = "Sorry, Textline is having trouble right now. If you nee
 // effects are what a committed step asks to happen outside the store.
 type effects struct {
 	alert    *alert
+	handoff  *HandoffRequest
 	counters []string
 }
 
@@ -144,24 +173,32 @@ type alert struct {
 	replied  bool
 }
 
-func (e *Engine) after(ctx context.Context, from Texter, fx effects) {
+// after makes a committed step's effects happen. It reports whether the
+// texter's handoff turned out to be over (see rejoin).
+func (e *Engine) after(ctx context.Context, in Inbound, fx effects) (ended bool) {
 	log := e.log()
 	if a := fx.alert; a != nil {
-		// The handoff to the human line picks these up; until then they are
-		// recorded in the log, with the pseudonym only.
 		log.LogAttrs(ctx, slog.LevelWarn, "crisis alert",
-			slog.Any("texter", from), slog.String("reason", a.reason),
+			slog.Any("texter", in.From), slog.String("reason", a.reason),
 			slog.String("category", string(a.category)), slog.String("severity", string(a.severity)),
 			slog.Bool("replied", a.replied))
 	}
-	if e.Counter == nil {
-		return
+	if r := fx.handoff; r != nil && e.Line != nil {
+		open, err := e.Line.Handoff(ctx, *r)
+		if err != nil {
+			log.LogAttrs(ctx, slog.LevelError, "handoff", slog.Any("texter", in.From),
+				slog.String("kind", r.Kind), slog.Any("error", err))
+		}
+		ended = err == nil && !open && r.Kind == HandoffMessage
 	}
-	for _, name := range fx.counters {
-		if err := e.Counter.Count(ctx, name); err != nil {
-			log.LogAttrs(ctx, slog.LevelError, "count", slog.String("counter", name), slog.Any("error", err))
+	if e.Counter != nil {
+		for _, name := range fx.counters {
+			if err := e.Counter.Count(ctx, name); err != nil {
+				log.LogAttrs(ctx, slog.LevelError, "count", slog.String("counter", name), slog.Any("error", err))
+			}
 		}
 	}
+	return ended
 }
 
 func (e *Engine) log() *slog.Logger {

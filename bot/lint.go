@@ -49,7 +49,15 @@ func Lint(lib *content.Library) []string {
 var requiredTexts = []string{
 	"welcome", "welcome_back", "menu", "help", "media_only", "stop_hint",
 	"opted_in", "fallback", "crisis.fallback", "groups.results", "groups.none_near",
-	"support.distress", "support.helper",
+	"support.distress", "support.helper", "talk.person",
+	"handoff.asked", "handoff.notice", "handoff.waiting", "handoff.reminder", "handoff.joined",
+	"handoff.joined_call", "handoff.closed", "handoff.passed", "handoff.off_hours", "handoff.calling",
+	"handoff.no_call", "voice.connect", "voice.no_line",
+	"responder.alert", "responder.alert_again", "responder.alert_optedout", "responder.taken",
+	"responder.taken_other", "responder.unknown", "responder.list", "responder.list_empty",
+	"responder.passed", "responder.closed", "responder.none_held", "responder.which",
+	"responder.relay", "responder.relay_flag", "responder.texter_left", "responder.not_sent",
+	"responder.help",
 }
 
 // crisisCategories each have their own crisis text.
@@ -73,10 +81,16 @@ func replies(lib *content.Library, lang content.Lang, row flows.Transition) []re
 		for _, id := range []string{"groups.results", "groups.none_near"} {
 			bodies = append(bodies, reply{"messages.yaml: " + id, strings.ReplaceAll(lib.Text(lang, id), "{groups}", worst)})
 		}
-	case flows.DoCrisis:
+	case flows.DoCrisis, flows.DoEscalate:
+		// Either may carry the handoff notice under the referral.
+		prefix := "crisis."
+		if row.Do == flows.DoEscalate {
+			prefix = row.Say
+		}
+		notice := lib.Text(lang, "handoff.notice")
 		for _, id := range lib.IDs(lang) {
-			if strings.HasPrefix(id, "crisis.") {
-				bodies = append(bodies, reply{"messages.yaml: " + id, lib.Text(lang, id)})
+			if strings.HasPrefix(id, prefix) {
+				bodies = append(bodies, reply{"messages.yaml: " + id + " with handoff.notice", lib.Text(lang, id) + "\n" + notice})
 			}
 		}
 	default:

@@ -32,6 +32,8 @@ const (
 	kwSpanish = "spanish"
 	kwEnglish = "english"
 	kwDelete  = "delete"
+	kwPerson  = "person"
+	kwCall    = "call"
 )
 
 func (t *turn) run(s Session) Outcome {
@@ -54,7 +56,15 @@ func (t *turn) run(s Session) Outcome {
 	case t.verdict.Crisis():
 		if s.OptedOut {
 			t.alert("crisis from an opted-out texter", false)
+			t.handoff(s, HandoffAlert, "crisis from an opted-out texter")
 			return Outcome{Session: s}
+		}
+		if s.Handoff != "" {
+			// The person who holds it reads the message; the referral still
+			// goes out at once.
+			t.alert("crisis during a handoff", true)
+			t.handoff(s, HandoffOpen, "crisis during a handoff")
+			return Outcome{Session: s, Reply: t.crisisText(s.Lang)}
 		}
 		return t.fire(s, flows.EvCrisis)
 	case s.OptedOut:
@@ -65,9 +75,16 @@ func (t *turn) run(s Session) Outcome {
 		}
 		return Outcome{Session: s} // nothing is sent until START
 	case kw == kwOptOut:
+		if s.Handoff != "" {
+			t.handoff(s, HandoffLeave, "opted out")
+		}
 		return optOut(s)
 	case kw == kwHelp:
 		return t.say(s, "help")
+	case s.Handoff != "":
+		return t.during(s, kw)
+	case t.e.Line != nil && (kw == kwPerson || kw == kwCall || t.e.lib.Vocab.AsksForPerson(t.folded)):
+		return t.askPerson(s)
 	case s.State == flows.Welcome:
 		// Whatever a first message says, the texter first learns what the
 		// line is; a language keyword picks the language of that welcome.
@@ -83,6 +100,64 @@ func (t *turn) run(s Session) Outcome {
 		return t.keyword(s, kw)
 	}
 	return t.converse(s, away)
+}
+
+// askPerson hands the texter to the human line: at once when responders
+// are on duty; outside HANDOFF_HOURS the request is recorded for them
+// and the texter gets the 24/7 lines.
+func (t *turn) askPerson(s Session) Outcome {
+	if s.State == flows.Welcome {
+		s.State = flows.Menu
+	}
+	t.fx.counters = append(t.fx.counters, "handoff.requested")
+	if t.e.OnDuty != nil && !t.e.OnDuty(t.in.At) {
+		t.handoff(s, HandoffOpen, "asked for a person off hours")
+		t.fx.handoff.OffHours = true
+		return t.say(s, "handoff.off_hours")
+	}
+	s.Handoff = HandoffWaiting
+	t.handoff(s, HandoffOpen, "asked for a person")
+	return t.say(s, "handoff.asked")
+}
+
+// during handles a message while a person is asked for or holds the
+// conversation: the bot's flows stay silent and the message goes to the
+// human line.
+func (t *turn) during(s Session, kw string) Outcome {
+	switch {
+	case kw == kwCall && !t.e.Calls:
+		return t.say(s, "handoff.no_call")
+	case kw == kwCall:
+		t.handoff(s, HandoffCall, "asked for a call")
+		return t.say(s, "handoff.calling")
+	case t.text == "" && t.in.NumMedia > 0:
+		return t.say(s, "media_only")
+	}
+	t.handoff(s, HandoffMessage, "")
+	if s.Handoff == HandoffWaiting {
+		return t.say(s, "handoff.waiting")
+	}
+	return Outcome{Session: s}
+}
+
+// handoff asks the human line, once the step is stored, to act on this
+// message.
+func (t *turn) handoff(s Session, kind, reason string) {
+	t.fx.handoff = &HandoffRequest{
+		Kind: kind, Texter: t.in.From, Line: t.in.To, MessageID: t.in.ID, Text: t.text,
+		Lang: s.Lang, Verdict: t.verdict, Reason: reason,
+	}
+}
+
+// escalate hands a crisis to the human line, when there is one, and says
+// so under the referral.
+func (t *turn) escalate(s *Session, body, reason string) string {
+	if t.e.Line == nil {
+		return body
+	}
+	s.Handoff = HandoffWaiting
+	t.handoff(*s, HandoffOpen, reason)
+	return body + "\n" + t.e.lib.Text(s.Lang, "handoff.notice")
 }
 
 var keywordLang = map[string]content.Lang{kwSpanish: content.Spanish, kwEnglish: content.English}
@@ -110,6 +185,8 @@ func (t *turn) keyword(s Session, kw string) Outcome {
 	case kwSpanish, kwEnglish:
 		s.Lang = keywordLang[kw]
 		return t.fire(s, flows.EvLanguage)
+	case kwPerson, kwCall:
+		return t.say(s, "talk.person") // no human line: 988 is the way to a person
 	case kwDelete:
 		if s.State == flows.ConfirmDelete {
 			return t.fire(s, flows.EvConfirm)
@@ -186,9 +263,13 @@ func (t *turn) fire(s Session, ev string) Outcome {
 		s.Category = string(t.verdict.Category)
 		t.alert("crisis", true)
 		body = t.crisisText(s.Lang)
+		if escalates(t.verdict) {
+			body = t.escalate(&s, body, "crisis")
+		}
 	case flows.DoEscalate:
 		t.verdict = safety.Verdict{Category: safety.Category(s.Category), Severity: safety.Imminent}
 		t.alert("not safe right now", true)
+		body = t.escalate(&s, t.textFor(s, row.Say), "not safe right now")
 	case flows.DoErase:
 		out := t.say(s, row.Say)
 		out.Erase = true
@@ -202,14 +283,19 @@ func (t *turn) fire(s Session, ev string) Outcome {
 			step, _ := flows.StepOf(s.State)
 			id = step.Enter
 		}
-		// A text may have a version for the crisis at hand:
-		// crisis.safe_no.abuse_dv before crisis.safe_no.
-		if variant := id + "." + s.Category; s.Category != "" && t.e.lib.Has(s.Lang, variant) {
-			id = variant
-		}
-		body = t.e.lib.Text(s.Lang, id)
+		body = t.textFor(s, id)
 	}
 	return Outcome{Session: s, Reply: compose(t.e.lib, s.Lang, s.State, body)}
+}
+
+// textFor is the text id in the texter's language, in its version for the
+// crisis at hand when it has one: crisis.safe_no.abuse_dv before
+// crisis.safe_no.
+func (t *turn) textFor(s Session, id string) string {
+	if variant := id + "." + s.Category; s.Category != "" && t.e.lib.Has(s.Lang, variant) {
+		id = variant
+	}
+	return t.e.lib.Text(s.Lang, id)
 }
 
 // say answers with one text and leaves the state as it is.

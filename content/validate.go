@@ -29,7 +29,7 @@ var (
 const MinTips = 12
 
 // Placeholders the engine fills while it writes a reply.
-var enginePlaceholders = map[string]bool{"{groups}": true}
+var enginePlaceholders = map[string]bool{"{groups}": true, "{handle}": true, "{category}": true, "{severity}": true, "{wait}": true, "{text}": true, "{handles}": true, "{queue}": true}
 
 // numbers returns the digit runs of the directory: every number a message
 // may name.

@@ -6,8 +6,12 @@ import "strings"
 type Vocab struct {
 	Keywords     map[string][]string `yaml:"keywords"`
 	StopRequests []string            `yaml:"stop_requests"`
-	Choices      map[string][]string `yaml:"choices"`
-	SpanishHints []string            `yaml:"spanish_hints"`
+	// PersonRequests are plain requests for a person ("talk to a human"),
+	// matched as whole words anywhere in a folded message: they start a
+	// handoff (SPEC §8).
+	PersonRequests []string            `yaml:"person_requests"`
+	Choices        map[string][]string `yaml:"choices"`
+	SpanishHints   []string            `yaml:"spanish_hints"`
 
 	keyword map[string]string
 	choice  map[string]string
@@ -23,6 +27,9 @@ func (v *Vocab) compile() {
 	}
 	for i, s := range v.StopRequests {
 		v.StopRequests[i] = Fold(s)
+	}
+	for i, s := range v.PersonRequests {
+		v.PersonRequests[i] = Fold(s)
 	}
 }
 
@@ -48,6 +55,51 @@ func (v *Vocab) Choice(folded string) string { return v.choice[folded] }
 func (v *Vocab) AsksToStop(folded string) bool {
 	for _, s := range v.StopRequests {
 		if strings.Contains(folded, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// AsksForPerson reports whether a folded message asks for a person in
+// plain words: one of the requests, as whole words, not just after a
+// negation ("i dont want to talk to a person").
+func (v *Vocab) AsksForPerson(folded string) bool {
+	for _, r := range v.PersonRequests {
+		for at := 0; at < len(folded); {
+			i := strings.Index(folded[at:], r)
+			if i < 0 {
+				break
+			}
+			i += at
+			end := i + len(r)
+			if wordEdge(folded, i-1) && wordEdge(folded, end) && !negated(folded[:i]) {
+				return true
+			}
+			at = i + 1
+		}
+	}
+	return false
+}
+
+// wordEdge reports whether folded has no letter or digit at byte i.
+func wordEdge(folded string, i int) bool {
+	if i < 0 || i >= len(folded) {
+		return true
+	}
+	return notWord(rune(folded[i]))
+}
+
+// negations turn a request that follows them around ("don't" folds to
+// "don t").
+var negations = map[string]bool{"dont": true, "don": true, "not": true, "never": true, "no": true, "nunca": true, "cant": true, "wont": true}
+
+// negated reports whether one of the last four words of before is a
+// negation.
+func negated(before string) bool {
+	words := strings.FieldsFunc(before, notWord)
+	for _, w := range words[max(len(words)-4, 0):] {
+		if negations[w] {
 			return true
 		}
 	}

@@ -1,0 +1,59 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/content"
+)
+
+// Handoff states of a session.
+const (
+	HandoffWaiting = "waiting" // a person was asked to join
+	HandoffActive  = "active"  // a responder holds the conversation
+)
+
+// HumanLine is the handoff to people (package handoff). The engine tells it
+// what a committed message asks for; it is never told twice about one
+// message.
+type HumanLine interface {
+	// Handoff acts on r. It reports whether the texter has an open handoff
+	// afterwards.
+	Handoff(ctx context.Context, r HandoffRequest) (open bool, err error)
+}
+
+// Kinds of HandoffRequest.
+const (
+	HandoffOpen    = "open"    // a person is needed: open a handoff (or raise it) and keep the message
+	HandoffMessage = "message" // a message during a handoff: keep it and relay it
+	HandoffCall    = "call"    // the texter asked for a call
+	HandoffLeave   = "leave"   // the texter opted out: the handoff ends
+	HandoffAlert   = "alert"   // a crisis from an opted-out texter: responders only
+)
+
+// HandoffRequest is one thing the human line must do for a message.
+type HandoffRequest struct {
+	Kind      string
+	Texter    Texter
+	Line      string // the number the texter wrote to
+	MessageID string
+	Text      string // normalised
+	Lang      content.Lang
+	Verdict   safety.Verdict
+	Reason    string
+	OffHours  bool // asked for outside HANDOFF_HOURS: recorded, shown when on duty
+}
+
+// escalates reports whether a verdict calls the human line by itself
+// (SAFETY.md: high or imminent severity, and the categories that always
+// escalate).
+func escalates(v safety.Verdict) bool {
+	if !v.Crisis() {
+		return false
+	}
+	switch v.Category {
+	case safety.Overdose, safety.ChildAbuse, safety.MedicalEmergency, safety.HarmToOthers:
+		return true
+	}
+	return v.Severity == safety.High || v.Severity == safety.Imminent
+}
