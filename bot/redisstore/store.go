@@ -192,6 +192,23 @@ func (s *Store) now() time.Time {
 	return time.Now()
 }
 
+// OptedOut reports whether the texter opted out: the outbox asks before
+// every send to a texter.
+func (s *Store) OptedOut(ctx context.Context, texterID string) (bool, error) {
+	v, err := s.rdb.Get(ctx, SessionKey(texterID)).Result()
+	if errors.Is(err, redis.Nil) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read session: %w", err)
+	}
+	sess, err := decode(v)
+	if err != nil {
+		return false, err
+	}
+	return sess.OptedOut, nil
+}
+
 // Ping reports whether Redis answers.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.rdb.Ping(ctx).Err(); err != nil {

@@ -183,6 +183,7 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 func (h *Handler) decode(form url.Values) (bot.Inbound, error) {
 	in := bot.Inbound{
 		ID:   form.Get("MessageSid"),
+		To:   form.Get("To"),
 		Body: form.Get("Body"),
 		At:   h.now(),
 	}

@@ -1,0 +1,81 @@
+package handoff
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Responder commands. END, STOP, CANCEL and QUIT are never commands:
+// carriers read them as opt-outs.
+const (
+	cmdTake   = "take"
+	cmdPass   = "pass"
+	cmdClose  = "close"
+	cmdList   = "list"
+	cmdHelp   = "help"
+	cmdSay    = "say"    // text for the texter
+	cmdOptOut = "optout" // a carrier keyword: the carrier answers, not Textline
+)
+
+// command is a responder's message, parsed.
+type command struct {
+	verb   string
+	handle string // upper case; "" when not given
+	text   string // for cmdSay
+}
+
+// carrierWords are handled by the carrier; Textline stays silent.
+var carrierWords = map[string]bool{
+	"STOP": true, "STOPALL": true, "UNSUBSCRIBE": true, "CANCEL": true, "END": true,
+	"QUIT": true, "START": true, "UNSTOP": true, "REVOKE": true, "OPTOUT": true,
+}
+
+// parseCommand reads a responder's message: "TAKE K7", "PASS", "CLOSE K7",
+// "LIST", "HELP", "#K7 some text", or plain text for the one they hold.
+func parseCommand(body string) command {
+	body = strings.TrimSpace(body)
+	if strings.HasPrefix(body, "#") {
+		h, rest, _ := strings.Cut(body[1:], " ")
+		if validHandle(h) && strings.TrimSpace(rest) != "" {
+			return command{verb: cmdSay, handle: strings.ToUpper(h), text: strings.TrimSpace(rest)}
+		}
+	}
+	words := strings.Fields(body)
+	if len(words) == 0 {
+		return command{verb: cmdHelp}
+	}
+	first := strings.ToUpper(strings.TrimFunc(words[0], unicode.IsPunct))
+	if len(words) == 1 && carrierWords[first] {
+		return command{verb: cmdOptOut}
+	}
+	verb := map[string]string{"TAKE": cmdTake, "PASS": cmdPass, "CLOSE": cmdClose, "LIST": cmdList, "HELP": cmdHelp}[first]
+	switch {
+	case verb == "":
+	case len(words) == 1 && verb != cmdTake:
+		return command{verb: verb}
+	case len(words) == 2 && verb != cmdList && verb != cmdHelp && validHandle(words[1]):
+		return command{verb: verb, handle: strings.ToUpper(words[1])}
+	}
+	return command{verb: cmdSay, text: body}
+}
+
+// validHandle reports whether h could be a handle: a letter and one or two
+// digits (K7, M23), or N and a number for the overflow.
+func validHandle(h string) bool {
+	if len(h) < 2 || len(h) > 12 {
+		return false
+	}
+	c := h[0] | 0x20
+	if c < 'a' || c > 'z' {
+		return false
+	}
+	if len(h) > 3 && c != 'n' {
+		return false
+	}
+	for i := 1; i < len(h); i++ {
+		if h[i] < '0' || h[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,212 @@
+package handoff_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/handoff"
+	"github.com/textline/textline/bot/outbox"
+	"github.com/textline/textline/bot/redisstore"
+	"github.com/textline/textline/bot/redisstore/redistest"
+	"github.com/textline/textline/bot/twilio"
+	"github.com/textline/textline/bot/twilio/twiliotest"
+	"github.com/textline/textline/content"
+)
+
+const (
+	accountSID = "AC00000000000000000000000000000001"
+	apiKey     = "SK00000000000000000000000000000001"
+	apiSecret  = "secret0000000000000000000000000001"
+	lineNumber = "+15550001000"
+)
+
+// world is a whole line on real Redis (REDIS_URL) and a fake Twilio API:
+// the engine, the human line with two responders, the outbox sending
+// through twilio-go, all on a clock the test moves.
+type world struct {
+	t        *testing.T
+	rdb      redisstore.Client
+	store    *redisstore.Store
+	engine   *bot.Engine
+	line     *handoff.Line
+	out      *outbox.Outbox
+	api      *twiliotest.Fake
+	pseudo   *bot.Pseudonymizer
+	prefix   string
+	texter   string
+	resp     []string // responders' numbers
+	lib      *content.Library
+	mu       sync.Mutex
+	now      time.Time
+	seen     int // messages of api already read
+	sequence atomic.Int64
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	lib, err := content.Load(content.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redistest.Client(t)
+	w := &world{
+		t: t, rdb: rdb, lib: lib,
+		pseudo: bot.NewPseudonymizer([]byte("test key")),
+		prefix: fmt.Sprintf("{tl:handoff:test%d}:", rand.Int64()),
+		texter: randomNumber(),
+		resp:   []string{randomNumber(), randomNumber()},
+		now:    time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC),
+	}
+	w.api = twiliotest.New(accountSID, apiKey, apiSecret)
+	t.Cleanup(w.api.Close)
+	rest, err := twilio.NewREST(twilio.RESTConfig{AccountSID: accountSID, APIKey: apiKey, APISecret: apiSecret, BaseURL: w.api.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.store = redisstore.New(rdb)
+	w.store.Now = w.clock
+	seal := bot.NewSealer([]byte("test key"))
+	w.out = outbox.New(rdb, w.prefix, rest, w.store, seal)
+	w.out.Now = w.clock
+	w.out.Log = quiet()
+	w.line = handoff.New(rdb, w.out, lib, w.store, w.pseudo, seal, w.resp)
+	w.line.Now = w.clock
+	w.line.Log = quiet()
+	w.line.CallTwiML = twilio.CallTwiML("+15550009999", lib.Text(content.English, "voice.connect"))
+	w.engine = bot.NewEngine(lib, w.store)
+	w.engine.Line = w.line
+	w.engine.Calls = true
+	w.engine.Log = quiet()
+	t.Cleanup(func() { w.cleanup() })
+	return w
+}
+
+func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func randomNumber() string { return fmt.Sprintf("+1555%07d", rand.N(10_000_000)) }
+
+func (w *world) clock() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.now
+}
+
+func (w *world) advance(d time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.now = w.now.Add(d)
+}
+
+// cleanup deletes the keys this test made.
+func (w *world) cleanup() {
+	ctx := context.Background()
+	for _, pattern := range []string{w.prefix + "*", "tl:{" + w.pseudo.Texter(w.texter).ID() + "}*"} {
+		keys, _ := w.rdb.Keys(ctx, pattern).Result()
+		if len(keys) > 0 {
+			for _, k := range keys {
+				w.rdb.Del(ctx, k)
+			}
+		}
+	}
+}
+
+// text sends body from a number through the webhook's router, as Twilio
+// would, and returns the reply.
+func (w *world) text(from, body string) string {
+	w.t.Helper()
+	in := bot.Inbound{
+		ID: fmt.Sprintf("SM%032d%d", w.sequence.Add(1), rand.Int64()), From: w.pseudo.Texter(from), To: lineNumber,
+		Body: body, At: w.clock(),
+	}
+	reply, err := w.line.Route(w.engine).Handle(context.Background(), in)
+	if err != nil {
+		w.t.Fatalf("text %q: %v", body, err)
+	}
+	return reply.Text
+}
+
+// flush runs the outbox and returns what the fake Twilio received since
+// the last flush.
+func (w *world) flush() []twiliotest.Sent {
+	w.t.Helper()
+	if _, err := w.out.Flush(context.Background()); err != nil {
+		w.t.Fatalf("flush: %v", err)
+	}
+	all := w.api.Sent()
+	got := all[w.seen:]
+	w.seen = len(all)
+	return got
+}
+
+// to keeps the messages for one number.
+func to(sent []twiliotest.Sent, number string) []twiliotest.Sent {
+	var out []twiliotest.Sent
+	for _, s := range sent {
+		if s.To == number {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+var takeRe = regexp.MustCompile(`Reply TAKE ([A-Z0-9]+)`)
+
+// handleOf finds the handle in an alert.
+func handleOf(t *testing.T, sent []twiliotest.Sent) string {
+	t.Helper()
+	for _, s := range sent {
+		if m := takeRe.FindStringSubmatch(s.Body); m != nil {
+			return m[1]
+		}
+	}
+	t.Fatalf("no alert with a handle in %+v", sent)
+	return ""
+}
+
+func (w *world) session() bot.Session {
+	w.t.Helper()
+	var got bot.Session
+	_, _, err := w.store.Apply(context.Background(), w.pseudo.Texter(w.texter).ID(), fmt.Sprintf("peek%d", rand.Int64()), func(s bot.Session) bot.Outcome {
+		got = s
+		return bot.Outcome{Session: s}
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return got
+}
+
+// audit returns the what of every audit record of the test's handoffs.
+func (w *world) audit() []string {
+	w.t.Helper()
+	ctx := context.Background()
+	keys, err := w.rdb.Keys(ctx, w.prefix+"audit:*").Result()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var out []string
+	for _, k := range keys {
+		recs, _ := w.rdb.LRange(ctx, k, 0, -1).Result()
+		for _, r := range recs {
+			f := strings.SplitN(r, "|", 4)
+			out = append(out, f[2])
+		}
+	}
+	return out
+}
+
+func contains(t *testing.T, what, got, want string) {
+	t.Helper()
+	if !strings.Contains(got, want) {
+		t.Errorf("%s = %q, want it to contain %q", what, got, want)
+	}
+}

@@ -1,0 +1,398 @@
+// Package handoff is the human line (SPEC §8): when a texter needs a
+// person, responders on call are alerted by SMS with a short handle, take
+// the conversation by texting the line's own number, and talk with the
+// texter through it, neither side seeing the other's number. The queue,
+// the records and their audit trail live in Redis; every change is one
+// script that also enqueues, in the same step, the messages it causes
+// (package outbox sends them).
+package handoff
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/outbox"
+	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/content"
+	"github.com/textline/textline/flows"
+)
+
+// Line is the human line: the engine's bot.HumanLine, and the desk that
+// answers responders' texts.
+type Line struct {
+	rdb        outbox.Client
+	prefix     string
+	lib        *content.Library
+	sessions   bot.Sessions
+	seal       *bot.Sealer
+	out        *outbox.Outbox
+	responders map[string]responder // by address
+	list       []map[string]string  // for the scripts: id and sealed address
+
+	// Hours are when responders are on duty; nil means always.
+	Hours *Hours
+	// Remind is how long a handoff waits before the texter is reminded
+	// and responders are alerted again. Zero means 3 minutes.
+	Remind time.Duration
+	// Retention is how long records and transcripts are kept. Zero means
+	// 720 hours.
+	Retention time.Duration
+	// From is the sender of outbound messages (TWILIO_FROM); empty means
+	// the number the texter wrote to.
+	From string
+	// CallTwiML, when set, is what a texter's CALL runs: it puts them
+	// through to HUMAN_LINE.
+	CallTwiML string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Log gets what happened, with pseudonyms and handles only; nil means
+	// slog.Default().
+	Log *slog.Logger
+}
+
+type responder struct{ id string }
+
+var _ bot.HumanLine = (*Line)(nil)
+
+// New returns the human line for the responders at phones (E.164),
+// pseudonymised with pseudo and sealed with seal. Its keys are under the
+// outbox's prefix, and it sends through it. Texters' sessions are updated
+// in sessions when a responder takes, passes or closes.
+func New(rdb outbox.Client, out *outbox.Outbox, lib *content.Library, sessions bot.Sessions, pseudo *bot.Pseudonymizer, seal *bot.Sealer, phones []string) *Line {
+	l := &Line{rdb: rdb, prefix: out.Prefix(), lib: lib, sessions: sessions, seal: seal, out: out, responders: map[string]responder{}}
+	for _, p := range phones {
+		t := pseudo.Texter(p)
+		if _, dup := l.responders[t.Addr()]; dup || t.Addr() == "" {
+			continue
+		}
+		l.responders[t.Addr()] = responder{id: t.ID()}
+		l.list = append(l.list, map[string]string{"id": t.ID(), "addr": seal.Seal(t.Addr())})
+	}
+	return l
+}
+
+// IsResponder reports whether addr is a responder's: their texts go to
+// the desk, never to the bot.
+func (l *Line) IsResponder(addr string) bool {
+	_, ok := l.responders[strings.TrimSpace(addr)]
+	return ok
+}
+
+// Engine answers texters; *bot.Engine is one.
+type Engine interface {
+	Handle(ctx context.Context, in bot.Inbound) (bot.Reply, error)
+	Fallback(crisis bool) bot.Reply
+}
+
+// Route returns what the webhook should ask: the desk for responders'
+// texts, engine for everyone else's.
+func (l *Line) Route(engine Engine) Engine { return router{l, engine} }
+
+type router struct {
+	line   *Line
+	engine Engine
+}
+
+func (r router) Handle(ctx context.Context, in bot.Inbound) (bot.Reply, error) {
+	if r.line.IsResponder(in.From.Addr()) {
+		return r.line.Answer(ctx, in)
+	}
+	return r.engine.Handle(ctx, in)
+}
+
+func (r router) Fallback(crisis bool) bot.Reply { return r.engine.Fallback(crisis) }
+
+// Handoff implements bot.HumanLine.
+func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) {
+	args := l.args(r.MessageID)
+	args["texter"] = r.Texter.ID()
+	var res result
+	var err error
+	switch r.Kind {
+	case bot.HandoffOpen, bot.HandoffMessage:
+		l.texterArgs(args, r)
+		args["open"] = r.Kind == bot.HandoffOpen
+		args["offhours"] = r.OffHours
+		err = run(ctx, l.rdb, l.prefix, "texter", args, &res)
+		if err == nil && res.Created {
+			l.log().LogAttrs(ctx, slog.LevelWarn, "handoff opened", slog.Any("texter", r.Texter),
+				slog.String("handle", res.Handle), slog.String("reason", r.Reason),
+				slog.String("category", string(r.Verdict.Category)), slog.String("severity", string(r.Verdict.Severity)),
+				slog.Bool("off_hours", r.OffHours))
+		}
+	case bot.HandoffAlert:
+		l.texterArgs(args, r)
+		args["alert"] = l.text("responder.alert_optedout")
+		err = run(ctx, l.rdb, l.prefix, "alert", args, &res)
+	case bot.HandoffLeave:
+		args["left"] = l.text("responder.texter_left")
+		err = run(ctx, l.rdb, l.prefix, "leave", args, &res)
+	case bot.HandoffCall:
+		args["twiml"] = l.CallTwiML
+		err = run(ctx, l.rdb, l.prefix, "call", args, &res)
+	default:
+		return false, fmt.Errorf("handoff: unknown kind %q", r.Kind)
+	}
+	if err != nil {
+		return false, err
+	}
+	l.out.Notify()
+	return res.State == "waiting" || res.State == "active", nil
+}
+
+// texterArgs describes the texter and their message for a script.
+func (l *Line) texterArgs(args map[string]any, r bot.HandoffRequest) {
+	v := r.Verdict
+	if v.Category == "" {
+		v.Category = safety.Benign
+	}
+	if v.Severity == "" {
+		v.Severity = safety.None
+	}
+	relay := "responder.relay"
+	if v.Crisis() {
+		relay = "responder.relay_flag"
+	}
+	args["addr"] = l.seal.Seal(r.Texter.Addr())
+	args["line"] = r.Line
+	args["lang"] = string(r.Lang)
+	args["category"] = string(v.Category)
+	args["severity"] = string(v.Severity)
+	args["reason"] = r.Reason
+	args["text"] = r.Text
+	args["handles"] = candidates()
+	args["alert"] = l.text("responder.alert")
+	args["relay"] = l.text(relay)
+}
+
+// args are what every operation gets.
+func (l *Line) args(msg string) map[string]any {
+	return map[string]any{
+		"now":        l.now().UnixMilli(),
+		"msg":        msg,
+		"from":       l.From,
+		"responders": l.list,
+		"remind":     l.remind().Milliseconds(),
+		"retention":  l.retention().Milliseconds(),
+	}
+}
+
+// Answer handles a responder's text: a command, or words for the texter
+// they hold. Its reply goes back to the responder.
+func (l *Line) Answer(ctx context.Context, in bot.Inbound) (bot.Reply, error) {
+	who, ok := l.responders[in.From.Addr()]
+	if !ok {
+		return bot.Reply{}, fmt.Errorf("answer: %v is not a responder", in.From)
+	}
+	cmd := parseCommand(bot.Normalize(in.Body))
+	args := l.args(in.ID)
+	args["responder"] = who.id
+	args["handle"] = cmd.handle
+	args["line"] = in.To
+	var res result
+	var err error
+	switch cmd.verb {
+	case cmdOptOut:
+		return bot.Reply{}, nil
+	case cmdHelp:
+		return bot.Reply{Text: l.text("responder.help")}, nil
+	case cmdList:
+		return l.listReply(ctx)
+	case cmdTake:
+		args["raddr"] = l.seal.Seal(in.From.Addr())
+		joined := "handoff.joined"
+		if l.CallTwiML != "" {
+			joined = "handoff.joined_call"
+		}
+		args["joined"] = l.texts(joined)
+		err = run(ctx, l.rdb, l.prefix, "take", args, &res)
+	case cmdPass:
+		args["passed"] = l.texts("handoff.passed")
+		args["alert"] = l.text("responder.alert")
+		err = run(ctx, l.rdb, l.prefix, "pass", args, &res)
+	case cmdClose:
+		args["closed"] = l.texts("handoff.closed")
+		err = run(ctx, l.rdb, l.prefix, "close", args, &res)
+	case cmdSay:
+		args["text"] = cmd.text
+		err = run(ctx, l.rdb, l.prefix, "say", args, &res)
+	}
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	l.out.Notify()
+	l.log().LogAttrs(ctx, slog.LevelInfo, "responder", slog.String("responder", who.id),
+		slog.String("command", cmd.verb), slog.String("handle", res.Handle), slog.String("answer", res.Reply))
+	if res.Texter != "" {
+		if err := l.follow(ctx, res, in.ID); err != nil {
+			return bot.Reply{}, err
+		}
+	}
+	return bot.Reply{Text: l.responderReply(res)}, nil
+}
+
+// follow brings the texter's session in line with their handoff: active
+// once taken, waiting once passed, back to the menu once closed.
+func (l *Line) follow(ctx context.Context, res result, msg string) error {
+	_, _, err := l.sessions.Apply(ctx, res.Texter, "handoff:"+msg, func(s bot.Session) bot.Outcome {
+		s.Handoff = res.Session
+		if res.Session == "" || s.New() {
+			s.State = flows.Menu
+		}
+		return bot.Outcome{Session: s}
+	})
+	if err != nil {
+		return fmt.Errorf("handoff %s: texter's session: %w", res.Handle, err)
+	}
+	return nil
+}
+
+func (l *Line) responderReply(res result) string {
+	if res.Reply == "" {
+		return ""
+	}
+	t := l.text("responder." + res.Reply)
+	return strings.NewReplacer(
+		"{handle}", res.Handle, "{category}", res.Category, "{severity}", res.Severity,
+		"{handles}", res.Handles, "{text}", res.Recent,
+	).Replace(t)
+}
+
+// maxListed bounds LIST: one SMS of lines.
+const maxListed = 8
+
+func (l *Line) listReply(ctx context.Context) (bot.Reply, error) {
+	q, total, err := l.Queue(ctx, maxListed)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if total == 0 {
+		return bot.Reply{Text: l.text("responder.list_empty")}, nil
+	}
+	now := l.now()
+	lines := make([]string, 0, len(q)+1)
+	for _, w := range q {
+		lines = append(lines, fmt.Sprintf("%s %s %s %s", w.Handle, w.Category, w.Severity, waited(now, w.Since)))
+	}
+	if total > len(q) {
+		lines = append(lines, fmt.Sprintf("+%d more", total-len(q)))
+	}
+	return bot.Reply{Text: strings.ReplaceAll(l.text("responder.list"), "{queue}", strings.Join(lines, "\n"))}, nil
+}
+
+// Queue returns the first limit waiting handoffs, by severity then wait,
+// and how many wait in all.
+func (l *Line) Queue(ctx context.Context, limit int) ([]Waiting, int, error) {
+	var res result
+	if err := run(ctx, l.rdb, l.prefix, "list", map[string]any{"now": l.now().UnixMilli(), "limit": limit}, &res); err != nil {
+		return nil, 0, err
+	}
+	if res.Total == 0 {
+		return nil, 0, nil
+	}
+	var q []queued
+	if err := json.Unmarshal(res.Queue, &q); err != nil {
+		return nil, 0, fmt.Errorf("handoff list: %w", err)
+	}
+	out := make([]Waiting, len(q))
+	for i, w := range q {
+		out[i] = Waiting{Handle: w.Handle, Category: w.Category, Severity: w.Severity,
+			Since: time.UnixMilli(w.Created), OffHours: w.OffHours}
+	}
+	return out, res.Total, nil
+}
+
+// Waiting is a handoff in the queue.
+type Waiting struct {
+	Handle, Category, Severity string
+	Since                      time.Time
+	OffHours                   bool // asked for outside HANDOFF_HOURS
+}
+
+func waited(now, since time.Time) string {
+	return fmt.Sprintf("%d min", int(now.Sub(since).Minutes()))
+}
+
+// maxReminders bounds the reminders one waiting texter gets; responders
+// keep being alerted.
+const maxReminders = 3
+
+// Tick sends what is due: reminders of handoffs nobody took in time, and
+// the alerts of requests made off hours once responders are on duty.
+func (l *Line) Tick(ctx context.Context) (int, error) {
+	args := l.args("")
+	args["on_duty"] = l.Hours.Open(l.now())
+	args["max"] = maxReminders
+	args["reminder"] = l.texts("handoff.reminder")
+	args["again"] = l.text("responder.alert_again")
+	args["alert"] = l.text("responder.alert")
+	var res result
+	if err := run(ctx, l.rdb, l.prefix, "remind", args, &res); err != nil {
+		return 0, err
+	}
+	if res.Fired > 0 {
+		l.out.Notify()
+	}
+	return res.Fired, nil
+}
+
+// Run ticks every until ctx ends.
+func (l *Line) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := l.Tick(ctx); err != nil && ctx.Err() == nil {
+				l.log().LogAttrs(ctx, slog.LevelWarn, "handoff reminders", slog.Any("error", err))
+			}
+		}
+	}
+}
+
+// text is a responder's text; responders read English.
+func (l *Line) text(id string) string { return l.lib.Text(content.English, id) }
+
+// texts is a texter's text in both languages; the script picks the
+// texter's.
+func (l *Line) texts(id string) map[string]string {
+	return map[string]string{
+		string(content.English): l.lib.Text(content.English, id),
+		string(content.Spanish): l.lib.Text(content.Spanish, id),
+	}
+}
+
+func (l *Line) now() time.Time {
+	if l.Now != nil {
+		return l.Now()
+	}
+	return time.Now()
+}
+
+func (l *Line) remind() time.Duration {
+	if l.Remind > 0 {
+		return l.Remind
+	}
+	return 3 * time.Minute
+}
+
+func (l *Line) retention() time.Duration {
+	if l.Retention > 0 {
+		return l.Retention
+	}
+	return 720 * time.Hour
+}
+
+func (l *Line) log() *slog.Logger {
+	if l.Log != nil {
+		return l.Log
+	}
+	return slog.Default()
+}

@@ -1,0 +1,234 @@
+package handoff_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/handoff"
+	"github.com/textline/textline/content"
+	"github.com/textline/textline/flows"
+)
+
+// TestWalk is the whole handoff: a request, the alert, TAKE, words both
+// ways, CLOSE, and the bot again.
+func TestWalk(t *testing.T) {
+	w := newWorld(t)
+	en := func(id string) string { return w.lib.Text(content.English, id) }
+
+	reply := w.text(w.texter, "can i talk to a real person please")
+	if reply != en("handoff.asked") {
+		t.Fatalf("request: reply %q, want handoff.asked", reply)
+	}
+	contains(t, "request reply", reply, "988")
+	if s := w.session(); s.Handoff != bot.HandoffWaiting {
+		t.Fatalf("session handoff = %q, want waiting", s.Handoff)
+	}
+
+	sent := w.flush()
+	for _, r := range w.resp {
+		alerts := to(sent, r)
+		if len(alerts) != 1 {
+			t.Fatalf("responder got %d alerts, want 1: %+v", len(alerts), sent)
+		}
+		if strings.Contains(alerts[0].Body, w.texter[2:]) {
+			t.Errorf("alert %q shows the texter's number", alerts[0].Body)
+		}
+		if alerts[0].From != lineNumber {
+			t.Errorf("alert from %q, want the line's number %q", alerts[0].From, lineNumber)
+		}
+	}
+	handle := handleOf(t, sent)
+
+	if got := w.text(w.texter, "hello? anyone?"); got != en("handoff.waiting") {
+		t.Errorf("while waiting: reply %q, want handoff.waiting", got)
+	}
+
+	got := w.text(w.resp[0], "take "+strings.ToLower(handle))
+	contains(t, "TAKE reply", got, "You have "+handle)
+	contains(t, "TAKE reply", got, "> hello? anyone?")
+	if strings.Contains(got, w.texter[2:]) {
+		t.Errorf("TAKE reply %q shows the texter's number", got)
+	}
+	joined := to(w.flush(), w.texter)
+	if len(joined) != 1 || joined[0].Body != en("handoff.joined_call") {
+		t.Fatalf("texter got %+v, want handoff.joined_call", joined)
+	}
+	if s := w.session(); s.Handoff != bot.HandoffActive {
+		t.Fatalf("session handoff = %q, want active", s.Handoff)
+	}
+
+	contains(t, "second TAKE", w.text(w.resp[1], "TAKE "+handle), "already taken")
+
+	if got := w.text(w.texter, "i just feel awful tonight"); got != "" {
+		t.Errorf("texter's words while active got a bot reply %q", got)
+	}
+	relayed := to(w.flush(), w.resp[0])
+	if len(relayed) != 1 || relayed[0].Body != handle+": i just feel awful tonight" {
+		t.Fatalf("responder got %+v, want the texter's words", relayed)
+	}
+
+	if got := w.text(w.resp[0], "I'm here with you. What happened tonight?"); got != "" {
+		t.Errorf("responder's words got a reply %q", got)
+	}
+	out := to(w.flush(), w.texter)
+	if len(out) != 1 || out[0].Body != "I'm here with you. What happened tonight?" {
+		t.Fatalf("texter got %+v, want the responder's words", out)
+	}
+	if out[0].From != lineNumber {
+		t.Errorf("relay from %q, want the line's number", out[0].From)
+	}
+
+	contains(t, "CLOSE reply", w.text(w.resp[0], "CLOSE"), handle+" is closed")
+	closing := to(w.flush(), w.texter)
+	if len(closing) != 1 || closing[0].Body != en("handoff.closed") {
+		t.Fatalf("texter got %+v, want handoff.closed", closing)
+	}
+	if s := w.session(); s.Handoff != "" || s.State != flows.Menu {
+		t.Fatalf("after CLOSE: session %+v, want the menu without a handoff", s)
+	}
+	if got := w.text(w.texter, "1"); !strings.Contains(got, w.lib.Tips(content.English)[0].Text) {
+		t.Errorf("after CLOSE the bot answers again: got %q", got)
+	}
+
+	want := []string{"opened", "alerted", "taken", "take refused", "replied", "closed", "sent"}
+	trail := strings.Join(w.audit(), ",")
+	for _, step := range want {
+		if !strings.Contains(trail, step) {
+			t.Errorf("audit %s lacks %q", trail, step)
+		}
+	}
+	for _, s := range w.api.Sent() {
+		for _, n := range append([]string{w.texter}, w.resp...) {
+			if strings.Contains(s.Body, n[2:]) {
+				t.Errorf("message %q shows a number", s.Body)
+			}
+		}
+	}
+}
+
+// TestRacingTake: two responders take one handoff at once; one has it.
+func TestRacingTake(t *testing.T) {
+	for range 5 {
+		w := newWorld(t)
+		w.text(w.texter, "HUMAN")
+		handle := handleOf(t, w.flush())
+		replies := make([]string, 2)
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Go(func() { replies[i] = w.text(w.resp[i], "TAKE "+handle) })
+		}
+		wg.Wait()
+		won := 0
+		for _, r := range replies {
+			if strings.HasPrefix(r, "You have "+handle) {
+				won++
+			} else if !strings.Contains(r, "already taken") {
+				t.Errorf("loser got %q", r)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("%d responders hold %s: %q", won, handle, replies)
+		}
+		if joined := to(w.flush(), w.texter); len(joined) != 1 {
+			t.Errorf("texter told of %d joins", len(joined))
+		}
+	}
+}
+
+// TestReminder: nobody takes it; after HANDOFF_REMIND the texter is
+// reminded and the responders alerted again.
+func TestReminder(t *testing.T) {
+	w := newWorld(t)
+	w.text(w.texter, "i want to talk to a human")
+	w.flush()
+	ctx := context.Background()
+	w.advance(2 * time.Minute)
+	if n, err := w.line.Tick(ctx); err != nil || n != 0 {
+		t.Fatalf("tick before the reminder is due = %d, %v", n, err)
+	}
+	w.advance(time.Minute + time.Second)
+	if n, err := w.line.Tick(ctx); err != nil || n != 1 {
+		t.Fatalf("tick when due = %d, %v; want 1", n, err)
+	}
+	sent := w.flush()
+	rem := to(sent, w.texter)
+	if len(rem) != 1 || rem[0].Body != w.lib.Text(content.English, "handoff.reminder") {
+		t.Fatalf("texter got %+v, want the reminder", rem)
+	}
+	contains(t, "reminder", rem[0].Body, "988")
+	for _, r := range w.resp {
+		again := to(sent, r)
+		if len(again) != 1 {
+			t.Fatalf("responder got %+v, want one alert again", again)
+		}
+		contains(t, "alert again", again[0].Body, "still waiting, 3 min")
+	}
+	if n, _ := w.line.Tick(ctx); n != 0 {
+		t.Errorf("a second tick at once fired %d", n)
+	}
+}
+
+// TestCrisisAlertsAtOnce: an imminent crisis opens a handoff in the same
+// reply, and the alert is in the outbox before the reply is back.
+func TestCrisisAlertsAtOnce(t *testing.T) {
+	w := newWorld(t)
+	reply := w.text(w.texter, "i have the pills in my hand and im going to take them all tonight")
+	contains(t, "crisis reply", reply, "988")
+	contains(t, "crisis reply", reply, w.lib.Text(content.English, "handoff.notice"))
+	sent := w.flush()
+	for _, r := range w.resp {
+		alert := to(sent, r)
+		if len(alert) != 1 {
+			t.Fatalf("responder got %+v", alert)
+		}
+		contains(t, "alert", alert[0].Body, "imminent")
+	}
+}
+
+// TestOffHours: outside HANDOFF_HOURS a request gets the 24/7 lines, and
+// responders hear of it when they come on duty.
+func TestOffHours(t *testing.T) {
+	w := newWorld(t)
+	hours, err := handoff.ParseHours("UTC Mon-Fri 09:00-17:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.line.Hours = hours
+	w.engine.OnDuty = hours.Open
+	w.now = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) // a Saturday
+	reply := w.text(w.texter, "PERSON")
+	if reply != w.lib.Text(content.English, "handoff.off_hours") {
+		t.Fatalf("off hours: reply %q", reply)
+	}
+	contains(t, "off-hours reply", reply, "741741")
+	if len(w.flush()) != 0 {
+		t.Fatal("responders alerted off hours")
+	}
+	if s := w.session(); s.Handoff != "" {
+		t.Errorf("texter waits off hours: session %+v", s)
+	}
+	if got := w.text(w.texter, "1"); !strings.Contains(got, w.lib.Tips(content.English)[0].Text) {
+		t.Errorf("off hours, the bot goes on: got %q", got)
+	}
+	q, total, err := w.line.Queue(context.Background(), 8)
+	if err != nil || total != 1 || !q[0].OffHours {
+		t.Fatalf("queue = %+v, %d, %v; want the off-hours request", q, total, err)
+	}
+	w.advance(45 * time.Hour) // Monday 09:00
+	if n, err := w.line.Tick(context.Background()); err != nil || n != 1 {
+		t.Fatalf("tick on duty = %d, %v", n, err)
+	}
+	sent := w.flush()
+	if len(to(sent, w.resp[0])) != 1 || len(to(sent, w.texter)) != 0 {
+		t.Fatalf("on duty: sent %+v, want alerts only", sent)
+	}
+	handle := handleOf(t, sent)
+	contains(t, "TAKE", w.text(w.resp[0], "TAKE "+handle), "You have")
+	if s := w.session(); s.Handoff != bot.HandoffActive {
+		t.Errorf("after TAKE: session %+v", s)
+	}
+}

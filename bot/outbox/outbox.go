@@ -1,0 +1,420 @@
+// Package outbox sends the messages and calls Textline starts itself (the
+// handoff's alerts and relays) so that neither a crash nor a provider's
+// error loses or repeats one.
+//
+// Items live in Redis until the provider has accepted them: a hash per
+// item and a sorted set of item ids by when they are due. Enqueueing is
+// idempotent by item id, so a retried webhook enqueues once. A worker
+// claims due items for a lease: if it dies mid-send, the item comes due
+// again when the lease runs out. A temporary failure (429, 5xx, network)
+// is retried with backoff; a permanent one is dropped and recorded. The
+// provider's status callback marks an item sent too, so an item whose send
+// succeeded just before a crash is not sent twice.
+//
+// Other scripts in the same Redis slot enqueue atomically with their own
+// writes by including Lua, which defines outbox_put.
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Client is the part of go-redis the outbox uses.
+type Client interface {
+	redis.Cmdable
+	redis.Scripter
+}
+
+// Kinds of item.
+const (
+	SMS  = "sms"
+	Call = "call" // Body holds the TwiML the call runs
+)
+
+// Item is one message or call to send.
+type Item struct {
+	ID     string // deduplicates: an id is enqueued at most once
+	Kind   string // SMS or Call
+	To     string // the recipient's address, sealed
+	From   string // the line's number or Messaging Service SID; "" for the default
+	Body   string
+	Texter string // the recipient's pseudonym when a texter: never sent to after an opt-out
+	Audit  string // a Redis list (same slot) that records the outcome; "" for none
+}
+
+// Lua defines outbox_put(P, id, due_ms, fields) for scripts that enqueue
+// together with their own writes. P is the outbox's key prefix; fields is
+// a flat list of hash fields and values (kind, to, from, body, texter,
+// audit). It returns 1 when enqueued, 0 when the id was seen before.
+const Lua = `
+local function outbox_put(P, id, due, fields)
+  if redis.call('EXISTS', P .. 'out:' .. id) == 1 or redis.call('EXISTS', P .. 'sent:' .. id) == 1 then return 0 end
+  redis.call('HSET', P .. 'out:' .. id, unpack(fields))
+  redis.call('ZADD', P .. 'outbox', due, id)
+  return 1
+end
+`
+
+// Sender delivers; bot/twilio's REST client is one.
+type Sender interface {
+	SendSMS(ctx context.Context, to, from, body, callback string) (sid string, err error)
+	Call(ctx context.Context, to, from, twiml, callback string) (sid string, err error)
+}
+
+// Gate tells whether a texter opted out; nothing goes to them if so.
+type Gate interface {
+	OptedOut(ctx context.Context, texterID string) (bool, error)
+}
+
+// Opener reveals a sealed address for the send; *bot.Sealer is one.
+type Opener interface {
+	Open(sealed string) (string, error)
+}
+
+// Outbox is the queue and its worker.
+type Outbox struct {
+	rdb    Client
+	prefix string
+	send   Sender
+	gate   Gate
+	open   Opener
+	wake   chan struct{}
+
+	// From is the sender for items without one.
+	From string
+	// Callback, when set, gives the status callback URL for an item id.
+	Callback func(id string) string
+	// Lease is how long a claimed item waits before another worker may
+	// try it. Zero means 30 seconds.
+	Lease time.Duration
+	// Keep is how long a sent item's id is remembered against repeats.
+	// Zero means 24 hours.
+	Keep time.Duration
+	// MaxTries bounds the attempts of one item. Zero means 12 (about an
+	// hour of backoff).
+	MaxTries int
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Log gets delivery failures, with pseudonyms only; nil means
+	// slog.Default().
+	Log *slog.Logger
+}
+
+// New returns an outbox keeping its keys under prefix (which should carry
+// a Redis Cluster hash tag shared with the scripts that include Lua).
+func New(rdb Client, prefix string, send Sender, gate Gate, open Opener) *Outbox {
+	return &Outbox{rdb: rdb, prefix: prefix, send: send, gate: gate, open: open, wake: make(chan struct{}, 1)}
+}
+
+// Prefix is the key prefix scripts pass to outbox_put.
+func (o *Outbox) Prefix() string { return o.prefix }
+
+var put = redis.NewScript(Lua + `return outbox_put(ARGV[1], ARGV[2], ARGV[3], {unpack(ARGV, 4)})`)
+
+// Enqueue adds it, due now; false means its id was enqueued before.
+func (o *Outbox) Enqueue(ctx context.Context, it Item) (bool, error) {
+	args := append([]any{o.prefix, it.ID, o.now().UnixMilli()}, it.fields()...)
+	n, err := put.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, args...).Int()
+	if err != nil {
+		return false, fmt.Errorf("enqueue %s: %w", it.ID, err)
+	}
+	o.Notify()
+	return n == 1, nil
+}
+
+// Fields is it as outbox_put's field list.
+func (it Item) fields() []any {
+	kind := it.Kind
+	if kind == "" {
+		kind = SMS
+	}
+	return []any{"kind", kind, "to", it.To, "from", it.From, "body", it.Body, "texter", it.Texter, "audit", it.Audit}
+}
+
+// Fields is it as outbox_put's field list, for scripts' arguments.
+func (it Item) Fields() []string {
+	var out []string
+	for _, f := range it.fields() {
+		out = append(out, f.(string))
+	}
+	return out
+}
+
+// Notify wakes the worker: something was enqueued.
+func (o *Outbox) Notify() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx ends: at once when notified, and every poll for
+// items enqueued elsewhere or due for a retry.
+func (o *Outbox) Run(ctx context.Context, poll time.Duration) {
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		if _, err := o.Flush(ctx); err != nil && ctx.Err() == nil {
+			o.log().LogAttrs(ctx, slog.LevelWarn, "outbox", slog.Any("error", err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-o.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// claim takes up to ARGV[4] due items for a lease and counts the try.
+var claim = redis.NewScript(`
+local P, now, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
+local out = {}
+for _, id in ipairs(ids) do
+  local k = P .. 'out:' .. id
+  if redis.call('EXISTS', k) == 0 then
+    redis.call('ZREM', KEYS[1], id)
+  else
+    redis.call('ZADD', KEYS[1], now + lease, id)
+    redis.call('HINCRBY', k, 'tries', 1)
+    out[#out + 1] = {id, redis.call('HGETALL', k)}
+  end
+end
+return out
+`)
+
+// finish removes an item for good, remembers its id against repeats, and
+// records ARGV[4] in its audit list. For an item already finished it only
+// records (a status callback after the send).
+var finish = redis.NewScript(`
+local P, id = ARGV[1], ARGV[2]
+local k = P .. 'out:' .. id
+local audit = redis.call('HGET', k, 'audit')
+if audit then
+  redis.call('DEL', k)
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('SET', P .. 'sent:' .. id, audit, 'PX', ARGV[3])
+else
+  audit = redis.call('GET', P .. 'sent:' .. id)
+  if not audit then return 0 end
+end
+if audit ~= '' then
+  redis.call('RPUSHX', audit, ARGV[4])
+end
+return 1
+`)
+
+// later puts a claimed item back, due at ARGV[3].
+var later = redis.NewScript(`
+if redis.call('EXISTS', ARGV[1] .. 'out:' .. ARGV[2]) == 0 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+return 1
+`)
+
+// batch is how many items one claim takes.
+const batch = 16
+
+// Flush claims the items due now and delivers them, in order. It returns
+// how many were sent.
+func (o *Outbox) Flush(ctx context.Context) (int, error) {
+	sent := 0
+	for {
+		now := o.now()
+		res, err := claim.Run(ctx, o.rdb, []string{o.prefix + "outbox"},
+			o.prefix, now.UnixMilli(), o.lease().Milliseconds(), batch).Slice()
+		if err != nil {
+			return sent, fmt.Errorf("claim: %w", err)
+		}
+		if len(res) == 0 {
+			return sent, nil
+		}
+		for _, r := range res {
+			id, it, tries := decodeClaim(r)
+			ok, err := o.deliver(ctx, id, it, tries)
+			if err != nil {
+				return sent, err
+			}
+			if ok {
+				sent++
+			}
+		}
+		if len(res) < batch {
+			return sent, nil
+		}
+	}
+}
+
+func decodeClaim(r any) (id string, it Item, tries int) {
+	pair, _ := r.([]any)
+	if len(pair) != 2 {
+		return "", Item{}, 0
+	}
+	id, _ = pair[0].(string)
+	flat, _ := pair[1].([]any)
+	f := map[string]string{}
+	for i := 0; i+1 < len(flat); i += 2 {
+		k, _ := flat[i].(string)
+		v, _ := flat[i+1].(string)
+		f[k] = v
+	}
+	tries, _ = strconv.Atoi(f["tries"])
+	return id, Item{ID: id, Kind: f["kind"], To: f["to"], From: f["from"], Body: f["body"], Texter: f["texter"], Audit: f["audit"]}, tries
+}
+
+// deliver sends one claimed item and settles it. Only a failure to settle
+// is returned; a failed send is retried or dropped.
+func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bool, error) {
+	log := o.log()
+	attrs := []slog.Attr{slog.String("item", id), slog.String("kind", it.Kind), slog.String("texter", it.Texter), slog.Int("try", tries)}
+	if it.Texter != "" {
+		out, err := o.gate.OptedOut(ctx, it.Texter)
+		if err != nil {
+			return false, o.retry(ctx, id, tries, fmt.Errorf("check opt-out: %w", err), attrs)
+		}
+		if out {
+			log.LogAttrs(ctx, slog.LevelInfo, "outbox: not sent, opted out", attrs...)
+			return false, o.settle(ctx, id, "not_sent|opted out")
+		}
+	}
+	to, err := o.open.Open(it.To)
+	if err != nil {
+		log.LogAttrs(ctx, slog.LevelError, "outbox: dropped", append(attrs, slog.Any("error", err))...)
+		return false, o.settle(ctx, id, "not_sent|address unreadable")
+	}
+	from := it.From
+	if from == "" {
+		from = o.From
+	}
+	callback := ""
+	if o.Callback != nil {
+		callback = o.Callback(id)
+	}
+	var sid string
+	if it.Kind == Call {
+		sid, err = o.send.Call(ctx, to, from, it.Body, callback)
+	} else {
+		sid, err = o.send.SendSMS(ctx, to, from, it.Body, callback)
+	}
+	switch {
+	case err == nil:
+		return true, o.settle(ctx, id, "sent|"+sid)
+	case temporary(err) && tries < o.maxTries():
+		return false, o.retry(ctx, id, tries, err, attrs)
+	default:
+		log.LogAttrs(ctx, slog.LevelError, "outbox: dropped", append(attrs, slog.Any("error", err))...)
+		return false, o.settle(ctx, id, "not_sent|"+err.Error())
+	}
+}
+
+func (o *Outbox) retry(ctx context.Context, id string, tries int, cause error, attrs []slog.Attr) error {
+	wait := backoff(tries)
+	o.log().LogAttrs(ctx, slog.LevelWarn, "outbox: will retry", append(attrs, slog.Duration("in", wait), slog.Any("error", cause))...)
+	if err := later.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, o.now().Add(wait).UnixMilli()).Err(); err != nil {
+		return fmt.Errorf("reschedule %s: %w", id, err)
+	}
+	return nil
+}
+
+// settle ends an item; note goes to its audit trail after the time and
+// "outbox".
+func (o *Outbox) settle(ctx context.Context, id, note string) error {
+	record := strconv.FormatInt(o.now().UnixMilli(), 10) + "|outbox|" + note + "|" + id
+	err := finish.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, o.keep().Milliseconds(), record).Err()
+	if err != nil {
+		return fmt.Errorf("settle %s: %w", id, err)
+	}
+	return nil
+}
+
+// Status records the provider's word on an item (its status callback).
+// Any status past "queued" means the provider has it: an item still
+// waiting for its settle (the worker died after the send) is settled, so
+// it is not sent again.
+func (o *Outbox) Status(ctx context.Context, id, sid, status string, code int) error {
+	if !validID(id) {
+		return fmt.Errorf("status for %q: not an item id", id)
+	}
+	switch status {
+	case "failed", "undelivered":
+		o.log().LogAttrs(ctx, slog.LevelWarn, "outbox: not delivered", slog.String("item", id), slog.String("status", status), slog.Int("code", code))
+		return o.settle(ctx, id, "undelivered|"+sid+" "+strconv.Itoa(code))
+	case "":
+		return nil
+	}
+	return o.settle(ctx, id, status+"|"+sid)
+}
+
+// validID reports whether id could be an item's: the status callback's
+// reference comes from outside.
+func validID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == ':' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// temporary reports whether a send may succeed later. Errors that do not
+// say are taken as temporary: a lost message is worse than a late one.
+func temporary(err error) bool {
+	var t interface{ Temporary() bool }
+	if errors.As(err, &t) {
+		return t.Temporary()
+	}
+	return !errors.Is(err, context.Canceled)
+}
+
+// backoff is the wait after try n: 1s, 2s, 4s… up to 5 minutes, jittered.
+func backoff(n int) time.Duration {
+	d := time.Second << min(max(n-1, 0), 9)
+	d = min(d, 5*time.Minute)
+	return d/2 + rand.N(d/2+1)
+}
+
+func (o *Outbox) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+func (o *Outbox) lease() time.Duration {
+	if o.Lease > 0 {
+		return o.Lease
+	}
+	return 30 * time.Second
+}
+
+func (o *Outbox) keep() time.Duration {
+	if o.Keep > 0 {
+		return o.Keep
+	}
+	return 24 * time.Hour
+}
+
+func (o *Outbox) maxTries() int {
+	if o.MaxTries > 0 {
+		return o.MaxTries
+	}
+	return 12
+}
+
+func (o *Outbox) log() *slog.Logger {
+	if o.Log != nil {
+		return o.Log
+	}
+	return slog.Default()
+}
