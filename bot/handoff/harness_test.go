@@ -41,6 +41,7 @@ type world struct {
 	out      *outbox.Outbox
 	api      *twiliotest.Fake
 	pseudo   *bot.Pseudonymizer
+	seal     *bot.Sealer
 	prefix   string
 	texter   string
 	resp     []string // responders' numbers
@@ -75,6 +76,7 @@ func newWorld(t *testing.T) *world {
 	w.store = redisstore.New(rdb)
 	w.store.Now = w.clock
 	seal := bot.NewSealer([]byte("test key"))
+	w.seal = seal
 	w.out = outbox.New(rdb, w.prefix, rest, w.store, seal)
 	w.out.Now = w.clock
 	w.out.Log = quiet()

@@ -307,6 +307,9 @@ func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bo
 	switch {
 	case err == nil:
 		return true, o.settle(ctx, id, "sent|"+sid)
+	case ctx.Err() != nil:
+		// Stopping: the lease brings the item back, here or elsewhere.
+		return false, fmt.Errorf("deliver %s: %w", id, ctx.Err())
 	case temporary(err) && tries < o.maxTries():
 		return false, o.retry(ctx, id, tries, err, attrs)
 	default:
@@ -374,7 +377,7 @@ func temporary(err error) bool {
 	if errors.As(err, &t) {
 		return t.Temporary()
 	}
-	return !errors.Is(err, context.Canceled)
+	return true
 }
 
 // backoff is the wait after try n: 1s, 2s, 4s… up to 5 minutes, jittered.

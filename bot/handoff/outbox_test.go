@@ -1,0 +1,152 @@
+package handoff_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/textline/textline/bot/outbox"
+)
+
+// activeWorld is a world whose texter is in a conversation held by the
+// first responder, with everything sent so far flushed.
+func activeWorld(t *testing.T) (*world, string) {
+	t.Helper()
+	w := newWorld(t)
+	w.text(w.texter, "PERSON")
+	handle := handleOf(t, w.flush())
+	w.text(w.resp[0], "TAKE "+handle)
+	w.flush()
+	return w, handle
+}
+
+// TestOutboxSurvivesRestart: a worker dies with a message claimed and not
+// sent; after its lease another process sends it, once.
+func TestOutboxSurvivesRestart(t *testing.T) {
+	w, _ := activeWorld(t)
+	w.text(w.resp[0], "are you still there?")
+
+	dead := outbox.New(w.rdb, w.prefix, hang{}, w.store, w.seal)
+	dead.Now = w.clock
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel() // the process dies mid-send
+	if n, _ := dead.Flush(ctx); n != 0 {
+		t.Fatalf("a dead worker sent %d", n)
+	}
+	if got := w.flush(); len(got) != 0 {
+		t.Fatalf("sent %+v while the dead worker's lease holds", got)
+	}
+	w.advance(31 * time.Second)
+	got := to(w.flush(), w.texter)
+	if len(got) != 1 || got[0].Body != "are you still there?" {
+		t.Fatalf("after the lease: %+v, want the message once", got)
+	}
+	w.advance(time.Hour)
+	if again := w.flush(); len(again) != 0 {
+		t.Fatalf("sent again: %+v", again)
+	}
+}
+
+// TestOutboxStatusSettles: a worker dies after Twilio took the message;
+// the status callback settles it, so it is not sent twice.
+func TestOutboxStatusSettles(t *testing.T) {
+	w, _ := activeWorld(t)
+	w.text(w.resp[0], "hello")
+	ids, err := w.rdb.ZRange(context.Background(), w.prefix+"outbox", 0, -1).Result()
+	if err != nil || len(ids) != 1 {
+		t.Fatalf("outbox holds %q, %v", ids, err)
+	}
+	if err := w.out.Status(context.Background(), ids[0], "SM1", "sent", 0); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(time.Minute)
+	if got := w.flush(); len(got) != 0 {
+		t.Fatalf("sent after the status callback settled it: %+v", got)
+	}
+	if err := w.out.Status(context.Background(), "../../x", "SM1", "sent", 0); err == nil {
+		t.Error("a status for a made-up id was taken")
+	}
+}
+
+// TestOutbox429: Twilio says 429; the message goes out on a retry.
+func TestOutbox429(t *testing.T) {
+	w, handle := activeWorld(t)
+	w.api.FailNext(1, 429, 20429)
+	w.text(w.texter, "are you there")
+	if got := w.flush(); len(got) != 0 {
+		t.Fatalf("sent %+v through a 429", got)
+	}
+	w.advance(2 * time.Second)
+	got := to(w.flush(), w.resp[0])
+	if len(got) != 1 || got[0].Body != handle+": are you there" {
+		t.Fatalf("after the retry: %+v", got)
+	}
+	if !strings.Contains(strings.Join(w.audit(), ","), "sent") {
+		t.Error("the send is not in the audit trail")
+	}
+}
+
+// TestOutboxPermanentFailure: an error retrying cannot fix drops the
+// message, recorded, without retrying for ever.
+func TestOutboxPermanentFailure(t *testing.T) {
+	w, _ := activeWorld(t)
+	w.api.FailNext(1, 400, 21211)
+	w.text(w.resp[0], "hi")
+	before := w.api.Requests()
+	w.flush()
+	w.advance(time.Hour)
+	w.flush()
+	if n := w.api.Requests() - before; n != 1 {
+		t.Errorf("%d requests for a message Twilio refused for good, want 1", n)
+	}
+	if !strings.Contains(strings.Join(w.audit(), ","), "not_sent") {
+		t.Errorf("audit %q lacks the failure", w.audit())
+	}
+}
+
+// TestOptedOutNeverMessaged: STOP during a handoff ends it; nothing is
+// sent to the texter after, not even what was queued before.
+func TestOptedOutNeverMessaged(t *testing.T) {
+	w, handle := activeWorld(t)
+	w.text(w.resp[0], "queued before the STOP")
+	if got := w.text(w.texter, "STOP"); got != "" {
+		t.Fatalf("STOP got a reply %q", got)
+	}
+	sent := w.flush()
+	if got := to(sent, w.texter); len(got) != 0 {
+		t.Fatalf("sent to an opted-out texter: %+v", got)
+	}
+	left := to(sent, w.resp[0])
+	if len(left) != 1 || !strings.Contains(left[0].Body, handle+" opted out") {
+		t.Fatalf("holder told %+v", left)
+	}
+	w.text(w.resp[0], "hello?")
+	w.text(w.resp[0], "#"+handle+" hello?")
+	w.text(w.resp[0], "CLOSE "+handle)
+	w.advance(time.Hour)
+	if got := to(w.flush(), w.texter); len(got) != 0 {
+		t.Fatalf("sent to an opted-out texter: %+v", got)
+	}
+	// A crisis from them now reaches the responders only.
+	if got := w.text(w.texter, "i am going to kill myself tonight"); got != "" {
+		t.Fatalf("opted-out crisis got a reply %q", got)
+	}
+	sent = w.flush()
+	if len(to(sent, w.texter)) != 0 || len(to(sent, w.resp[1])) != 1 {
+		t.Fatalf("opted-out crisis: sent %+v, want alerts only", sent)
+	}
+	contains(t, "alert", to(sent, w.resp[1])[0].Body, "opted out")
+}
+
+// hang is a sender whose sends never finish before the context ends.
+type hang struct{}
+
+func (hang) SendSMS(ctx context.Context, _, _, _, _ string) (string, error) {
+	<-ctx.Done()
+	return "", ctx.Err()
+}
+
+func (h hang) Call(ctx context.Context, to, from, twiml, callback string) (string, error) {
+	return h.SendSMS(ctx, to, from, twiml, callback)
+}
