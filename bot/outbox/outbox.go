@@ -157,19 +157,19 @@ func (o *Outbox) Notify() {
 }
 
 // Run delivers until ctx ends: at once when notified, and every poll for
-// items enqueued elsewhere or due for a retry.
+// items enqueued elsewhere, left by a stopped process, or due for a retry.
 func (o *Outbox) Run(ctx context.Context, poll time.Duration) {
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
-		if _, err := o.Flush(ctx); err != nil && ctx.Err() == nil {
-			o.log().LogAttrs(ctx, slog.LevelWarn, "outbox", slog.Any("error", err))
-		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-o.wake:
 		case <-t.C:
+		}
+		if _, err := o.Flush(ctx); err != nil && ctx.Err() == nil {
+			o.log().LogAttrs(ctx, slog.LevelWarn, "outbox", slog.Any("error", err))
 		}
 	}
 }

@@ -331,40 +331,40 @@ func TestHandler(t *testing.T) {
 			name: "invalid UTF-8, control characters and markup in Body",
 			body: message("Body", hostileBody).Encode(), engine: engineConfig{reply: bot.Reply{Text: "ok"}},
 			wantStatus: http.StatusOK, wantMessages: []string{"ok"},
-			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, Body: hostileBody, At: fixedNow},
+			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, To: "+15550001111", Body: hostileBody, At: fixedNow},
 		},
 		{
 			name: "markup and control characters in the reply",
 			body: message().Encode(), engine: engineConfig{reply: bot.Reply{Text: "a</Message><Redirect>https://evil</Redirect>\x00\x1b&amp;\xff b"}},
 			wantStatus: http.StatusOK, wantMessages: []string{"a</Message><Redirect>https://evil</Redirect>&amp; b"},
-			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, Body: message().Get("Body"), At: fixedNow},
+			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, To: "+15550001111", Body: message().Get("Body"), At: fixedNow},
 		},
 
 		// Valid requests.
 		{
 			name: "valid", body: message().Encode(), engine: engineConfig{reply: bot.Reply{Text: "Hi, this is Textline. Reply MENU."}},
 			wantStatus: http.StatusOK, wantMessages: []string{"Hi, this is Textline. Reply MENU."},
-			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, Body: message().Get("Body"), At: fixedNow},
+			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, To: "+15550001111", Body: message().Get("Body"), At: fixedNow},
 		},
 		{
 			name: "SmsSid when MessageSid is missing", body: without(message("SmsSid", "SM22"), "MessageSid").Encode(), engine: engineConfig{reply: bot.Reply{Text: "ok"}},
 			wantStatus: http.StatusOK, wantMessages: []string{"ok"},
-			wantIn: &bot.Inbound{ID: "SM22", From: texter, Body: message().Get("Body"), At: fixedNow},
+			wantIn: &bot.Inbound{ID: "SM22", From: texter, To: "+15550001111", Body: message().Get("Body"), At: fixedNow},
 		},
 		{
 			name: "body of exactly MaxRequestBytes", body: atLimit, engine: engineConfig{reply: bot.Reply{Text: "ok"}},
 			wantStatus: http.StatusOK, wantMessages: []string{"ok"},
-			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, Body: atLimitBody, At: fixedNow},
+			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, To: "+15550001111", Body: atLimitBody, At: fixedNow},
 		},
 		{
 			name: "picture without text", body: message("Body", "", "NumMedia", "1", "MediaUrl0", "https://api.twilio.com/media/ME1").Encode(), engine: engineConfig{reply: bot.Reply{Text: "I can only read text."}},
 			wantStatus: http.StatusOK, wantMessages: []string{"I can only read text."},
-			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, NumMedia: 1, At: fixedNow},
+			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, To: "+15550001111", NumMedia: 1, At: fixedNow},
 		},
 		{
 			name: "engine reply empty", body: message().Encode(), engine: engineConfig{reply: bot.Reply{}},
 			wantStatus: http.StatusOK, wantMessages: nil,
-			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, Body: message().Get("Body"), At: fixedNow},
+			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, To: "+15550001111", Body: message().Get("Body"), At: fixedNow},
 		},
 
 		// The engine failing: the texter still gets a reply carrying 988.
@@ -372,23 +372,23 @@ func TestHandler(t *testing.T) {
 			name: "engine error with its own fallback", body: message().Encode(),
 			engine:     engineConfig{reply: bot.Reply{Text: crisisFallbackText}, err: errors.New("handle message: redis: connection refused")},
 			wantStatus: http.StatusOK, wantMessages: []string{crisisFallbackText},
-			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, Body: message().Get("Body"), At: fixedNow},
+			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, To: "+15550001111", Body: message().Get("Body"), At: fixedNow},
 		},
 		{
 			name: "engine error without a reply", body: message().Encode(),
 			engine:     engineConfig{err: errors.New("handle message: redis: connection refused")},
 			wantStatus: http.StatusOK, wantMessages: []string{fallbackText},
-			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, Body: message().Get("Body"), At: fixedNow},
+			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, To: "+15550001111", Body: message().Get("Body"), At: fixedNow},
 		},
 		{
 			name: "engine panic", body: message().Encode(), engine: engineConfig{panics: true},
 			wantStatus: http.StatusOK, wantMessages: []string{fallbackText},
-			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, Body: message().Get("Body"), At: fixedNow},
+			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, To: "+15550001111", Body: message().Get("Body"), At: fixedNow},
 		},
 		{
 			name: "engine blocks forever", body: message().Encode(), engine: engineConfig{block: untilReleased}, timeout: 100 * time.Millisecond,
 			wantStatus: http.StatusOK, wantMessages: []string{fallbackText},
-			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, Body: message().Get("Body"), At: fixedNow},
+			wantIn: &bot.Inbound{ID: "SM11111111111111111111111111111111", From: texter, To: "+15550001111", Body: message().Get("Body"), At: fixedNow},
 		},
 	}
 	for _, tt := range tests {

@@ -28,8 +28,13 @@ func benchLine(tb testing.TB, rdb redis.UniversalClient) http.Handler {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	c := &config{AuthToken: testToken, HashKey: fmt.Sprintf("bench-%d", rand.Int64()), SessionIdle: 24 * time.Hour, PublicURL: "https://line.example.org"}
-	return newLine(c, lib, rdb, discardLogger(), false).handler
+	c := &config{AuthToken: testToken, HashKey: fmt.Sprintf("bench-%d", rand.Int64()), SessionIdle: 24 * time.Hour, PublicURL: "https://line.example.org",
+		HandoffPhones: []string{"+15550009001"}}
+	l, err := newLine(c, lib, rdb, discardLogger(), false, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return l.handler
 }
 
 func signedRequest(from, sid, body string) *http.Request {
@@ -69,16 +74,25 @@ func TestRoundTripsPerMessage(t *testing.T) {
 	rdb := redistest.Client(t)
 	counter := &redistest.RoundTrips{}
 	h := benchLine(t, rdb)
-	// Load the commit script once, as the first message of a process does.
-	h.ServeHTTP(httptest.NewRecorder(), signedRequest("+15555550999", "SMwarm", "hi"))
+	// Load the scripts once, as the first messages of a process do.
+	warm := fmt.Sprintf("+1555%07d", (time.Now().UnixNano()+1)%10_000_000)
+	for i, body := range []string{"hi", "i want to kill myself", "stop"} {
+		h.ServeHTTP(httptest.NewRecorder(), signedRequest(warm, fmt.Sprintf("SMwarm%d-%d", time.Now().UnixNano(), i), body))
+	}
+	h.ServeHTTP(httptest.NewRecorder(), signedRequest("+15550009001", fmt.Sprintf("SMwarm%d", time.Now().UnixNano()), "TAKE Z9"))
 	rdb.AddHook(counter)
 	from := fmt.Sprintf("+1555%07d", time.Now().UnixNano()%10_000_000)
 	bodies := append([]string{"hello"}, conversationBodies...)
-	bodies = append(bodies, "5", "2", "done", "no", "help", "espanol", "1", "i want to kill myself", "si", "stop", "hi", "start", "delete", "delete")
+	bodies = append(bodies, "5", "2", "done", "no", "help", "espanol", "1", "i want to kill myself", "si", "stop", "hi", "start", "delete", "delete",
+		"person", "hello?", "staff:LIST", "staff:TAKE Z9", "staff:PASS", "stop")
 	for i, body := range bodies {
+		sender := from
+		if s, ok := strings.CutPrefix(body, "staff:"); ok { // a responder's text
+			sender, body = "+15550009001", s
+		}
 		before := counter.Load()
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, signedRequest(from, fmt.Sprintf("SMrt%d-%d", time.Now().UnixNano(), i), body))
+		h.ServeHTTP(w, signedRequest(sender, fmt.Sprintf("SMrt%d-%d", time.Now().UnixNano(), i), body))
 		if w.Code != 200 {
 			t.Fatalf("%q: status %d", body, w.Code)
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/handoff"
 	"github.com/textline/textline/content"
 )
 
@@ -27,6 +28,20 @@ type config struct {
 	ContentDir      string
 	SessionIdle     time.Duration
 	LogLevel        string
+
+	// The human line and outbound sends.
+	AccountSID    string
+	APIKey        string
+	APISecret     string
+	From          string
+	APIURL        string
+	HandoffPhones []string
+	HumanLine     string
+	HandoffHours  *handoff.Hours
+	HandoffRemind time.Duration
+	Retention     time.Duration
+
+	later func() error // checks values that flags may have changed
 }
 
 // newFlags returns a flag set for cmd whose defaults come from the
@@ -51,6 +66,43 @@ func newFlags(cmd string, getenv func(string) string, stderr io.Writer) (*flag.F
 		str(&c.RedisURL, "redis-url", "REDIS_URL", "redis:// or rediss:// URL")
 		str(&c.HashKey, "hash-key", "TEXTLINE_HASH_KEY", "secret for pseudonymising phone numbers")
 		fs.StringVar(&c.LogLevel, "log-level", orStr(getenv("LOG_LEVEL"), "info"), "debug, info, warn or error ($LOG_LEVEL)")
+		str(&c.AccountSID, "account-sid", "TWILIO_ACCOUNT_SID", "Twilio account for messages Textline starts")
+		str(&c.APIKey, "api-key", "TWILIO_API_KEY", "Twilio API key SID (unset: the auth token signs in)")
+		str(&c.APISecret, "api-secret", "TWILIO_API_SECRET", "Twilio API key secret")
+		str(&c.From, "from", "TWILIO_FROM", "number or Messaging Service SID outbound messages come from (unset: the number texted)")
+		str(&c.APIURL, "api-url", "TWILIO_API_URL", "base URL of the Twilio REST API")
+		str(&c.HumanLine, "human-line", "HUMAN_LINE", "voice number staffed by people; calls are put through to it")
+		phones := getenv("HANDOFF_PHONES")
+		fs.Func("handoff-phones", "comma-separated E.164 numbers of responders on call ($HANDOFF_PHONES)", func(v string) error {
+			c.HandoffPhones, phones = nil, v
+			return nil
+		})
+		hours := getenv("HANDOFF_HOURS")
+		fs.Func("handoff-hours", "when responders are on duty, e.g. \"America/Chicago Mon-Fri 09:00-21:00\" ($HANDOFF_HOURS)", func(v string) error {
+			hours = v
+			return nil
+		})
+		remind, err := envDuration(getenv, "HANDOFF_REMIND", 3*time.Minute)
+		errs = append(errs, err)
+		fs.DurationVar(&c.HandoffRemind, "handoff-remind", remind, "how long a handoff waits before a reminder ($HANDOFF_REMIND)")
+		retention, err := envDuration(getenv, "RETENTION", 720*time.Hour)
+		errs = append(errs, err)
+		fs.DurationVar(&c.Retention, "retention", retention, "how long transcripts and handoff records are kept ($RETENTION)")
+		c.later = func() error {
+			var err error
+			if c.HandoffPhones, err = parsePhones(phones); err != nil {
+				return err
+			}
+			if hours != "" {
+				if c.HandoffHours, err = handoff.ParseHours(hours); err != nil {
+					return fmt.Errorf("HANDOFF_HOURS: %w", err)
+				}
+			}
+			if c.HumanLine != "" && !e164(c.HumanLine) {
+				return fmt.Errorf("HUMAN_LINE=%q: not an E.164 number such as +15551234567", c.HumanLine)
+			}
+			return nil
+		}
 		fallthrough
 	case "sim":
 		idle, err := envDuration(getenv, "SESSION_IDLE", 24*time.Hour)
@@ -72,6 +124,43 @@ func parse(fs *flag.FlagSet, args []string, errs *[]error) error {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	return nil
+}
+
+// check runs the checks that need every flag parsed.
+func (c *config) check() error {
+	if c.later == nil {
+		return nil
+	}
+	return c.later()
+}
+
+// parsePhones reads HANDOFF_PHONES.
+func parsePhones(v string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !e164(p) {
+			return nil, fmt.Errorf("HANDOFF_PHONES: %q is not an E.164 number such as +15551234567", p)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// e164 reports whether n is a number in E.164 form: +, then 8 to 15 digits.
+func e164(n string) bool {
+	if len(n) < 9 || len(n) > 16 || n[0] != '+' || n[1] == '0' {
+		return false
+	}
+	for _, c := range n[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func envInt(getenv func(string) string, name string, def int) (int, error) {

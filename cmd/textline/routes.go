@@ -8,11 +8,18 @@ import (
 	"time"
 )
 
+// handlers are the service's endpoints that are not inline below.
+type handlers struct {
+	sms, status, voice, metrics http.Handler
+}
+
 // routes lists every route the service answers.
-func routes(sms, metrics http.Handler, ready func(context.Context) error, log *slog.Logger) http.Handler {
+func routes(h handlers, ready func(context.Context) error, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST /twilio/sms", sms)
-	mux.Handle("GET /metrics", metrics)
+	mux.Handle("POST /twilio/sms", h.sms)
+	mux.Handle("POST /twilio/status", h.status)
+	mux.Handle("POST /twilio/voice", h.voice)
+	mux.Handle("GET /metrics", h.metrics)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok\n")
 	})

@@ -17,7 +17,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/handoff"
 	"github.com/textline/textline/bot/metrics"
+	"github.com/textline/textline/bot/outbox"
 	"github.com/textline/textline/bot/redisstore"
 	"github.com/textline/textline/bot/twilio"
 	"github.com/textline/textline/content"
@@ -40,6 +42,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := parse(fs, args, errs); err != nil {
 		return err
 	}
+	if err := c.check(); err != nil {
+		return err
+	}
 	if missing := missingSecrets(c); !dev && len(missing) > 0 {
 		return fmt.Errorf("serve needs %s (see README: Connecting Twilio)", strings.Join(missing, ", "))
 	}
@@ -58,9 +63,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer closeRedis()
 
-	app := newLine(c, lib, rdb, log, dev)
+	var show io.Writer
+	if dev {
+		show = stdout
+	}
+	app, err := newLine(c, lib, rdb, log, dev, show)
+	if err != nil {
+		return err
+	}
 	stopTally := flushEvery(ctx, app.tally, 10*time.Second, log)
 	defer stopTally()
+	stopWorkers := background(ctx, app.workers)
+	defer stopWorkers()
 
 	host := ""
 	if dev {
@@ -127,6 +141,17 @@ func flushEvery(ctx context.Context, tally *redisstore.Tally, every time.Duratio
 	return func() { cancel(); <-done }
 }
 
+// background runs workers until ctx ends; the returned stop ends them and
+// waits.
+func background(ctx context.Context, workers []func(context.Context)) (stop func()) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	for _, w := range workers {
+		wg.Go(func() { w(ctx) })
+	}
+	return func() { cancel(); wg.Wait() }
+}
+
 // serveUntil serves on listener until ctx ends, then finishes the
 // requests in flight and stops.
 func serveUntil(ctx context.Context, srv *http.Server, listener net.Listener, log *slog.Logger) error {
@@ -149,14 +174,21 @@ func serveUntil(ctx context.Context, srv *http.Server, listener net.Listener, lo
 	return nil
 }
 
-// line is the wired service: its routes, and the counters that are
-// flushed beside them.
+// line is the wired service: its routes, the counters that are flushed
+// beside them, and the workers that run beside them.
 type line struct {
 	handler http.Handler
 	tally   *redisstore.Tally
+	workers []func(context.Context)
 }
 
-func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *slog.Logger, dev bool) *line {
+// Intervals of the workers.
+const (
+	outboxPoll   = time.Second     // items enqueued elsewhere, retries due
+	reminderTick = 5 * time.Second // handoffs due a reminder
+)
+
+func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *slog.Logger, dev bool, show io.Writer) (*line, error) {
 	store := redisstore.New(rdb)
 	store.SessionTTL = c.SessionIdle + sessionMargin
 	tally := store.Tally()
@@ -168,16 +200,56 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 	if hashKey == "" {
 		hashKey = devHashKey
 	}
+	pseudo := bot.NewPseudonymizer([]byte(hashKey))
+	seal := bot.NewSealer([]byte(hashKey))
+	send, err := sender(c, pseudo, log, show)
+	if err != nil {
+		return nil, err
+	}
+	out := outbox.New(rdb, handoff.Prefix, send, store, seal)
+	out.From = c.From
+	out.Callback = statusCallback(c.PublicURL)
+	out.Log = log
+	human := handoff.New(rdb, out, lib, store, pseudo, seal, c.HandoffPhones)
+	human.Hours = c.HandoffHours
+	human.Remind = c.HandoffRemind
+	human.Retention = c.Retention
+	human.From = c.From
+	human.Log = log
+	connect := lib.Text(content.English, "voice.connect")
+	if c.HumanLine != "" {
+		human.CallTwiML = twilio.CallTwiML(c.HumanLine, connect)
+	}
+	var answer handoff.Engine = engine
+	if len(c.HandoffPhones) > 0 {
+		engine.Line = human
+		engine.Calls = c.HumanLine != ""
+		if c.HandoffHours != nil {
+			engine.OnDuty = c.HandoffHours.Open
+		}
+		answer = human.Route(engine)
+	}
+
 	m := metrics.New()
 	verify := twilio.Unverified()
 	if !dev {
 		verify = twilio.NewVerifier(c.AuthToken, c.AuthTokenSecond)
 		verify.PublicURL = c.PublicURL
 	}
-	sms := twilio.NewHandler(engine, verify, bot.NewPseudonymizer([]byte(hashKey)))
+	sms := twilio.NewHandler(answer, verify, pseudo)
 	sms.Log = log
 	sms.Observer = m
-	return &line{handler: routes(sms, m.Handler(), store.Ping, log), tally: tally}
+	status := twilio.NewStatus(verify, statusSink{out})
+	status.Log = log
+	voice := twilio.NewVoice(verify, c.HumanLine, connect, lib.Text(content.English, "voice.no_line"))
+	return &line{
+		handler: routes(handlers{sms: sms, status: status, voice: voice, metrics: m.Handler()}, store.Ping, log),
+		tally:   tally,
+		workers: []func(context.Context){
+			func(ctx context.Context) { out.Run(ctx, outboxPoll) },
+			func(ctx context.Context) { human.Run(ctx, reminderTick) },
+		},
+	}, nil
 }
 
 func missingSecrets(c *config) []string {

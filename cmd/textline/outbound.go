@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/outbox"
+	"github.com/textline/textline/bot/twilio"
+)
+
+// sender is how messages Textline starts leave: through Twilio's REST API
+// when there are credentials, otherwise logged (and, in dev, shown).
+func sender(c *config, pseudo *bot.Pseudonymizer, log *slog.Logger, show io.Writer) (outbox.Sender, error) {
+	if c.AccountSID == "" {
+		log.Info("no TWILIO_ACCOUNT_SID: messages Textline starts itself are logged, not sent")
+		return &logSender{pseudo: pseudo, log: log, show: show}, nil
+	}
+	user, pass := c.APIKey, c.APISecret
+	if user == "" {
+		user, pass = c.AccountSID, c.AuthToken
+	}
+	rest, err := twilio.NewREST(twilio.RESTConfig{AccountSID: c.AccountSID, APIKey: user, APISecret: pass, BaseURL: c.APIURL})
+	if err != nil {
+		return nil, fmt.Errorf("twilio: %w", err)
+	}
+	return rest, nil
+}
+
+// logSender stands in for Twilio without an account: each send is a log
+// line with the recipient's pseudonym; dev also shows it on show.
+type logSender struct {
+	pseudo *bot.Pseudonymizer
+	log    *slog.Logger
+	show   io.Writer // nil outside dev
+	mu     sync.Mutex
+	n      atomic.Int64
+}
+
+func (s *logSender) SendSMS(ctx context.Context, to, from, body, _ string) (string, error) {
+	return s.send(ctx, "sms", to, body)
+}
+
+func (s *logSender) Call(ctx context.Context, to, from, _, _ string) (string, error) {
+	return s.send(ctx, "call", to, "(a call put through to HUMAN_LINE)")
+}
+
+func (s *logSender) send(ctx context.Context, kind, to, body string) (string, error) {
+	sid := fmt.Sprintf("LOGGED%d", s.n.Add(1))
+	s.log.LogAttrs(ctx, slog.LevelInfo, "outbound not sent: no Twilio account",
+		slog.String("kind", kind), slog.Any("recipient", s.pseudo.Texter(to)), slog.Int("chars", len(body)))
+	if s.show != nil {
+		s.mu.Lock()
+		fmt.Fprintf(s.show, "[outbound %s to %s]\n  %s\n", kind, to, strings.ReplaceAll(body, "\n", "\n  "))
+		s.mu.Unlock()
+	}
+	return sid, nil
+}
+
+// statusSink takes Twilio's status callbacks to the outbox.
+type statusSink struct{ out *outbox.Outbox }
+
+func (s statusSink) Status(ctx context.Context, st twilio.Status) error {
+	return s.out.Status(ctx, st.Ref, st.SID, st.Status, st.ErrorCode)
+}
+
+// statusCallback gives the status callback URL for an outbox item, when
+// Twilio can reach the service (PUBLIC_URL).
+func statusCallback(publicURL string) func(string) string {
+	if publicURL == "" {
+		return nil
+	}
+	base := strings.TrimSuffix(publicURL, "/") + "/twilio/status?o="
+	return func(id string) string { return base + url.QueryEscape(id) }
+}
