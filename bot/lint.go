@@ -49,14 +49,14 @@ func Lint(lib *content.Library) []string {
 var requiredTexts = []string{
 	"welcome", "welcome_back", "menu", "help", "media_only", "stop_hint",
 	"opted_in", "fallback", "crisis.fallback", "groups.results", "groups.none_near",
-	"support.distress", "support.helper", "talk.person",
+	"support.distress", "support.helper", "talk.person", "talk.person.human",
 	"handoff.asked", "handoff.notice", "handoff.waiting", "handoff.reminder", "handoff.joined",
 	"handoff.joined_call", "handoff.closed", "handoff.passed", "handoff.off_hours", "handoff.calling",
 	"handoff.no_call", "voice.connect", "voice.no_line",
 	"responder.alert", "responder.alert_again", "responder.alert_optedout", "responder.taken",
 	"responder.taken_other", "responder.unknown", "responder.list", "responder.list_empty",
 	"responder.passed", "responder.closed", "responder.none_held", "responder.which",
-	"responder.relay", "responder.relay_flag", "responder.texter_left", "responder.not_sent",
+	"responder.relay", "responder.relay_flag", "responder.texter_left",
 	"responder.help",
 }
 

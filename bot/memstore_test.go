@@ -44,3 +44,12 @@ func (m *memSessions) get(texterID string) bot.Session {
 	defer m.mu.Unlock()
 	return m.sessions[texterID]
 }
+
+// update changes a stored session, as another process would.
+func (m *memSessions) update(texterID string, f func(*bot.Session)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.sessions[texterID]
+	f(&s)
+	m.sessions[texterID] = s
+}

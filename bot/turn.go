@@ -289,10 +289,12 @@ func (t *turn) fire(s Session, ev string) Outcome {
 }
 
 // textFor is the text id in the texter's language, in its version for the
-// crisis at hand when it has one: crisis.safe_no.abuse_dv before
-// crisis.safe_no.
+// crisis at hand when it has one (crisis.safe_no.abuse_dv before
+// crisis.safe_no), or for when the human line is on (talk.person.human).
 func (t *turn) textFor(s Session, id string) string {
 	if variant := id + "." + s.Category; s.Category != "" && t.e.lib.Has(s.Lang, variant) {
+		id = variant
+	} else if variant := id + ".human"; t.e.Line != nil && t.e.lib.Has(s.Lang, variant) {
 		id = variant
 	}
 	return t.e.lib.Text(s.Lang, id)

@@ -1,0 +1,157 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/content"
+	"github.com/textline/textline/flows"
+)
+
+// humanLine records what the engine hands it; its handoffs stay open
+// unless closed is set.
+type humanLine struct {
+	mu     sync.Mutex
+	got    []bot.HandoffRequest
+	closed bool
+}
+
+func (h *humanLine) Handoff(_ context.Context, r bot.HandoffRequest) (bool, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.got = append(h.got, r)
+	return !h.closed, nil
+}
+
+func (h *humanLine) kinds() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var k []string
+	for _, r := range h.got {
+		k = append(k, r.Kind)
+	}
+	return strings.Join(k, ",")
+}
+
+func withLine(t *testing.T) (*conversation, *humanLine) {
+	c := newConversation(t)
+	h := &humanLine{}
+	c.engine.Line = h
+	c.engine.Calls = true
+	return c, h
+}
+
+// TestHandoffTurns: what a texter is told, and what the human line is
+// asked, in each case of SPEC §8.
+func TestHandoffTurns(t *testing.T) {
+	lib := library(t)
+	en := func(id string) string { return lib.Text(content.English, id) }
+	es := func(id string) string { return lib.Text(content.Spanish, id) }
+	for _, tc := range []struct {
+		name    string
+		texts   []string
+		want    string // the last reply; "" for none
+		kinds   string
+		handoff string // the session's handoff after
+	}{
+		{"keyword", []string{"hi", "PERSON"}, en("handoff.asked"), "open", bot.HandoffWaiting},
+		{"talk", []string{"hi", "talk"}, en("handoff.asked"), "open", bot.HandoffWaiting},
+		{"first message asks", []string{"can i talk to a real person"}, en("handoff.asked"), "open", bot.HandoffWaiting},
+		{"spanish", []string{"quiero hablar con una persona"}, es("handoff.asked"), "open", bot.HandoffWaiting},
+		{"negated is not a request", []string{"hi", "i dont want to talk to a person"}, "", "", ""},
+		{"waiting", []string{"hi", "human", "hello?"}, en("handoff.waiting"), "open,message", bot.HandoffWaiting},
+		{"flows silent", []string{"hi", "human", "1"}, en("handoff.waiting"), "open,message", bot.HandoffWaiting},
+		{"call", []string{"hi", "human", "CALL"}, en("handoff.calling"), "open,call", bot.HandoffWaiting},
+		{"stop ends it", []string{"hi", "human", "STOP"}, "", "open,leave", ""},
+		{"help still answered", []string{"hi", "human", "help"}, en("help"), "open", bot.HandoffWaiting},
+		{"crisis escalates", []string{"hi", "i am going to kill myself tonight"}, en("crisis.suicide_risk") + "\n" + en("handoff.notice"), "open", bot.HandoffWaiting},
+		{"crisis while waiting", []string{"hi", "human", "i am going to kill myself tonight"}, en("crisis.suicide_risk"), "open,open", bot.HandoffWaiting},
+		{"moderate crisis does not", []string{"hi", "i cut myself last night"}, en("crisis.self_harm"), "", ""},
+		{"not safe escalates", []string{"hi", "i cut myself last night", "no"}, en("crisis.safe_no") + "\n" + en("handoff.notice"), "open", bot.HandoffWaiting},
+		{"opted-out crisis alerts", []string{"hi", "stop", "i am going to kill myself tonight"}, "", "alert", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, h := withLine(t)
+			var got string
+			for _, text := range tc.texts {
+				got = c.send(text)
+			}
+			if tc.want != "" && got != tc.want {
+				t.Errorf("reply %q\nwant %q", got, tc.want)
+			}
+			if tc.want == "" && tc.kinds == "" && strings.Contains(got, "join") {
+				t.Errorf("reply %q offers a person unasked", got)
+			}
+			if k := h.kinds(); k != tc.kinds {
+				t.Errorf("human line asked %q, want %q", k, tc.kinds)
+			}
+			if s := c.store.get(c.texter.ID()); s.Handoff != tc.handoff {
+				t.Errorf("session handoff %q, want %q", s.Handoff, tc.handoff)
+			}
+		})
+	}
+}
+
+// TestHandoffActiveIsSilent: while a responder holds it, the bot says
+// nothing and relays; a crisis still gets the referral at once.
+func TestHandoffActiveIsSilent(t *testing.T) {
+	c, h := withLine(t)
+	c.send("person")
+	c.store.update(c.texter.ID(), func(s *bot.Session) { s.Handoff = bot.HandoffActive })
+	if got := c.send("thanks for being here"); got != "" {
+		t.Errorf("active: bot said %q", got)
+	}
+	got := c.send("i took a bottle of pills")
+	if !strings.Contains(got, "911") {
+		t.Errorf("crisis while active: %q, want the overdose referral", got)
+	}
+	last := h.got[len(h.got)-1]
+	if last.Verdict.Category != safety.Overdose || last.Text != "i took a bottle of pills" {
+		t.Errorf("human line got %+v", last)
+	}
+}
+
+// TestHandoffOffHours: outside HANDOFF_HOURS the request is recorded and
+// the texter stays with the bot, with the 24/7 lines.
+func TestHandoffOffHours(t *testing.T) {
+	c, h := withLine(t)
+	c.engine.OnDuty = func(time.Time) bool { return false }
+	c.send("hi")
+	if got := c.send("human"); got != library(t).Text(content.English, "handoff.off_hours") {
+		t.Errorf("off hours: %q", got)
+	}
+	if len(h.got) != 1 || !h.got[0].OffHours {
+		t.Errorf("human line got %+v, want an off-hours request", h.got)
+	}
+	if s := c.store.get(c.texter.ID()); s.Handoff != "" || s.State != flows.Menu {
+		t.Errorf("session %+v, want the menu", s)
+	}
+}
+
+// TestHandoffRejoin: a handoff that ended without the session hearing of
+// it gives the texter the bot back on their next message.
+func TestHandoffRejoin(t *testing.T) {
+	c, h := withLine(t)
+	c.send("person")
+	h.closed = true
+	if got := c.send("hello?"); got != library(t).Text(content.English, "handoff.closed") {
+		t.Errorf("reply %q, want handoff.closed", got)
+	}
+	if s := c.store.get(c.texter.ID()); s.Handoff != "" || s.State != flows.Menu {
+		t.Errorf("session %+v, want the menu", s)
+	}
+}
+
+// TestNoHumanLine: without one, a request for a person points to 988.
+func TestNoHumanLine(t *testing.T) {
+	c := newConversation(t)
+	c.send("hi")
+	if got := c.send("PERSON"); got != library(t).Text(content.English, "talk.person") {
+		t.Errorf("reply %q, want talk.person", got)
+	}
+}
