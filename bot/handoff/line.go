@@ -145,18 +145,21 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 	return res.State == "waiting" || res.State == "active", nil
 }
 
+// requestCategory labels a handoff asked for without any triage signal.
+const requestCategory = "request"
+
 // texterArgs describes the texter and their message for a script.
 func (l *Line) texterArgs(args map[string]any, r bot.HandoffRequest) {
 	v := r.Verdict
-	if v.Category == "" {
-		v.Category = safety.Benign
-	}
-	if v.Severity == "" {
-		v.Severity = safety.None
-	}
 	relay := "responder.relay"
 	if v.Crisis() {
 		relay = "responder.relay_flag"
+	}
+	if !v.Crisis() && v.Category != safety.Helper && v.Category != safety.Distress {
+		v.Category = requestCategory
+	}
+	if v.Severity == "" {
+		v.Severity = safety.None
 	}
 	args["addr"] = l.seal.Seal(r.Texter.Addr())
 	args["line"] = r.Line

@@ -150,3 +150,18 @@ func (hang) SendSMS(ctx context.Context, _, _, _, _ string) (string, error) {
 func (h hang) Call(ctx context.Context, to, from, twiml, callback string) (string, error) {
 	return h.SendSMS(ctx, to, from, twiml, callback)
 }
+
+// TestCrisisFlaggedToHolder: a crisis while a responder holds the
+// conversation reaches them flagged, and raises the handoff.
+func TestCrisisFlaggedToHolder(t *testing.T) {
+	w, handle := activeWorld(t)
+	reply := w.text(w.texter, "i took a whole bottle of pills")
+	contains(t, "crisis reply", reply, "911")
+	got := to(w.flush(), w.resp[0])
+	if len(got) != 1 || !strings.HasPrefix(got[0].Body, handle+" [overdose, ") {
+		t.Fatalf("holder got %+v, want the words flagged", got)
+	}
+	if !strings.Contains(strings.Join(w.audit(), ","), "raised") {
+		t.Errorf("audit %q lacks the raise", w.audit())
+	}
+}

@@ -85,7 +85,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("listen: %w", err)
 	}
 	if dev {
-		printDevHelp(stdout, "http://"+listener.Addr().String())
+		printDevHelp(stdout, "http://"+listener.Addr().String(), c.HandoffPhones)
 	}
 	log.Info("listening", slog.String("addr", listener.Addr().String()), slog.Bool("dev", dev))
 	return serveUntil(ctx, &http.Server{
@@ -266,7 +266,7 @@ func missingSecrets(c *config) []string {
 	return missing
 }
 
-func printDevHelp(w io.Writer, addr string) {
+func printDevHelp(w io.Writer, addr string, responders []string) {
 	fmt.Fprintf(w, `Textline dev is running at %[1]s
   embedded Redis, signature checks off, reachable from this machine only.
 
@@ -278,4 +278,9 @@ Or chat with the bot in the terminal:
 
 Stop with Ctrl-C.
 `, addr)
+	if len(responders) == 0 {
+		fmt.Fprintln(w, "\nTo try the human line, start with HANDOFF_PHONES=+15550001234 and text as that number.")
+		return
+	}
+	fmt.Fprintf(w, "\nHuman line on: texting as %s is texting as a responder (TAKE, PASS, CLOSE, LIST).\nWhat the line sends to phones is printed here.\n", strings.Join(responders, ", "))
 }
