@@ -29,6 +29,7 @@ const (
 	HandoffCall    = "call"    // the texter asked for a call
 	HandoffLeave   = "leave"   // the texter opted out: the handoff ends
 	HandoffAlert   = "alert"   // a crisis from an opted-out texter: responders only
+	HandoffErase   = "erase"   // DELETE: the texter's transcripts and address go
 )
 
 // HandoffRequest is one thing the human line must do for a message.

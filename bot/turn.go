@@ -273,6 +273,7 @@ func (t *turn) fire(s Session, ev string) Outcome {
 	case flows.DoErase:
 		out := t.say(s, row.Say)
 		out.Erase = true
+		t.handoff(s, HandoffErase, "deleted")
 		return out
 	case flows.DoFeedback:
 		t.fx.counters = append(t.fx.counters, "feedback."+ev)

@@ -12,6 +12,7 @@
 --   queue           sorted set of waiting N, by severity then age
 --   open:HANDLE     N of the open handoff with that handle
 --   texter:ID       N of the texter's open handoff
+--   past:ID         set of every N of the texter, for DELETE
 --   holds:RID       set of N a responder holds
 --   m:SID           the answer to a responder's message, for retries
 
@@ -133,6 +134,8 @@ local function create(state)
     remind_at = now + a.remind, reminders = 0, alerted = 0, reason = a.reason,
   })
   audit(n, 'texter', 'opened', a.reason .. ' ' .. a.category .. ' ' .. a.severity)
+  redis.call('SADD', P .. 'past:' .. a.texter, n)
+  redis.call('PEXPIRE', P .. 'past:' .. a.texter, a.retention)
   if state ~= 'alert' then
     redis.call('SET', P .. 'open:' .. handle, n)
     redis.call('SET', P .. 'texter:' .. a.texter, n)
@@ -278,6 +281,22 @@ elseif op == 'pass' or op == 'close' or op == 'say' then
   close(rec, a.responder, 'closed by responder')
   to_texter(rec, rec.n .. ':closed', a.closed)
   return answer({reply = 'closed', handle = rec.handle, texter = rec.texter, session = ''})
+
+elseif op == 'erase' then
+  -- DELETE: the texter's handoffs lose their transcripts and address; the
+  -- audit trail keeps that it happened, and no words.
+  local n = redis.call('GET', P .. 'texter:' .. a.texter)
+  local open = n and get(n)
+  if open then close(open, 'texter', 'erased') end
+  for _, m in ipairs(redis.call('SMEMBERS', P .. 'past:' .. a.texter)) do
+    redis.call('DEL', P .. 'log:' .. m)
+    if redis.call('EXISTS', P .. 'rec:' .. m) == 1 then
+      redis.call('HSET', P .. 'rec:' .. m, 'addr', '', 'texter', '', 'erased', now)
+      audit(m, 'texter', 'erased', '')
+    end
+  end
+  redis.call('DEL', P .. 'past:' .. a.texter)
+  return cjson.encode({state = 'none'})
 
 elseif op == 'call' then
   -- The texter's CALL: a call to them that is put through to the human

@@ -132,6 +132,8 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 	case bot.HandoffLeave:
 		args["left"] = l.text("responder.texter_left")
 		err = run(ctx, l.rdb, l.prefix, "leave", args, &res)
+	case bot.HandoffErase:
+		err = run(ctx, l.rdb, l.prefix, "erase", args, &res)
 	case bot.HandoffCall:
 		args["twiml"] = l.CallTwiML
 		err = run(ctx, l.rdb, l.prefix, "call", args, &res)

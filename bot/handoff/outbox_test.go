@@ -165,3 +165,32 @@ func TestCrisisFlaggedToHolder(t *testing.T) {
 		t.Errorf("audit %q lacks the raise", w.audit())
 	}
 }
+
+// TestDeleteErasesTranscripts: DELETE takes the texter's words and address
+// out of their past handoffs; the audit trail keeps that it happened.
+func TestDeleteErasesTranscripts(t *testing.T) {
+	w, _ := activeWorld(t)
+	w.text(w.texter, "something private")
+	w.text(w.resp[0], "CLOSE")
+	w.flush()
+	ctx := context.Background()
+	logs, _ := w.rdb.Keys(ctx, w.prefix+"log:*").Result()
+	if len(logs) != 1 {
+		t.Fatalf("transcripts before DELETE: %q", logs)
+	}
+	w.text(w.texter, "DELETE")
+	w.text(w.texter, "DELETE")
+	if logs, _ := w.rdb.Keys(ctx, w.prefix+"log:*").Result(); len(logs) != 0 {
+		t.Errorf("transcripts after DELETE: %q", logs)
+	}
+	recs, _ := w.rdb.Keys(ctx, w.prefix+"rec:*").Result()
+	for _, k := range recs {
+		f, _ := w.rdb.HMGet(ctx, k, "addr", "texter").Result()
+		if f[0] != "" || f[1] != "" {
+			t.Errorf("%s keeps %q after DELETE", k, f)
+		}
+	}
+	if !strings.Contains(strings.Join(w.audit(), ","), "erased") {
+		t.Errorf("audit %q lacks the erasure", w.audit())
+	}
+}
