@@ -1,6 +1,6 @@
 // Package bot is Textline's engine: one inbound text in, one reply out.
-// It knows nothing of HTTP or Redis; it declares the storage it needs
-// (Sessions) and adapters under bot/ provide it.
+// It knows nothing of HTTP or Redis; it declares what it needs (Sessions,
+// Counter, HumanLine) and packages under bot/ provide it.
 //
 // Every message goes through the same pipeline, in this order:
 //
@@ -10,14 +10,18 @@
 //     store outage cannot stop a crisis reply.
 //  3. the session is loaded; a retried message gets its first reply back.
 //  4. a crisis answers with its referral in the same reply, in any state;
-//     an opted-out texter in crisis is not written to, the human line is
+//     one that escalates also calls the human line, and says so. An
+//     opted-out texter in crisis is not written to; the human line is
 //     alerted instead.
-//  5. opt-out and keywords (STOP, START, HELP, MENU, BACK, ESPAÑOL,
-//     ENGLISH, DELETE), then plain requests to stop and media-only texts.
+//  5. opt-out and HELP; during a handoff, everything else goes to the
+//     human line (CALL asks for a call) and the flows stay silent. Then
+//     requests for a person, keywords (START, MENU, BACK, ESPAÑOL,
+//     ENGLISH, DELETE), plain requests to stop and media-only texts.
 //  6. the conversation's state machine (package flows) picks the next step;
 //     a message it does not understand gets the state's question again.
 //  7. the session and the reply are stored together, atomically; side
-//     effects (alerts, counters) happen only after that commit.
+//     effects (the human line, alerts, counters) happen only after that
+//     commit, and only once per message.
 //
 // Whatever fails after step 2, the texter still gets a reply with 988 and
 // 741741 (Fallback).
