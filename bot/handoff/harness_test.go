@@ -110,14 +110,19 @@ func (w *world) advance(d time.Duration) {
 
 // cleanup deletes the keys this test made.
 func (w *world) cleanup() {
+	deleteKeys(w, w.prefix+"*")
+	forgetTexter(w, w.texter)
+}
+
+func forgetTexter(w *world, number string) {
+	deleteKeys(w, "tl:{"+w.pseudo.Texter(number).ID()+"}*")
+}
+
+func deleteKeys(w *world, pattern string) {
 	ctx := context.Background()
-	for _, pattern := range []string{w.prefix + "*", "tl:{" + w.pseudo.Texter(w.texter).ID() + "}*"} {
-		keys, _ := w.rdb.Keys(ctx, pattern).Result()
-		if len(keys) > 0 {
-			for _, k := range keys {
-				w.rdb.Del(ctx, k)
-			}
-		}
+	keys, _ := w.rdb.Keys(ctx, pattern).Result()
+	for _, k := range keys {
+		w.rdb.Del(ctx, k)
 	}
 }
 

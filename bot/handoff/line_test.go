@@ -232,3 +232,52 @@ func TestOffHours(t *testing.T) {
 		t.Errorf("after TAKE: session %+v", s)
 	}
 }
+
+// TestQueueOrderAndSeveral: the queue is by severity, then wait; a
+// responder holding two addresses one with #handle.
+func TestQueueOrderAndSeveral(t *testing.T) {
+	w := newWorld(t)
+	other := randomNumber()
+	t.Cleanup(func() { forgetTexter(w, other) })
+	w.text(w.texter, "PERSON")
+	w.advance(time.Minute)
+	w.text(other, "i am going to kill myself tonight")
+	q, total, err := w.line.Queue(context.Background(), 8)
+	if err != nil || total != 2 {
+		t.Fatalf("queue %+v, %d, %v", q, total, err)
+	}
+	if q[0].Severity != "imminent" || q[1].Category != "request" {
+		t.Fatalf("queue order %+v, want the crisis first", q)
+	}
+	list := w.text(w.resp[0], "LIST")
+	if strings.Index(list, q[0].Handle) > strings.Index(list, q[1].Handle) {
+		t.Errorf("LIST %q not in queue order", list)
+	}
+	w.text(w.resp[0], "TAKE "+q[0].Handle)
+	w.text(w.resp[0], "TAKE "+q[1].Handle)
+	w.flush()
+	contains(t, "plain text with two held", w.text(w.resp[0], "hello"), "#")
+	if got := w.text(w.resp[0], "#"+q[1].Handle+" hello there"); got != "" {
+		t.Errorf("#handle got %q", got)
+	}
+	sent := to(w.flush(), w.texter)
+	if len(sent) != 1 || sent[0].Body != "hello there" {
+		t.Fatalf("texter got %+v", sent)
+	}
+	contains(t, "LIST when nobody waits", w.text(w.resp[1], "LIST"), "Nobody is waiting")
+}
+
+// TestCall: a texter's CALL during a handoff starts a call to them that is
+// put through to the human line.
+func TestCall(t *testing.T) {
+	w := newWorld(t)
+	w.text(w.texter, "PERSON")
+	w.flush()
+	if got := w.text(w.texter, "CALL"); got != w.lib.Text(content.English, "handoff.calling") {
+		t.Fatalf("CALL: %q", got)
+	}
+	sent := to(w.flush(), w.texter)
+	if len(sent) != 1 || sent[0].Kind != "call" || !strings.Contains(sent[0].Twiml, "<Dial>+15550009999</Dial>") {
+		t.Fatalf("sent %+v, want a call put through to the human line", sent)
+	}
+}
