@@ -297,8 +297,9 @@ func (l *Line) Queue(ctx context.Context, limit int) ([]Waiting, int, error) {
 	if err := run(ctx, l.rdb, l.prefix, "list", map[string]any{"now": l.now().UnixMilli(), "limit": limit}, &res); err != nil {
 		return nil, 0, err
 	}
-	if res.Total == 0 {
-		return nil, 0, nil
+	// An empty list comes back from Lua as {}, like an empty object.
+	if res.Total == 0 || string(res.Queue) == "{}" {
+		return nil, res.Total, nil
 	}
 	var q []queued
 	if err := json.Unmarshal(res.Queue, &q); err != nil {

@@ -69,18 +69,21 @@ func TestOutboxStatusSettles(t *testing.T) {
 	}
 }
 
-// TestOutbox429: Twilio says 429; the message goes out on a retry.
+// TestOutbox429: Twilio says 429; the messages go out on a retry, still
+// in order.
 func TestOutbox429(t *testing.T) {
 	w, handle := activeWorld(t)
 	w.api.FailNext(1, 429, 20429)
 	w.text(w.texter, "are you there")
+	w.advance(time.Millisecond)
+	w.text(w.texter, "please answer")
 	if got := w.flush(); len(got) != 0 {
 		t.Fatalf("sent %+v through a 429", got)
 	}
 	w.advance(2 * time.Second)
 	got := to(w.flush(), w.resp[0])
-	if len(got) != 1 || got[0].Body != handle+": are you there" {
-		t.Fatalf("after the retry: %+v", got)
+	if len(got) != 2 || got[0].Body != handle+": are you there" || got[1].Body != handle+": please answer" {
+		t.Fatalf("after the retry: %+v, want both in order", got)
 	}
 	if !strings.Contains(strings.Join(w.audit(), ","), "sent") {
 		t.Error("the send is not in the audit trail")

@@ -237,14 +237,20 @@ func (o *Outbox) Flush(ctx context.Context) (int, error) {
 		if len(res) == 0 {
 			return sent, nil
 		}
-		for _, r := range res {
+		for i, r := range res {
 			id, it, tries := decodeClaim(r)
-			ok, err := o.deliver(ctx, id, it, tries)
+			ok, due, err := o.deliver(ctx, id, it, tries)
 			if err != nil {
 				return sent, err
 			}
 			if ok {
 				sent++
+			}
+			if !due.IsZero() {
+				// The provider pushes back (usually a rate limit): the rest
+				// wait too, behind this one, so nobody's messages arrive
+				// out of order.
+				return sent, o.postpone(ctx, res[i+1:], due)
 			}
 		}
 		if len(res) < batch {
@@ -270,25 +276,39 @@ func decodeClaim(r any) (id string, it Item, tries int) {
 	return id, Item{ID: id, Kind: f["kind"], To: f["to"], From: f["from"], Body: f["body"], Texter: f["texter"], Audit: f["audit"]}, tries
 }
 
-// deliver sends one claimed item and settles it. Only a failure to settle
-// is returned; a failed send is retried or dropped.
-func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bool, error) {
+// postpone puts claimed items back, due one after another from due.
+func (o *Outbox) postpone(ctx context.Context, rest []any, due time.Time) error {
+	for i, r := range rest {
+		id, _, _ := decodeClaim(r)
+		at := due.Add(time.Duration(i+1) * time.Millisecond).UnixMilli()
+		if err := later.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, at).Err(); err != nil {
+			return fmt.Errorf("reschedule %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// deliver sends one claimed item and settles it. It reports whether it
+// was sent, and when it is due again if it must be retried. Only a
+// failure to settle or reschedule is returned; a failed send is retried
+// or dropped.
+func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bool, time.Time, error) {
 	log := o.log()
 	attrs := []slog.Attr{slog.String("item", id), slog.String("kind", it.Kind), slog.String("texter", it.Texter), slog.Int("try", tries)}
 	if it.Texter != "" {
 		out, err := o.gate.OptedOut(ctx, it.Texter)
 		if err != nil {
-			return false, o.retry(ctx, id, tries, fmt.Errorf("check opt-out: %w", err), attrs)
+			return o.retry(ctx, id, tries, fmt.Errorf("check opt-out: %w", err), attrs)
 		}
 		if out {
 			log.LogAttrs(ctx, slog.LevelInfo, "outbox: not sent, opted out", attrs...)
-			return false, o.settle(ctx, id, "not_sent|opted out")
+			return false, time.Time{}, o.settle(ctx, id, "not_sent|opted out")
 		}
 	}
 	to, err := o.open.Open(it.To)
 	if err != nil {
 		log.LogAttrs(ctx, slog.LevelError, "outbox: dropped", append(attrs, slog.Any("error", err))...)
-		return false, o.settle(ctx, id, "not_sent|address unreadable")
+		return false, time.Time{}, o.settle(ctx, id, "not_sent|address unreadable")
 	}
 	from := it.From
 	if from == "" {
@@ -306,25 +326,26 @@ func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bo
 	}
 	switch {
 	case err == nil:
-		return true, o.settle(ctx, id, "sent|"+sid)
+		return true, time.Time{}, o.settle(ctx, id, "sent|"+sid)
 	case ctx.Err() != nil:
 		// Stopping: the lease brings the item back, here or elsewhere.
-		return false, fmt.Errorf("deliver %s: %w", id, ctx.Err())
+		return false, time.Time{}, fmt.Errorf("deliver %s: %w", id, ctx.Err())
 	case temporary(err) && tries < o.maxTries():
-		return false, o.retry(ctx, id, tries, err, attrs)
+		return o.retry(ctx, id, tries, err, attrs)
 	default:
 		log.LogAttrs(ctx, slog.LevelError, "outbox: dropped", append(attrs, slog.Any("error", err))...)
-		return false, o.settle(ctx, id, "not_sent|"+err.Error())
+		return false, time.Time{}, o.settle(ctx, id, "not_sent|"+err.Error())
 	}
 }
 
-func (o *Outbox) retry(ctx context.Context, id string, tries int, cause error, attrs []slog.Attr) error {
-	wait := backoff(tries)
-	o.log().LogAttrs(ctx, slog.LevelWarn, "outbox: will retry", append(attrs, slog.Duration("in", wait), slog.Any("error", cause))...)
-	if err := later.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, o.now().Add(wait).UnixMilli()).Err(); err != nil {
-		return fmt.Errorf("reschedule %s: %w", id, err)
+// retry puts an item back after its backoff.
+func (o *Outbox) retry(ctx context.Context, id string, tries int, cause error, attrs []slog.Attr) (bool, time.Time, error) {
+	due := o.now().Add(backoff(tries))
+	o.log().LogAttrs(ctx, slog.LevelWarn, "outbox: will retry", append(attrs, slog.Time("at", due), slog.Any("error", cause))...)
+	if err := later.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, due.UnixMilli()).Err(); err != nil {
+		return false, time.Time{}, fmt.Errorf("reschedule %s: %w", id, err)
 	}
-	return nil
+	return false, due, nil
 }
 
 // settle ends an item; note goes to its audit trail after the time and
