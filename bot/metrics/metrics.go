@@ -17,6 +17,7 @@ type Metrics struct {
 	reg      *prometheus.Registry
 	webhooks *prometheus.CounterVec
 	latency  prometheus.Histogram
+	outbound *prometheus.CounterVec
 }
 
 // New returns the metrics, registered.
@@ -32,8 +33,12 @@ func New() *Metrics {
 			Help:    "Time to answer an inbound-message webhook that was answered.",
 			Buckets: []float64{.001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2, 3},
 		}),
+		outbound: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "textline_outbound_total",
+			Help: "Messages and calls Textline started itself (handoff alerts, relays, reminders), by kind (sms, call) and result: sent, retry (a temporary failure, tried again later), dropped (refused for good, or to an opted-out texter).",
+		}, []string{"kind", "result"}),
 	}
-	m.reg.MustRegister(m.webhooks, m.latency,
+	m.reg.MustRegister(m.webhooks, m.latency, m.outbound,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -45,6 +50,11 @@ func (m *Metrics) Observe(outcome string, took time.Duration) {
 	if took > 0 {
 		m.latency.Observe(took.Seconds())
 	}
+}
+
+// Outbound records one attempt of the outbox.
+func (m *Metrics) Outbound(kind, result string) {
+	m.outbound.WithLabelValues(kind, result).Inc()
 }
 
 // Handler serves the metrics in Prometheus's text format.

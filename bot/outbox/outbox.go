@@ -106,6 +106,26 @@ type Outbox struct {
 	// Log gets delivery failures, with pseudonyms only; nil means
 	// slog.Default().
 	Log *slog.Logger
+	// Observer, when set, is told the result of every attempt.
+	Observer Observer
+}
+
+// Observer counts the outbox's attempts; metrics implement it.
+type Observer interface {
+	Outbound(kind, result string)
+}
+
+// Results told to the Observer.
+const (
+	ResultSent    = "sent"
+	ResultRetry   = "retry"
+	ResultDropped = "dropped"
+)
+
+func (o *Outbox) observe(kind, result string) {
+	if o.Observer != nil {
+		o.Observer.Outbound(kind, result)
+	}
 }
 
 // New returns an outbox keeping its keys under prefix (which should carry
@@ -302,12 +322,14 @@ func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bo
 		}
 		if out {
 			log.LogAttrs(ctx, slog.LevelInfo, "outbox: not sent, opted out", attrs...)
+			o.observe(it.Kind, ResultDropped)
 			return false, time.Time{}, o.settle(ctx, id, "not_sent|opted out")
 		}
 	}
 	to, err := o.open.Open(it.To)
 	if err != nil {
 		log.LogAttrs(ctx, slog.LevelError, "outbox: dropped", append(attrs, slog.Any("error", err))...)
+		o.observe(it.Kind, ResultDropped)
 		return false, time.Time{}, o.settle(ctx, id, "not_sent|address unreadable")
 	}
 	from := it.From
@@ -326,13 +348,16 @@ func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bo
 	}
 	switch {
 	case err == nil:
+		o.observe(it.Kind, ResultSent)
 		return true, time.Time{}, o.settle(ctx, id, "sent|"+sid)
 	case ctx.Err() != nil:
 		// Stopping: the lease brings the item back, here or elsewhere.
 		return false, time.Time{}, fmt.Errorf("deliver %s: %w", id, ctx.Err())
 	case temporary(err) && tries < o.maxTries():
+		o.observe(it.Kind, ResultRetry)
 		return o.retry(ctx, id, tries, err, attrs)
 	default:
+		o.observe(it.Kind, ResultDropped)
 		log.LogAttrs(ctx, slog.LevelError, "outbox: dropped", append(attrs, slog.Any("error", err))...)
 		return false, time.Time{}, o.settle(ctx, id, "not_sent|"+err.Error())
 	}

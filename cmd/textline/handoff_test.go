@@ -121,6 +121,15 @@ func TestServeHandoff(t *testing.T) {
 			t.Errorf("sent from %q, want the line's number", s.From)
 		}
 	}
+	resp, err := http.Get(srv.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := `textline_outbound_total{kind="sms",result="sent"} 5`; !strings.Contains(string(metrics), want) {
+		t.Errorf("metrics lack %s", want)
+	}
 	logs := srv.logs.String()
 	for _, n := range []string{tx.from, responderPhone} {
 		if strings.Contains(logs, n[2:]) {

@@ -202,6 +202,7 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 	}
 	pseudo := bot.NewPseudonymizer([]byte(hashKey))
 	seal := bot.NewSealer([]byte(hashKey))
+	m := metrics.New()
 	send, err := sender(c, pseudo, log, show)
 	if err != nil {
 		return nil, err
@@ -210,6 +211,7 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 	out.From = c.From
 	out.Callback = statusCallback(c.PublicURL)
 	out.Log = log
+	out.Observer = m
 	human := handoff.New(rdb, out, lib, store, pseudo, seal, c.HandoffPhones)
 	human.Hours = c.HandoffHours
 	human.Remind = c.HandoffRemind
@@ -230,7 +232,6 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 		answer = human.Route(engine)
 	}
 
-	m := metrics.New()
 	verify := twilio.Unverified()
 	if !dev {
 		verify = twilio.NewVerifier(c.AuthToken, c.AuthTokenSecond)
