@@ -189,7 +189,7 @@ func (e *Engine) after(ctx context.Context, in Inbound, fx effects) (ended bool)
 			log.LogAttrs(ctx, slog.LevelError, "handoff", slog.Any("texter", in.From),
 				slog.String("kind", r.Kind), slog.Any("error", err))
 		}
-		ended = err == nil && !open && r.Kind == HandoffMessage
+		ended = err == nil && !open && (r.Kind == HandoffMessage || r.Kind == HandoffCall)
 	}
 	if e.Counter != nil {
 		for _, name := range fx.counters {

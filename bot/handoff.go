@@ -30,6 +30,7 @@ const (
 	HandoffLeave   = "leave"   // the texter opted out: the handoff ends
 	HandoffAlert   = "alert"   // a crisis from an opted-out texter: responders only
 	HandoffErase   = "erase"   // DELETE: the texter's transcripts and address go
+	HandoffCancel  = "cancel"  // the texter stopped waiting (MENU, BACK, DELETE)
 )
 
 // HandoffRequest is one thing the human line must do for a message.

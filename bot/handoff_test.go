@@ -64,8 +64,12 @@ func TestHandoffTurns(t *testing.T) {
 		{"first message asks", []string{"can i talk to a real person"}, en("handoff.asked"), "open", bot.HandoffWaiting},
 		{"spanish", []string{"quiero hablar con una persona"}, es("handoff.asked"), "open", bot.HandoffWaiting},
 		{"negated is not a request", []string{"hi", "i dont want to talk to a person"}, "", "", ""},
-		{"waiting", []string{"hi", "human", "hello?"}, en("handoff.waiting"), "open,message", bot.HandoffWaiting},
-		{"flows silent", []string{"hi", "human", "1"}, en("handoff.waiting"), "open,message", bot.HandoffWaiting},
+		{"waiting", []string{"hi", "human", "hello?"}, en("handoff.waiting"), "open,open", bot.HandoffWaiting},
+		{"flows silent", []string{"hi", "human", "1"}, en("handoff.waiting"), "open,open", bot.HandoffWaiting},
+		{"menu stops waiting", []string{"hi", "human", "menu"}, en("menu"), "open,cancel", ""},
+		{"delete stops waiting", []string{"hi", "human", "delete"}, en("delete_confirm"), "open,cancel", ""},
+		{"language while waiting", []string{"hi", "human", "espanol"}, es("handoff.waiting"), "open,open", bot.HandoffWaiting},
+		{"no while waiting in crisis", []string{"hi", "i am going to kill myself tonight", "no"}, en("crisis.safe_no"), "open,open", bot.HandoffWaiting},
 		{"call", []string{"hi", "human", "CALL"}, en("handoff.calling"), "open,call", bot.HandoffWaiting},
 		{"stop ends it", []string{"hi", "human", "STOP"}, "", "open,leave", ""},
 		{"help still answered", []string{"hi", "human", "help"}, en("help"), "open", bot.HandoffWaiting},
@@ -138,6 +142,7 @@ func TestHandoffOffHours(t *testing.T) {
 func TestHandoffRejoin(t *testing.T) {
 	c, h := withLine(t)
 	c.send("person")
+	c.store.update(c.texter.ID(), func(s *bot.Session) { s.Handoff = bot.HandoffActive })
 	h.closed = true
 	if got := c.send("hello?"); got != library(t).Text(content.English, "handoff.closed") {
 		t.Errorf("reply %q, want handoff.closed", got)
@@ -147,11 +152,29 @@ func TestHandoffRejoin(t *testing.T) {
 	}
 }
 
-// TestNoHumanLine: without one, a request for a person points to 988.
+// TestNoHumanLine: without one, a request for a person points to 988,
+// and a texter left waiting when it was turned off gets the bot back.
 func TestNoHumanLine(t *testing.T) {
 	c := newConversation(t)
 	c.send("hi")
 	if got := c.send("PERSON"); got != library(t).Text(content.English, "talk.person") {
 		t.Errorf("reply %q, want talk.person", got)
+	}
+	c.store.update(c.texter.ID(), func(s *bot.Session) { s.Handoff = bot.HandoffWaiting })
+	if got := c.send("menu"); got != library(t).Text(content.English, "menu") {
+		t.Errorf("after the line was turned off: %q, want the menu", got)
+	}
+}
+
+// TestHandoffNoRaises: a NO to "are you safe?" while waiting asks the
+// human line for the most urgent level.
+func TestHandoffNoRaises(t *testing.T) {
+	c, h := withLine(t)
+	c.send("i cut myself last night and i have the blade here")
+	c.send("person")
+	c.send("no")
+	last := h.got[len(h.got)-1]
+	if last.Kind != bot.HandoffOpen || last.Verdict.Severity != safety.Imminent {
+		t.Errorf("human line got %+v, want an imminent open", last)
 	}
 }

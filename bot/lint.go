@@ -52,7 +52,7 @@ var requiredTexts = []string{
 	"support.distress", "support.helper", "talk.person", "talk.person.human",
 	"handoff.asked", "handoff.notice", "handoff.waiting", "handoff.reminder", "handoff.joined",
 	"handoff.joined_call", "handoff.closed", "handoff.passed", "handoff.off_hours", "handoff.calling",
-	"handoff.no_call", "voice.connect", "voice.no_line",
+	"handoff.no_call", "voice.connect", "voice.no_line", "voice.no_answer",
 	"responder.alert", "responder.alert_again", "responder.alert_optedout", "responder.taken",
 	"responder.taken_other", "responder.unknown", "responder.list", "responder.list_empty",
 	"responder.passed", "responder.closed", "responder.none_held", "responder.which",

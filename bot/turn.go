@@ -52,6 +52,9 @@ func (t *turn) run(s Session) Outcome {
 		s.Lang = v.Lang
 	}
 	kw := t.e.lib.Vocab.Keyword(t.folded)
+	if t.e.Line == nil {
+		s.Handoff = "" // the human line was turned off
+	}
 	switch {
 	case t.verdict.Crisis():
 		if s.OptedOut {
@@ -124,6 +127,7 @@ func (t *turn) askPerson(s Session) Outcome {
 // conversation: the bot's flows stay silent and the message goes to the
 // human line.
 func (t *turn) during(s Session, kw string) Outcome {
+	waiting := s.Handoff == HandoffWaiting
 	switch {
 	case kw == kwCall && !t.e.Calls:
 		return t.say(s, "handoff.no_call")
@@ -132,12 +136,35 @@ func (t *turn) during(s Session, kw string) Outcome {
 		return t.say(s, "handoff.calling")
 	case t.text == "" && t.in.NumMedia > 0:
 		return t.say(s, "media_only")
+	case waiting && (kw == kwMenu || kw == kwBack || kw == kwDelete):
+		// Nobody has joined yet: the texter may stop waiting.
+		t.handoff(s, HandoffCancel, "texter stopped waiting")
+		s.Handoff = ""
+		return t.keyword(s, kw)
+	case s.State == flows.Crisis && t.answersNo(s):
+		// "No" to "are you safe right now?": the most urgent there is.
+		t.verdict = safety.Verdict{Category: safety.Category(s.Category), Severity: safety.Imminent}
+		t.alert("not safe right now", true)
+		t.handoff(s, HandoffOpen, "not safe right now")
+		return Outcome{Session: s, Reply: t.textFor(s, "crisis.safe_no")}
 	}
-	t.handoff(s, HandoffMessage, "")
-	if s.Handoff == HandoffWaiting {
+	if lang, ok := keywordLang[kw]; ok {
+		s.Lang = lang
+	}
+	if waiting {
+		// Open, not only relay: a handoff lost after it was promised is
+		// opened again.
+		t.handoff(s, HandoffOpen, "still waiting")
 		return t.say(s, "handoff.waiting")
 	}
+	t.handoff(s, HandoffMessage, "")
 	return Outcome{Session: s}
+}
+
+// answersNo reports whether the message is the crisis step's NO.
+func (t *turn) answersNo(s Session) bool {
+	ev, ok := flows.Parse(s.State, t.folded, words{t.e.lib})
+	return ok && ev == flows.EvNo
 }
 
 // handoff asks the human line, once the step is stored, to act on this

@@ -90,15 +90,19 @@ func wordEdge(folded string, i int) bool {
 	return notWord(rune(folded[i]))
 }
 
-// negations turn a request that follows them around ("don't" folds to
-// "don t").
-var negations = map[string]bool{"dont": true, "don": true, "not": true, "never": true, "no": true, "nunca": true, "cant": true, "wont": true}
+// negations turn a request that follows them in the same clause around
+// ("i dont want to talk to a person"). "no" and "cant" are not among
+// them: "no, i want a real person", "i cant do this, i need a human".
+var negations = map[string]bool{"dont": true, "not": true, "never": true, "nunca": true, "wont": true, "doesnt": true}
 
-// negated reports whether one of the last four words of before is a
-// negation.
+// negated reports whether one of the last three words of before's last
+// clause is a negation.
 func negated(before string) bool {
+	if i := strings.LastIndexAny(before, ",.;:!?"); i >= 0 {
+		before = before[i+1:]
+	}
 	words := strings.FieldsFunc(before, notWord)
-	for _, w := range words[max(len(words)-4, 0):] {
+	for _, w := range words[max(len(words)-3, 0):] {
 		if negations[w] {
 			return true
 		}

@@ -24,6 +24,11 @@ func TestAsksForPerson(t *testing.T) {
 		{"i need a personal loan", false},
 		{"my surreal personality", false},
 		{"tips", false},
+		{"no i want a real person", true},
+		{"no one listens, i need to talk to someone", true},
+		{"i cant do this, i need a human", true},
+		{"can i speak to someone", true},
+		{"i do not want to talk to a person", false},
 	} {
 		if got := lib.Vocab.AsksForPerson(Fold(tc.text)); got != tc.want {
 			t.Errorf("AsksForPerson(%q) = %v, want %v", tc.text, got, tc.want)

@@ -51,10 +51,14 @@ func parseCommand(body string) command {
 	verb := map[string]string{"TAKE": cmdTake, "PASS": cmdPass, "CLOSE": cmdClose, "LIST": cmdList, "HELP": cmdHelp}[first]
 	switch {
 	case verb == "":
-	case len(words) == 1 && verb != cmdTake:
+	case len(words) == 1 && verb == cmdTake:
+		return command{verb: cmdHelp} // TAKE needs a handle; never relay it
+	case len(words) == 1:
 		return command{verb: verb}
-	case len(words) == 2 && verb != cmdList && verb != cmdHelp && validHandle(words[1]):
-		return command{verb: verb, handle: strings.ToUpper(words[1])}
+	case len(words) == 2 && verb != cmdList && verb != cmdHelp:
+		if h := strings.TrimFunc(words[1], unicode.IsPunct); validHandle(h) {
+			return command{verb: verb, handle: strings.ToUpper(h)}
+		}
 	}
 	return command{verb: cmdSay, text: body}
 }

@@ -29,7 +29,10 @@ func TestParseCommand(t *testing.T) {
 		{"#hashtag life", command{verb: cmdSay, text: "#hashtag life"}},
 		// Plain words that start like a command are words for the texter.
 		{"take your time, I'm here", command{verb: cmdSay, text: "take your time, I'm here"}},
-		{"TAKE", command{verb: cmdSay, text: "TAKE"}},
+		{"TAKE", command{verb: cmdHelp}},
+		{"TAKE K7!", command{verb: cmdTake, handle: "K7"}},
+		{"close k7.", command{verb: cmdClose, handle: "K7"}},
+		{"take care", command{verb: cmdSay, text: "take care"}},
 		{"pass me the number", command{verb: cmdSay, text: "pass me the number"}},
 		{"close to you", command{verb: cmdSay, text: "close to you"}},
 		{"list of places", command{verb: cmdSay, text: "list of places"}},

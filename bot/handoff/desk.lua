@@ -92,6 +92,17 @@ end
 local function send(rec, id, to, body, texter, kind)
   local from = a.from
   if not from or from == '' then from = rec.line or '' end
+  local wa = string.sub(from, 1, 9) == 'whatsapp:'
+  if kind == 'call' or (texter or '') == '' or rec.channel ~= 'whatsapp' then
+    -- Calls and responders' texts go by phone: a WhatsApp sender is its
+    -- number; a Messaging Service cannot call.
+    if wa then from = string.sub(from, 10) end
+    if kind == 'call' and string.sub(from, 1, 2) == 'MG' then
+      from = string.gsub(rec.line or '', '^whatsapp:', '')
+    end
+  elseif not wa and string.sub(from, 1, 2) ~= 'MG' then
+    from = 'whatsapp:' .. from
+  end
   outbox_put(P, id, now, {'kind', kind or 'sms', 'to', to, 'from', from, 'body', body,
     'texter', texter or '', 'audit', P .. 'audit:' .. rec.n})
 end
@@ -122,13 +133,16 @@ end
 local function create(state)
   local n = tostring(redis.call('INCR', P .. 'seq'))
   local handle
-  for _, h in ipairs(a.handles) do
-    if redis.call('EXISTS', P .. 'open:' .. h) == 0 then handle = h break end
+  if state ~= 'alert' then
+    for _, h in ipairs(a.handles) do
+      if redis.call('EXISTS', P .. 'open:' .. h) == 0 then handle = h break end
+    end
   end
+  -- An alert is never taken, so it never holds a short handle.
   if not handle then handle = 'N' .. n end
   local rec = {n = n, handle = handle}
   set(rec, {
-    handle = handle, texter = a.texter, addr = a.addr, line = a.line, lang = a.lang,
+    handle = handle, texter = a.texter, addr = a.addr, line = a.line, channel = a.channel, lang = a.lang,
     category = a.category, severity = a.severity, rank = ranks[a.severity] or 0,
     state = state, holder = '', holder_addr = '', created = now, taken = 0, closed = 0,
     remind_at = now + a.remind, reminders = 0, alerted = 0, reason = a.reason,
@@ -197,7 +211,7 @@ if op == 'texter' then
       alert_all(rec, a.alert, 'alert')
     end
   elseif (ranks[a.severity] or 0) > tonumber(rec.rank) then
-    set(rec, {category = a.category, severity = a.severity, rank = ranks[a.severity]})
+    set(rec, {category = a.category, severity = a.severity, rank = ranks[a.severity], offhours = 0})
     audit(n, 'texter', 'raised', a.category .. ' ' .. a.severity)
     if rec.state == 'waiting' then
       redis.call('ZADD', P .. 'queue', score(rec), n)
@@ -205,9 +219,10 @@ if op == 'texter' then
       alert_all(rec, a.alert, 'raised:' .. a.msg)
     end
   end
+  if rec.lang ~= a.lang then set(rec, {lang = a.lang}) end
   if a.text ~= '' then transcript(rec.n, 'texter', a.text) end
   if rec.state == 'active' and a.text ~= '' then
-    send(rec, a.msg .. ':relay', rec.holder_addr, fill(a.relay, rec, a.text), '')
+    send(rec, a.msg .. ':relay', rec.holder_addr, fill(a.relay, rec, a.relayed), '')
   end
   return cjson.encode({state = rec.state, handle = rec.handle, created = created})
 
@@ -259,9 +274,7 @@ elseif op == 'pass' or op == 'close' or op == 'say' then
   local rec, why = resolve()
   if not rec then return answer({reply = why, handles = held_handles()}) end
   if rec.holder ~= a.responder then
-    if op ~= 'close' or rec.state ~= 'waiting' then
-      return answer({reply = rec.state == 'active' and 'taken_other' or 'none_held', handle = rec.handle})
-    end
+    return answer({reply = rec.state == 'active' and 'taken_other' or 'none_held', handle = rec.handle})
   end
   if op == 'say' then
     transcript(rec.n, a.responder, a.text)
@@ -282,6 +295,13 @@ elseif op == 'pass' or op == 'close' or op == 'say' then
   to_texter(rec, rec.n .. ':closed', a.closed)
   return answer({reply = 'closed', handle = rec.handle, texter = rec.texter, session = ''})
 
+elseif op == 'cancel' then
+  -- The texter stopped waiting before anyone took it.
+  local n = redis.call('GET', P .. 'texter:' .. a.texter)
+  local rec = n and get(n)
+  if rec and rec.state == 'waiting' then close(rec, 'texter', 'stopped waiting') end
+  return cjson.encode({state = 'none'})
+
 elseif op == 'erase' then
   -- DELETE: the texter's handoffs lose their transcripts and address; the
   -- audit trail keeps that it happened, and no words.
@@ -296,6 +316,13 @@ elseif op == 'erase' then
     end
   end
   redis.call('DEL', P .. 'past:' .. a.texter)
+  -- Nothing still queued may reach them.
+  for _, id in ipairs(redis.call('ZRANGE', P .. 'outbox', 0, -1)) do
+    if redis.call('HGET', P .. 'out:' .. id, 'texter') == a.texter then
+      redis.call('DEL', P .. 'out:' .. id)
+      redis.call('ZREM', P .. 'outbox', id)
+    end
+  end
   return cjson.encode({state = 'none'})
 
 elseif op == 'call' then
@@ -318,15 +345,6 @@ elseif op == 'list' then
     end
   end
   return cjson.encode({queue = out, total = redis.call('ZCARD', P .. 'queue')})
-
-elseif op == 'get' then
-  -- A handoff by handle, for tools and tests.
-  local n = redis.call('GET', P .. 'open:' .. a.handle)
-  local rec = n and get(n)
-  if not rec then return cjson.encode({}) end
-  rec.audit = redis.call('LRANGE', P .. 'audit:' .. n, 0, -1)
-  rec.log = redis.call('LRANGE', P .. 'log:' .. n, 0, -1)
-  return cjson.encode(rec)
 
 elseif op == 'remind' then
   -- Due reminders: a waiting handoff nobody took in time reminds its

@@ -45,6 +45,7 @@ type world struct {
 	prefix   string
 	texter   string
 	resp     []string // responders' numbers
+	to       string   // the line's address texters write to
 	lib      *content.Library
 	mu       sync.Mutex
 	now      time.Time
@@ -65,6 +66,7 @@ func newWorld(t *testing.T) *world {
 		prefix: fmt.Sprintf("{tl:handoff:test%d}:", rand.Int64()),
 		texter: randomNumber(),
 		resp:   []string{randomNumber(), randomNumber()},
+		to:     lineNumber,
 		now:    time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC),
 	}
 	w.api = twiliotest.New(accountSID, apiKey, apiSecret)
@@ -83,7 +85,7 @@ func newWorld(t *testing.T) *world {
 	w.line = handoff.New(rdb, w.out, lib, w.store, w.pseudo, seal, w.resp)
 	w.line.Now = w.clock
 	w.line.Log = quiet()
-	w.line.CallTwiML = twilio.CallTwiML("+15550009999", lib.Text(content.English, "voice.connect"))
+	w.line.CallTwiML = twilio.CallTwiML("+15550009999", lib.Text(content.English, "voice.connect"), lib.Text(content.English, "voice.no_answer"))
 	w.engine = bot.NewEngine(lib, w.store)
 	w.engine.Line = w.line
 	w.engine.Calls = true
@@ -131,7 +133,7 @@ func deleteKeys(w *world, pattern string) {
 func (w *world) text(from, body string) string {
 	w.t.Helper()
 	in := bot.Inbound{
-		ID: fmt.Sprintf("SM%032d%d", w.sequence.Add(1), rand.Int64()), From: w.pseudo.Texter(from), To: lineNumber,
+		ID: fmt.Sprintf("SM%032d%d", w.sequence.Add(1), rand.Int64()), From: w.pseudo.Texter(from), To: w.to,
 		Body: body, At: w.clock(),
 	}
 	reply, err := w.line.Route(w.engine).Handle(context.Background(), in)

@@ -247,8 +247,8 @@ func (w window) contains(day time.Weekday, minute int) bool {
 }
 
 // Next returns the start of the next window at or after t (t itself if
-// open); for nil, t. Used to tell responders when queued requests will be
-// shown. The result is in t's location. Next searches 15 days ahead,
+// open); for nil, t: when requests made off hours will next be shown to
+// responders. The result is in t's location. Next searches 15 days ahead,
 // enough for any window that occurs at all; should none open in that span,
 // it returns the end of the span.
 func (h *Hours) Next(t time.Time) time.Time {

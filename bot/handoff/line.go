@@ -64,7 +64,8 @@ var _ bot.HumanLine = (*Line)(nil)
 // outbox's prefix, and it sends through it. Texters' sessions are updated
 // in sessions when a responder takes, passes or closes.
 func New(rdb outbox.Client, out *outbox.Outbox, lib *content.Library, sessions bot.Sessions, pseudo *bot.Pseudonymizer, seal *bot.Sealer, phones []string) *Line {
-	l := &Line{rdb: rdb, prefix: out.Prefix(), lib: lib, sessions: sessions, seal: seal, out: out, responders: map[string]responder{}}
+	l := &Line{rdb: rdb, prefix: out.Prefix(), lib: lib, sessions: sessions, seal: seal, out: out,
+		responders: map[string]responder{}, list: []map[string]string{}}
 	for _, p := range phones {
 		t := pseudo.Texter(p)
 		if _, dup := l.responders[t.Addr()]; dup || t.Addr() == "" {
@@ -132,6 +133,8 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 	case bot.HandoffLeave:
 		args["left"] = l.text("responder.texter_left")
 		err = run(ctx, l.rdb, l.prefix, "leave", args, &res)
+	case bot.HandoffCancel:
+		err = run(ctx, l.rdb, l.prefix, "cancel", args, &res)
 	case bot.HandoffErase:
 		err = run(ctx, l.rdb, l.prefix, "erase", args, &res)
 	case bot.HandoffCall:
@@ -150,6 +153,20 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 // requestCategory labels a handoff asked for without any triage signal.
 const requestCategory = "request"
 
+// maxRelayed bounds a texter's words in one relayed SMS, under Twilio's
+// 1,600 characters with the handle and flags in front; the transcript
+// keeps them whole.
+const maxRelayed = 1500
+
+// clip shortens s to at most n runes, marking the cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-3]) + "..."
+}
+
 // texterArgs describes the texter and their message for a script.
 func (l *Line) texterArgs(args map[string]any, r bot.HandoffRequest) {
 	v := r.Verdict
@@ -165,6 +182,11 @@ func (l *Line) texterArgs(args map[string]any, r bot.HandoffRequest) {
 	}
 	args["addr"] = l.seal.Seal(r.Texter.Addr())
 	args["line"] = r.Line
+	args["channel"] = "sms"
+	if strings.HasPrefix(r.Texter.Addr(), "whatsapp:") {
+		args["channel"] = "whatsapp"
+	}
+	args["relayed"] = clip(r.Text, maxRelayed)
 	args["lang"] = string(r.Lang)
 	args["category"] = string(v.Category)
 	args["severity"] = string(v.Severity)
@@ -203,6 +225,10 @@ func (l *Line) Answer(ctx context.Context, in bot.Inbound) (bot.Reply, error) {
 	var err error
 	switch cmd.verb {
 	case cmdOptOut:
+		// The carrier answers these; after a STOP nothing reaches this
+		// phone, alerts included, until START.
+		l.log().LogAttrs(ctx, slog.LevelWarn, "responder texted a carrier keyword: alerts to them may stop",
+			slog.String("responder", who.id))
 		return bot.Reply{}, nil
 	case cmdHelp:
 		return bot.Reply{Text: l.text("responder.help")}, nil
@@ -264,9 +290,12 @@ func (l *Line) responderReply(res result) string {
 	t := l.text("responder." + res.Reply)
 	return strings.NewReplacer(
 		"{handle}", res.Handle, "{category}", res.Category, "{severity}", res.Severity,
-		"{handles}", res.Handles, "{text}", res.Recent,
+		"{handles}", res.Handles, "{text}", clip(res.Recent, maxRecent),
 	).Replace(t)
 }
+
+// maxRecent bounds what TAKE shows of the texter's last words.
+const maxRecent = 1000
 
 // maxListed bounds LIST: one SMS of lines.
 const maxListed = 8
@@ -282,7 +311,11 @@ func (l *Line) listReply(ctx context.Context) (bot.Reply, error) {
 	now := l.now()
 	lines := make([]string, 0, len(q)+1)
 	for _, w := range q {
-		lines = append(lines, fmt.Sprintf("%s %s %s %s", w.Handle, w.Category, w.Severity, waited(now, w.Since)))
+		line := fmt.Sprintf("%s %s %s %s", w.Handle, w.Category, w.Severity, waited(now, w.Since))
+		if w.OffHours {
+			line += " (asked off hours)"
+		}
+		lines = append(lines, line)
 	}
 	if total > len(q) {
 		lines = append(lines, fmt.Sprintf("+%d more", total-len(q)))

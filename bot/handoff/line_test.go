@@ -281,3 +281,36 @@ func TestCall(t *testing.T) {
 		t.Fatalf("sent %+v, want a call put through to the human line", sent)
 	}
 }
+
+// TestWhatsApp: a texter on WhatsApp is answered on WhatsApp; responders
+// are texted by SMS from the same number.
+func TestWhatsApp(t *testing.T) {
+	w := newWorld(t)
+	w.texter = "whatsapp:" + w.texter
+	w.to = "whatsapp:" + lineNumber
+	w.text(w.texter, "PERSON")
+	sent := w.flush()
+	handle := handleOf(t, sent)
+	if alert := to(sent, w.resp[0]); len(alert) != 1 || alert[0].From != lineNumber {
+		t.Fatalf("alert %+v, want SMS from %s", alert, lineNumber)
+	}
+	w.text(w.resp[0], "TAKE "+handle)
+	joined := to(w.flush(), w.texter)
+	if len(joined) != 1 || joined[0].From != "whatsapp:"+lineNumber {
+		t.Fatalf("texter got %+v, want WhatsApp from the line", joined)
+	}
+}
+
+// TestCancelAndTake: a texter who stopped waiting is out of the queue.
+func TestCancelAndTake(t *testing.T) {
+	w := newWorld(t)
+	w.text(w.texter, "PERSON")
+	handle := handleOf(t, w.flush())
+	if got := w.text(w.texter, "MENU"); !strings.Contains(got, "1 Coping tips") {
+		t.Fatalf("MENU while waiting: %q", got)
+	}
+	contains(t, "TAKE after the texter left", w.text(w.resp[0], "TAKE "+handle), "No open conversation")
+	if _, total, _ := w.line.Queue(context.Background(), 8); total != 0 {
+		t.Errorf("queue holds %d after the texter stopped waiting", total)
+	}
+}

@@ -24,22 +24,6 @@ var deskLua string
 // desk runs one operation on the queue (see desk.lua).
 var desk = redis.NewScript(outbox.Lua + deskLua)
 
-// A record, as desk.lua keeps it in rec:N and answers it to "get".
-type record struct {
-	Handle    string   `json:"handle"`
-	Texter    string   `json:"texter"`
-	Lang      string   `json:"lang"`
-	Category  string   `json:"category"`
-	Severity  string   `json:"severity"`
-	State     string   `json:"state"` // waiting, active, closed
-	Holder    string   `json:"holder"`
-	Reason    string   `json:"reason"`
-	Created   string   `json:"created"`
-	Reminders string   `json:"reminders"`
-	Audit     []string `json:"audit"`
-	Log       []string `json:"log"`
-}
-
 // result is what an operation answers; each uses some of the fields.
 type result struct {
 	State    string          `json:"state"`

@@ -8,8 +8,10 @@
 // claims due items for a lease: if it dies mid-send, the item comes due
 // again when the lease runs out. A temporary failure (429, 5xx, network)
 // is retried with backoff; a permanent one is dropped and recorded. The
-// provider's status callback marks an item sent too, so an item whose send
-// succeeded just before a crash is not sent twice.
+// provider's status callback (when the service has a public URL) marks an
+// item sent too, so an item whose send succeeded just before a crash is
+// not sent again. What cannot be told apart is a send that timed out
+// after the provider took it: that one is retried, and may arrive twice.
 //
 // Other scripts in the same Redis slot enqueue atomically with their own
 // writes by including Lua, which defines outbox_put.
@@ -159,15 +161,6 @@ func (it Item) fields() []any {
 	return []any{"kind", kind, "to", it.To, "from", it.From, "body", it.Body, "texter", it.Texter, "audit", it.Audit}
 }
 
-// Fields is it as outbox_put's field list, for scripts' arguments.
-func (it Item) Fields() []string {
-	var out []string
-	for _, f := range it.fields() {
-		out = append(out, f.(string))
-	}
-	return out
-}
-
 // Notify wakes the worker: something was enqueued.
 func (o *Outbox) Notify() {
 	select {
@@ -233,10 +226,12 @@ end
 return 1
 `)
 
-// later puts a claimed item back, due at ARGV[3].
+// later puts a claimed item back, due at ARGV[3]; with ARGV[4] = 1 the
+// claim does not count as a try (it was never attempted).
 var later = redis.NewScript(`
 if redis.call('EXISTS', ARGV[1] .. 'out:' .. ARGV[2]) == 0 then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+if ARGV[4] == '1' then redis.call('HINCRBY', ARGV[1] .. 'out:' .. ARGV[2], 'tries', -1) end
 return 1
 `)
 
@@ -267,9 +262,9 @@ func (o *Outbox) Flush(ctx context.Context) (int, error) {
 				sent++
 			}
 			if !due.IsZero() {
-				// The provider pushes back (usually a rate limit): the rest
-				// wait too, behind this one, so nobody's messages arrive
-				// out of order.
+				// The provider asks the account to slow down: the rest wait
+				// too, behind this one, so nobody's messages arrive out of
+				// order.
 				return sent, o.postpone(ctx, res[i+1:], due)
 			}
 		}
@@ -301,7 +296,7 @@ func (o *Outbox) postpone(ctx context.Context, rest []any, due time.Time) error 
 	for i, r := range rest {
 		id, _, _ := decodeClaim(r)
 		at := due.Add(time.Duration(i+1) * time.Millisecond).UnixMilli()
-		if err := later.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, at).Err(); err != nil {
+		if err := later.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, at, 1).Err(); err != nil {
 			return fmt.Errorf("reschedule %s: %w", id, err)
 		}
 	}
@@ -309,9 +304,9 @@ func (o *Outbox) postpone(ctx context.Context, rest []any, due time.Time) error 
 }
 
 // deliver sends one claimed item and settles it. It reports whether it
-// was sent, and when it is due again if it must be retried. Only a
-// failure to settle or reschedule is returned; a failed send is retried
-// or dropped.
+// was sent, and, when the provider rate-limits, when sending may go on.
+// Only a failure to settle or reschedule is returned; a failed send is
+// retried or dropped.
 func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bool, time.Time, error) {
 	log := o.log()
 	attrs := []slog.Attr{slog.String("item", id), slog.String("kind", it.Kind), slog.String("texter", it.Texter), slog.Int("try", tries)}
@@ -355,7 +350,11 @@ func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bo
 		return false, time.Time{}, fmt.Errorf("deliver %s: %w", id, ctx.Err())
 	case temporary(err) && tries < o.maxTries():
 		o.observe(it.Kind, ResultRetry)
-		return o.retry(ctx, id, tries, err, attrs)
+		_, due, rerr := o.retry(ctx, id, tries, err, attrs)
+		if !rateLimited(err) {
+			due = time.Time{} // only this item waits
+		}
+		return false, due, rerr
 	default:
 		o.observe(it.Kind, ResultDropped)
 		log.LogAttrs(ctx, slog.LevelError, "outbox: dropped", append(attrs, slog.Any("error", err))...)
@@ -367,7 +366,7 @@ func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bo
 func (o *Outbox) retry(ctx context.Context, id string, tries int, cause error, attrs []slog.Attr) (bool, time.Time, error) {
 	due := o.now().Add(backoff(tries))
 	o.log().LogAttrs(ctx, slog.LevelWarn, "outbox: will retry", append(attrs, slog.Time("at", due), slog.Any("error", cause))...)
-	if err := later.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, due.UnixMilli()).Err(); err != nil {
+	if err := later.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, due.UnixMilli(), 0).Err(); err != nil {
 		return false, time.Time{}, fmt.Errorf("reschedule %s: %w", id, err)
 	}
 	return false, due, nil
@@ -385,9 +384,9 @@ func (o *Outbox) settle(ctx context.Context, id, note string) error {
 }
 
 // Status records the provider's word on an item (its status callback).
-// Any status past "queued" means the provider has it: an item still
-// waiting for its settle (the worker died after the send) is settled, so
-// it is not sent again.
+// Any status means the provider has it: an item still waiting for its
+// settle (the worker died after the send) is settled, so it is not sent
+// again; "failed" and "undelivered" are recorded as such.
 func (o *Outbox) Status(ctx context.Context, id, sid, status string, code int) error {
 	if !validID(id) {
 		return fmt.Errorf("status for %q: not an item id", id)
@@ -414,6 +413,12 @@ func validID(id string) bool {
 		}
 	}
 	return true
+}
+
+// rateLimited reports whether the provider asked to slow down.
+func rateLimited(err error) bool {
+	var r interface{ RateLimited() bool }
+	return errors.As(err, &r) && r.RateLimited()
 }
 
 // temporary reports whether a send may succeed later. Errors that do not

@@ -204,7 +204,7 @@ func (s *Store) OptedOut(ctx context.Context, texterID string) (bool, error) {
 	}
 	sess, err := decode(v)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("read session: %w", err)
 	}
 	return sess.OptedOut, nil
 }

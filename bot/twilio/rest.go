@@ -198,3 +198,7 @@ func (e *SendError) Unwrap() error { return e.Err }
 func (e *SendError) Temporary() bool {
 	return e.Status == 0 || e.Status == http.StatusTooManyRequests || e.Status >= 500
 }
+
+// RateLimited reports a 429: the account, not this message, must slow
+// down.
+func (e *SendError) RateLimited() bool { return e.Status == http.StatusTooManyRequests }

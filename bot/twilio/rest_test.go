@@ -126,7 +126,7 @@ func TestRESTSendSMS(t *testing.T) {
 
 func TestRESTCall(t *testing.T) {
 	t.Parallel()
-	twiml := twilio.CallTwiML(humanNumber, "Connecting you now.")
+	twiml := twilio.CallTwiML(humanNumber, "Connecting you now.", "")
 	tests := []struct {
 		name     string
 		callback string
@@ -199,7 +199,7 @@ var sends = map[string]send{
 		return r.SendSMS(ctx, texterNumber, lineNumber, secretWords, callbackURL)
 	},
 	"call": func(ctx context.Context, r *twilio.REST) (string, error) {
-		return r.Call(ctx, texterNumber, lineNumber, twilio.CallTwiML(humanNumber, secretWords), callbackURL)
+		return r.Call(ctx, texterNumber, lineNumber, twilio.CallTwiML(humanNumber, secretWords, ""), callbackURL)
 	},
 }
 

@@ -19,12 +19,12 @@ type Voice struct {
 	answer string
 }
 
-// NewVoice returns the webhook: it speaks connect and dials humanLine;
-// with no humanLine it speaks noLine (988 guidance) and hangs up, or says
-// call988's words when noLine is empty too. verify checks each request's
-// signature.
-func NewVoice(verify *Verifier, humanLine, connect, noLine string) *Voice {
-	answer := CallTwiML(humanLine, connect)
+// NewVoice returns the webhook: it speaks connect, dials humanLine, and
+// speaks noAnswer (988 guidance) if nobody answers; with no humanLine it
+// speaks noLine and hangs up, or says call988's words when noLine is
+// empty too. verify checks each request's signature.
+func NewVoice(verify *Verifier, humanLine, connect, noLine, noAnswer string) *Voice {
+	answer := CallTwiML(humanLine, connect, noAnswer)
 	if words := speak(noLine); humanLine == "" && words != nil {
 		answer = voiceTwiML(append(words, twiml.VoiceHangup{}))
 	}
@@ -32,15 +32,20 @@ func NewVoice(verify *Verifier, humanLine, connect, noLine string) *Voice {
 }
 
 // CallTwiML is the TwiML for a call Textline starts itself (a texter's
-// CALL): speak connect, then dial humanLine. With no humanLine it is
-// call988.
-func CallTwiML(humanLine, connect string) string {
+// CALL): speak connect, then dial humanLine, then, when the dial ends
+// unanswered, speak noAnswer: a call never ends in silence. With no
+// humanLine it is call988.
+func CallTwiML(humanLine, connect, noAnswer string) string {
 	number := xmlSafe(humanLine)
 	if number == "" {
 		return call988
 	}
-	return voiceTwiML(append(speak(connect), twiml.VoiceDial{Number: number}))
+	verbs := append(speak(connect), twiml.VoiceDial{Number: number, Timeout: dialTimeout})
+	return voiceTwiML(append(verbs, speak(noAnswer)...))
 }
+
+// dialTimeout is how many seconds the human line may ring.
+const dialTimeout = "30"
 
 // speak is a <Say> of text, or nothing when text is empty.
 func speak(text string) []twiml.Element {

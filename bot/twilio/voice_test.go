@@ -19,6 +19,7 @@ const (
 	voicePath   = "/twilio/voice"
 	connectText = "Connecting you to a counselor now."
 	noLineText  = "No one can take your call right now. Please call or text 988."
+	noAnswerTxt = "Nobody could answer just now. Please call or text 988."
 )
 
 // verb is one element of a TwiML <Response>.
@@ -90,7 +91,7 @@ func TestVoice(t *testing.T) {
 	valid := call().Encode()
 	signed := sign(testToken, publicURL+voicePath, call())
 	oversized := url.Values{"CallSid": {"CA1"}, "Pad": {strings.Repeat("x", twilio.MaxRequestBytes)}}.Encode()
-	dial := []verb{{"Say", connectText}, {"Dial", humanNumber}}
+	dial := []verb{{"Say", connectText}, {"Dial", humanNumber}, {"Say", noAnswerTxt}}
 
 	tests := []struct {
 		name      string
@@ -144,7 +145,7 @@ func TestVoice(t *testing.T) {
 			if method == "" {
 				method = http.MethodPost
 			}
-			resp, body := serve(t, twilio.NewVoice(v, human, connectText, tt.noLine), method, voicePath, tt.body, tt.sig)
+			resp, body := serve(t, twilio.NewVoice(v, human, connectText, tt.noLine, noAnswerTxt), method, voicePath, tt.body, tt.sig)
 
 			if resp.StatusCode != tt.wantStatus {
 				t.Errorf("status = %d, want %d", resp.StatusCode, tt.wantStatus)
@@ -175,11 +176,11 @@ func TestCallTwiML(t *testing.T) {
 		humanLine, connect string
 		want               []verb
 	}{
-		{"speaks then dials", humanNumber, connectText, []verb{{"Say", connectText}, {"Dial", humanNumber}}},
-		{"nothing to say", humanNumber, "", []verb{{"Dial", humanNumber}}},
+		{"speaks, dials, and speaks if unanswered", humanNumber, connectText, []verb{{"Say", connectText}, {"Dial", humanNumber}, {"Say", noAnswerTxt}}},
+		{"nothing to say first", humanNumber, "", []verb{{"Dial", humanNumber}, {"Say", noAnswerTxt}}},
 		{
 			"markup and control characters", humanNumber, "a</Say><Redirect>https://evil</Redirect>\x00\x1b & b",
-			[]verb{{"Say", "a</Say><Redirect>https://evil</Redirect> & b"}, {"Dial", humanNumber}},
+			[]verb{{"Say", "a</Say><Redirect>https://evil</Redirect> & b"}, {"Dial", humanNumber}, {"Say", noAnswerTxt}},
 		},
 		{
 			"no human line", "", connectText,
@@ -189,7 +190,7 @@ func TestCallTwiML(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			doc := twilio.CallTwiML(tt.humanLine, tt.connect)
+			doc := twilio.CallTwiML(tt.humanLine, tt.connect, noAnswerTxt)
 			if diff := cmp.Diff(tt.want, voiceVerbs(t, doc)); diff != "" {
 				t.Errorf("TwiML (-want +got):\n%s\n%s", diff, doc)
 			}

@@ -179,7 +179,7 @@ func TestServeVoice(t *testing.T) {
 		return resp.StatusCode, string(b)
 	}
 	status, body := post("/twilio/voice", form, true)
-	if status != 200 || !strings.Contains(body, "<Dial>"+humanLine+"</Dial>") {
+	if status != 200 || !strings.Contains(body, `<Dial timeout="30">`+humanLine+"</Dial>") || !strings.Contains(body, "9 8 8") {
 		t.Errorf("voice: %d %s", status, body)
 	}
 	if status, _ := post("/twilio/voice", form, false); status != http.StatusForbidden {

@@ -19,7 +19,11 @@ import (
 // when there are credentials, otherwise logged (and, in dev, shown).
 func sender(c *config, pseudo *bot.Pseudonymizer, log *slog.Logger, show io.Writer) (outbox.Sender, error) {
 	if c.AccountSID == "" {
-		log.Info("no TWILIO_ACCOUNT_SID: messages Textline starts itself are logged, not sent")
+		if len(c.HandoffPhones) > 0 && show == nil {
+			log.Warn("HANDOFF_PHONES is set but TWILIO_ACCOUNT_SID is not: alerts and relays are logged, not sent, so responders will not hear of texters who ask for a person")
+		} else {
+			log.Info("no TWILIO_ACCOUNT_SID: messages Textline starts itself are logged, not sent")
+		}
 		return &logSender{pseudo: pseudo, log: log, show: show}, nil
 	}
 	user, pass := c.APIKey, c.APISecret

@@ -218,9 +218,14 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 	human.Retention = c.Retention
 	human.From = c.From
 	human.Log = log
-	connect := lib.Text(content.English, "voice.connect")
+	if h := c.HandoffHours; h != nil && len(c.HandoffPhones) > 0 {
+		now := time.Now()
+		log.Info("handoff hours", slog.String("hours", h.String()), slog.Bool("on_duty", h.Open(now)),
+			slog.Time("next_on_duty", h.Next(now)))
+	}
+	connect, noAnswer := lib.Text(content.English, "voice.connect"), lib.Text(content.English, "voice.no_answer")
 	if c.HumanLine != "" {
-		human.CallTwiML = twilio.CallTwiML(c.HumanLine, connect)
+		human.CallTwiML = twilio.CallTwiML(c.HumanLine, connect, noAnswer)
 	}
 	var answer handoff.Engine = engine
 	if len(c.HandoffPhones) > 0 {
@@ -242,7 +247,7 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 	sms.Observer = m
 	status := twilio.NewStatus(verify, statusSink{out})
 	status.Log = log
-	voice := twilio.NewVoice(verify, c.HumanLine, connect, lib.Text(content.English, "voice.no_line"))
+	voice := twilio.NewVoice(verify, c.HumanLine, connect, lib.Text(content.English, "voice.no_line"), noAnswer)
 	return &line{
 		handler: routes(handlers{sms: sms, status: status, voice: voice, metrics: m.Handler()}, store.Ping, log),
 		tally:   tally,
