@@ -277,7 +277,7 @@ func TestCall(t *testing.T) {
 		t.Fatalf("CALL: %q", got)
 	}
 	sent := to(w.flush(), w.texter)
-	if len(sent) != 1 || sent[0].Kind != "call" || !strings.Contains(sent[0].Twiml, "<Dial>+15550009999</Dial>") {
+	if len(sent) != 1 || sent[0].Kind != "call" || !strings.Contains(sent[0].Twiml, `<Dial timeout="30">+15550009999</Dial>`) {
 		t.Fatalf("sent %+v, want a call put through to the human line", sent)
 	}
 }
