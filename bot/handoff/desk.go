@@ -20,12 +20,6 @@ func (l *Line) Answer(ctx context.Context, in bot.Inbound) (bot.Reply, error) {
 		return bot.Reply{}, fmt.Errorf("answer: %v is not a responder", in.From)
 	}
 	cmd := parseCommand(bot.Normalize(in.Body))
-	args := l.args(in.ID)
-	args["responder"] = who.id
-	args["handle"] = cmd.handle
-	args["line"] = in.To
-	var res result
-	var err error
 	switch cmd.verb {
 	case cmdOptOut:
 		// The carrier answers these; after a STOP nothing reaches this
@@ -37,37 +31,95 @@ func (l *Line) Answer(ctx context.Context, in bot.Inbound) (bot.Reply, error) {
 		return bot.Reply{Text: l.text("responder.help")}, nil
 	case cmdList:
 		return l.listReply(ctx)
-	case cmdTake:
-		args["raddr"] = l.seal.Seal(in.From.Addr())
+	}
+	res, err := l.Act(ctx, Action{
+		ID: in.ID, Responder: who.id, Phone: in.From.Addr(), Line: in.To,
+		Verb: cmd.verb, Handle: cmd.handle, Text: cmd.text,
+	})
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	return bot.Reply{Text: l.responderReply(res)}, nil
+}
+
+// Verbs of an Action.
+const (
+	Take  = cmdTake
+	Pass  = cmdPass
+	Close = cmdClose
+	Say   = cmdSay
+)
+
+// Action is one thing a responder does, from a phone or the console: the
+// same operation either way.
+type Action struct {
+	ID        string // unique per action; a repeated ID is done once
+	Responder string // the responder's id (a pseudonym)
+	Phone     string // their phone, for relays while they hold it; "" from the console
+	Line      string // the line's number they wrote to; "" from the console
+	Verb      string // Take, Pass, Close or Say
+	Handle    string // "" for the one they hold
+	Text      string // for Say
+}
+
+// Outcome is what an Action did.
+type Outcome struct {
+	Answer   string // taken, taken_other, unknown, none_held, which, passed, closed, or "" (said)
+	Handle   string
+	Category string
+	Severity string
+	Handles  string // what they hold, for "which"
+	Recent   string // the texter's last words, for "taken"
+}
+
+// Act does a responder's action and brings the texter's session in line.
+func (l *Line) Act(ctx context.Context, a Action) (Outcome, error) {
+	args := l.args(a.ID)
+	args["responder"] = a.Responder
+	args["handle"] = a.Handle
+	args["line"] = a.Line
+	var res result
+	var err error
+	switch a.Verb {
+	case Take:
+		args["raddr"] = ""
+		if a.Phone != "" {
+			args["raddr"] = l.seal.Seal(a.Phone)
+		}
 		joined := "handoff.joined"
 		if l.CallTwiML != "" {
 			joined = "handoff.joined_call"
 		}
 		args["joined"] = l.texts(joined)
 		err = run(ctx, l.rdb, l.prefix, "take", args, &res)
-	case cmdPass:
+	case Pass:
 		args["passed"] = l.texts("handoff.passed")
 		args["alert"] = l.text("responder.alert")
 		err = run(ctx, l.rdb, l.prefix, "pass", args, &res)
-	case cmdClose:
+	case Close:
 		args["closed"] = l.texts("handoff.closed")
 		err = run(ctx, l.rdb, l.prefix, "close", args, &res)
-	case cmdSay:
-		args["text"] = cmd.text
+	case Say:
+		args["text"] = a.Text
 		err = run(ctx, l.rdb, l.prefix, "say", args, &res)
+	default:
+		return Outcome{}, fmt.Errorf("act: unknown verb %q", a.Verb)
 	}
 	if err != nil {
-		return bot.Reply{}, err
+		return Outcome{}, err
 	}
 	l.out.Notify()
-	l.log().LogAttrs(ctx, slog.LevelInfo, "responder", slog.String("responder", who.id),
-		slog.String("command", cmd.verb), slog.String("handle", res.Handle), slog.String("answer", res.Reply))
+	l.log().LogAttrs(ctx, slog.LevelInfo, "responder", slog.String("responder", a.Responder),
+		slog.String("command", a.Verb), slog.String("handle", res.Handle), slog.String("answer", res.Reply))
 	if res.Texter != "" {
-		if err := l.follow(ctx, res, in.ID); err != nil {
-			return bot.Reply{}, err
+		if err := l.follow(ctx, res, a.ID); err != nil {
+			return Outcome{}, err
 		}
 	}
-	return bot.Reply{Text: l.responderReply(res)}, nil
+	return Outcome{
+		Answer: res.Reply, Handle: res.Handle, Category: res.Category, Severity: res.Severity,
+		Handles: res.Handles, Recent: res.Recent,
+	}, nil
 }
 
 // follow brings the texter's session in line with their handoff: active
@@ -86,11 +138,11 @@ func (l *Line) follow(ctx context.Context, res result, msg string) error {
 	return nil
 }
 
-func (l *Line) responderReply(res result) string {
-	if res.Reply == "" {
+func (l *Line) responderReply(res Outcome) string {
+	if res.Answer == "" {
 		return ""
 	}
-	t := l.text("responder." + res.Reply)
+	t := l.text("responder." + res.Answer)
 	return strings.NewReplacer(
 		"{handle}", res.Handle, "{category}", res.Category, "{severity}", res.Severity,
 		"{handles}", res.Handles, "{text}", clip(res.Recent, maxRecent),

@@ -221,7 +221,9 @@ if op == 'texter' then
   end
   if rec.lang ~= a.lang then set(rec, {lang = a.lang}) end
   if a.text ~= '' then transcript(rec.n, 'texter', a.text) end
-  if rec.state == 'active' and a.text ~= '' then
+  -- A responder on the console reads the transcript; one on a phone gets
+  -- the words by SMS.
+  if rec.state == 'active' and a.text ~= '' and rec.holder_addr ~= '' then
     send(rec, a.msg .. ':relay', rec.holder_addr, fill(a.relay, rec, a.relayed), '')
   end
   return cjson.encode({state = rec.state, handle = rec.handle, created = created})
