@@ -3,8 +3,10 @@ package handoff
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -210,4 +212,92 @@ type Waiting struct {
 
 func waited(now, since time.Time) string {
 	return fmt.Sprintf("%d min", int(now.Sub(since).Minutes()))
+}
+
+// Conversation is one open handoff as the console shows it.
+type Conversation struct {
+	Handle, Category, Severity string
+	State                      string // waiting or active
+	Holder                     string // the responder's id while active
+	Since, Taken               time.Time
+	OffHours                   bool
+	Messages                   []Message // the transcript, oldest first
+	Audit                      []Step
+}
+
+// Message is one message of a transcript.
+type Message struct {
+	At   time.Time
+	Who  string // "texter", a responder's id, or "note:" and one for a private note
+	Text string
+}
+
+// Step is one audit record.
+type Step struct {
+	At               time.Time
+	Who, What, About string
+}
+
+// ErrNotOpen is returned for a handle that names no open handoff.
+var ErrNotOpen = errors.New("no open handoff with that handle")
+
+// View returns the open handoff named handle.
+func (l *Line) View(ctx context.Context, handle string) (Conversation, error) {
+	var res result
+	if err := run(ctx, l.rdb, l.prefix, "view", map[string]any{"handle": handle}, &res); err != nil {
+		return Conversation{}, err
+	}
+	if res.State == "none" {
+		return Conversation{}, ErrNotOpen
+	}
+	c := Conversation{
+		Handle: res.Handle, Category: res.Category, Severity: res.Severity, State: res.State,
+		Holder: res.Holder, Since: time.UnixMilli(res.Since), OffHours: res.OffHours,
+	}
+	if res.Taken > 0 {
+		c.Taken = time.UnixMilli(res.Taken)
+	}
+	lines, err := strs(res.Log)
+	if err != nil {
+		return Conversation{}, fmt.Errorf("handoff view: %w", err)
+	}
+	for _, m := range lines {
+		f := strings.SplitN(m, "|", 3)
+		if len(f) == 3 {
+			c.Messages = append(c.Messages, Message{At: millis(f[0]), Who: f[1], Text: f[2]})
+		}
+	}
+	steps, err := strs(res.Audit)
+	if err != nil {
+		return Conversation{}, fmt.Errorf("handoff view: %w", err)
+	}
+	for _, s := range steps {
+		f := strings.SplitN(s, "|", 4)
+		if len(f) == 4 {
+			c.Audit = append(c.Audit, Step{At: millis(f[0]), Who: f[1], What: f[2], About: f[3]})
+		}
+	}
+	return c, nil
+}
+
+// Note adds a responder's private note to a handoff's transcript; it is
+// never sent.
+func (l *Line) Note(ctx context.Context, id, responder, handle, text string) error {
+	args := l.args(id)
+	args["responder"] = responder
+	args["handle"] = handle
+	args["text"] = text
+	var res result
+	if err := run(ctx, l.rdb, l.prefix, "note", args, &res); err != nil {
+		return err
+	}
+	if res.Reply == "unknown" {
+		return ErrNotOpen
+	}
+	return nil
+}
+
+func millis(s string) time.Time {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return time.UnixMilli(n)
 }

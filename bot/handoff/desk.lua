@@ -348,6 +348,27 @@ elseif op == 'list' then
   end
   return cjson.encode({queue = out, total = redis.call('ZCARD', P .. 'queue')})
 
+elseif op == 'view' then
+  -- One open handoff, with its transcript and audit trail, for the console.
+  local n = redis.call('GET', P .. 'open:' .. a.handle)
+  local rec = n and get(n)
+  if not rec then return cjson.encode({state = 'none'}) end
+  return cjson.encode({state = rec.state, handle = rec.handle, category = rec.category,
+    severity = rec.severity, holder = rec.holder, since = tonumber(rec.created),
+    taken = tonumber(rec.taken), offhours = rec.offhours == '1',
+    log = redis.call('LRANGE', P .. 'log:' .. n, 0, -1),
+    audit = redis.call('LRANGE', P .. 'audit:' .. n, 0, -1)})
+
+elseif op == 'note' then
+  -- A responder's private note: in the transcript for responders, never
+  -- sent.
+  local n = redis.call('GET', P .. 'open:' .. a.handle)
+  local rec = n and get(n)
+  if not rec then return answer({reply = 'unknown'}) end
+  transcript(n, 'note:' .. a.responder, a.text)
+  audit(n, a.responder, 'noted', '')
+  return answer({reply = 'noted', handle = rec.handle})
+
 elseif op == 'remind' then
   -- Due reminders: a waiting handoff nobody took in time reminds its
   -- texter (a.max times at most) and alerts the responders again; one

@@ -2,6 +2,8 @@ package handoff_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -312,5 +314,53 @@ func TestCancelAndTake(t *testing.T) {
 	contains(t, "TAKE after the texter left", w.text(w.resp[0], "TAKE "+handle), "No open conversation")
 	if _, total, _ := w.line.Queue(context.Background(), 8); total != 0 {
 		t.Errorf("queue holds %d after the texter stopped waiting", total)
+	}
+}
+
+// TestConsoleResponder: a responder without a phone takes, reads the
+// transcript, notes, answers and closes, through the same operations.
+func TestConsoleResponder(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.text(w.texter, "PERSON")
+	handle := handleOf(t, w.flush())
+	act := func(verb, text string) handoff.Outcome {
+		t.Helper()
+		res, err := w.line.Act(ctx, handoff.Action{ID: fmt.Sprintf("web-%d", rand.Int64()), Responder: "web:sam", Verb: verb, Handle: handle, Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := act(handoff.Take, ""); res.Answer != "taken" {
+		t.Fatalf("take: %+v", res)
+	}
+	w.flush()
+	w.text(w.texter, "thanks for coming")
+	if got := w.flush(); len(got) != 0 {
+		t.Errorf("relayed by SMS to a console responder: %+v", got)
+	}
+	if err := w.line.Note(ctx, "note-1", "web:sam", handle, "sounds calmer"); err != nil {
+		t.Fatal(err)
+	}
+	act(handoff.Say, "I'm here.")
+	c, err := w.line.View(ctx, handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var who []string
+	for _, m := range c.Messages {
+		who = append(who, m.Who+": "+m.Text)
+	}
+	want := []string{"texter: PERSON", "texter: thanks for coming", "note:web:sam: sounds calmer", "web:sam: I'm here."}
+	if strings.Join(who, "\n") != strings.Join(want, "\n") {
+		t.Errorf("transcript\n%s\nwant\n%s", strings.Join(who, "\n"), strings.Join(want, "\n"))
+	}
+	if c.State != "active" || c.Holder != "web:sam" || len(c.Audit) == 0 {
+		t.Errorf("view %+v", c)
+	}
+	act(handoff.Close, "")
+	if _, err := w.line.View(ctx, handle); err != handoff.ErrNotOpen {
+		t.Errorf("view after close: %v", err)
 	}
 }

@@ -39,6 +39,26 @@ type result struct {
 	Fired    int             `json:"fired"`
 	Total    int             `json:"total"`
 	Queue    json.RawMessage `json:"queue"`
+
+	// For "view".
+	Holder   string          `json:"holder"`
+	Since    int64           `json:"since"`
+	Taken    int64           `json:"taken"`
+	OffHours bool            `json:"offhours"`
+	Log      json.RawMessage `json:"log"`
+	Audit    json.RawMessage `json:"audit"`
+}
+
+// strings decodes a list from a script: Lua answers an empty one as {}.
+func strs(raw json.RawMessage) ([]string, error) {
+	if len(raw) == 0 || string(raw) == "{}" {
+		return nil, nil
+	}
+	var out []string
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // queued is one line of LIST.
