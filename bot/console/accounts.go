@@ -1,0 +1,231 @@
+package console
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Prefix is the key prefix of the console's accounts and sessions.
+const Prefix = "{tl:console}:"
+
+// Accounts are the responders who may sign in to the console, and their
+// sessions, in Redis. Passwords are kept as bcrypt hashes.
+type Accounts struct {
+	rdb    redis.Cmdable
+	prefix string
+
+	// SessionTTL is how long a sign-in lasts. Zero means 12 hours.
+	SessionTTL time.Duration
+	// MaxFailures is how many wrong passwords lock a name or an address
+	// for Lockout. Zero means 5.
+	MaxFailures int
+	// Lockout is how long. Zero means 15 minutes.
+	Lockout time.Duration
+}
+
+// NewAccounts returns the accounts kept in rdb under prefix.
+func NewAccounts(rdb redis.Cmdable, prefix string) *Accounts {
+	return &Accounts{rdb: rdb, prefix: prefix}
+}
+
+var nameRe = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,31}$`)
+
+// Errors of Accounts.
+var (
+	ErrBadName   = errors.New("a name is 2 to 32 lower-case letters, digits, dots, dashes or underscores, starting with a letter")
+	ErrShort     = errors.New("a password has at least 12 characters")
+	ErrExists    = errors.New("that responder exists")
+	ErrNoSuch    = errors.New("no such responder")
+	ErrLocked    = errors.New("too many wrong passwords: try again later")
+	ErrWrong     = errors.New("wrong name or password")
+	ErrNoSession = errors.New("not signed in")
+)
+
+// minPasswordLen is the shortest password Add accepts.
+const minPasswordLen = 12
+
+func (a *Accounts) key(parts ...string) string {
+	k := a.prefix
+	for i, p := range parts {
+		if i > 0 {
+			k += ":"
+		}
+		k += p
+	}
+	return k
+}
+
+// Add creates a responder.
+func (a *Accounts) Add(ctx context.Context, name, password string) error {
+	if !nameRe.MatchString(name) {
+		return ErrBadName
+	}
+	if len([]rune(password)) < minPasswordLen {
+		return ErrShort
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return fmt.Errorf("add responder: %w", err)
+	}
+	ok, err := a.rdb.HSetNX(ctx, a.key("responders"), name, string(hash)).Result()
+	if err != nil {
+		return fmt.Errorf("add responder: %w", err)
+	}
+	if !ok {
+		return ErrExists
+	}
+	return nil
+}
+
+// Remove deletes a responder; their sessions end at their next request.
+func (a *Accounts) Remove(ctx context.Context, name string) error {
+	n, err := a.rdb.HDel(ctx, a.key("responders"), name).Result()
+	if err != nil {
+		return fmt.Errorf("remove responder: %w", err)
+	}
+	if n == 0 {
+		return ErrNoSuch
+	}
+	return nil
+}
+
+// List returns the responders' names, sorted.
+func (a *Accounts) List(ctx context.Context) ([]string, error) {
+	names, err := a.rdb.HKeys(ctx, a.key("responders")).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list responders: %w", err)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Session is a signed-in responder.
+type Session struct {
+	Name string
+	CSRF string // the token every form must carry
+}
+
+// SignIn checks name and password, counting failures by name and by the
+// client's address, and returns a new session token.
+func (a *Accounts) SignIn(ctx context.Context, name, password, client string) (token string, err error) {
+	fails := []string{a.key("fail", "name", name), a.key("fail", "addr", client)}
+	for _, k := range fails {
+		n, err := a.rdb.Get(ctx, k).Int()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return "", fmt.Errorf("sign in: %w", err)
+		}
+		if n >= a.maxFailures() {
+			return "", ErrLocked
+		}
+	}
+	hash, err := a.rdb.HGet(ctx, a.key("responders"), name).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return "", fmt.Errorf("sign in: %w", err)
+	}
+	if hash == "" {
+		// Spend the same time as a real check, so names cannot be probed.
+		hash = dummyHash
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || hash == dummyHash {
+		pipe := a.rdb.TxPipeline()
+		for _, k := range fails {
+			pipe.Incr(ctx, k)
+			pipe.PExpire(ctx, k, a.lockout())
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return "", fmt.Errorf("sign in: %w", err)
+		}
+		return "", ErrWrong
+	}
+	token, csrf := random(), random()
+	if err := a.rdb.HSet(ctx, a.sessionKey(token), "name", name, "csrf", csrf).Err(); err != nil {
+		return "", fmt.Errorf("sign in: %w", err)
+	}
+	if err := a.rdb.PExpire(ctx, a.sessionKey(token), a.sessionTTL()).Err(); err != nil {
+		return "", fmt.Errorf("sign in: %w", err)
+	}
+	a.rdb.Del(ctx, fails[0])
+	return token, nil
+}
+
+// dummyHash is a bcrypt hash of nothing anyone can type.
+var dummyHash = func() string {
+	h, _ := bcrypt.GenerateFromPassword([]byte(random()), bcrypt.DefaultCost)
+	return string(h)
+}()
+
+// Session returns the session of token, if it is current and its
+// responder still exists.
+func (a *Accounts) Session(ctx context.Context, token string) (Session, error) {
+	if token == "" {
+		return Session{}, ErrNoSession
+	}
+	f, err := a.rdb.HGetAll(ctx, a.sessionKey(token)).Result()
+	if err != nil {
+		return Session{}, fmt.Errorf("session: %w", err)
+	}
+	if f["name"] == "" {
+		return Session{}, ErrNoSession
+	}
+	ok, err := a.rdb.HExists(ctx, a.key("responders"), f["name"]).Result()
+	if err != nil {
+		return Session{}, fmt.Errorf("session: %w", err)
+	}
+	if !ok {
+		return Session{}, ErrNoSession
+	}
+	return Session{Name: f["name"], CSRF: f["csrf"]}, nil
+}
+
+// SignOut ends the session of token.
+func (a *Accounts) SignOut(ctx context.Context, token string) error {
+	if err := a.rdb.Del(ctx, a.sessionKey(token)).Err(); err != nil {
+		return fmt.Errorf("sign out: %w", err)
+	}
+	return nil
+}
+
+// sessionKey stores a digest of the token, so a copy of Redis holds no
+// usable session.
+func (a *Accounts) sessionKey(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return a.key("session", hex.EncodeToString(sum[:]))
+}
+
+func random() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (a *Accounts) sessionTTL() time.Duration {
+	if a.SessionTTL > 0 {
+		return a.SessionTTL
+	}
+	return 12 * time.Hour
+}
+
+func (a *Accounts) maxFailures() int {
+	if a.MaxFailures > 0 {
+		return a.MaxFailures
+	}
+	return 5
+}
+
+func (a *Accounts) lockout() time.Duration {
+	if a.Lockout > 0 {
+		return a.Lockout
+	}
+	return 15 * time.Minute
+}

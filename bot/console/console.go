@@ -1,0 +1,358 @@
+// Package console is the responders' web console at /console/: sign-in,
+// the waiting queue, and a conversation with its transcript, where a
+// responder takes, answers, passes and closes exactly as they would by
+// text. Pages are rendered on the server from embedded templates; every
+// form carries a CSRF token, and every action goes through the handoff's
+// audited operations.
+package console
+
+import (
+	"context"
+	"crypto/subtle"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/textline/textline/bot/handoff"
+)
+
+// Desk is the human line as the console uses it; *handoff.Line is one.
+type Desk interface {
+	Queue(ctx context.Context, limit int) ([]handoff.Waiting, int, error)
+	View(ctx context.Context, handle string) (handoff.Conversation, error)
+	Act(ctx context.Context, a handoff.Action) (handoff.Outcome, error)
+	Note(ctx context.Context, id, responder, handle, text string) error
+}
+
+// Insert is a resource a responder can send with one click (SPEC §9).
+type Insert struct {
+	Label, Text string
+}
+
+// Console serves /console/.
+type Console struct {
+	accounts *Accounts
+	desk     Desk
+	inserts  []Insert
+	pages    map[string]*template.Template
+	mux      *http.ServeMux
+
+	// Secure marks cookies Secure: true except on a loopback address over
+	// plain HTTP (textline dev).
+	Secure bool
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Log gets sign-ins and failures, never passwords; nil means
+	// slog.Default().
+	Log *slog.Logger
+}
+
+//go:embed templates/*.html static/*
+var files embed.FS
+
+// New returns the console for desk, signing responders in with accounts.
+func New(accounts *Accounts, desk Desk, inserts []Insert) *Console {
+	c := &Console{accounts: accounts, desk: desk, inserts: inserts, Secure: true, pages: map[string]*template.Template{}}
+	funcs := template.FuncMap{"since": c.since, "who": who}
+	for _, page := range []string{"login", "queue", "conversation"} {
+		c.pages[page] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+page+".html"))
+	}
+	static, _ := fs.Sub(files, "static")
+	mux := http.NewServeMux()
+	mux.Handle("GET /console/static/", http.StripPrefix("/console/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /console/login", c.loginPage)
+	mux.HandleFunc("POST /console/login", c.login)
+	mux.HandleFunc("POST /console/logout", c.signedIn(c.logout))
+	mux.HandleFunc("GET /console/{$}", c.signedIn(c.queue))
+	mux.HandleFunc("GET /console/c/{handle}", c.signedIn(c.conversation))
+	mux.HandleFunc("POST /console/c/{handle}/{verb}", c.signedIn(c.act))
+	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	c.mux = mux
+	return c
+}
+
+func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	c.mux.ServeHTTP(w, r)
+}
+
+// Cookie names.
+const (
+	sessionCookie = "tl_session"
+	loginCookie   = "tl_login" // the sign-in form's CSRF token
+)
+
+// page is what every template gets.
+type page struct {
+	Title   string
+	Name    string // the signed-in responder; "" on the sign-in page
+	CSRF    string
+	Error   string
+	Queue   []handoff.Waiting
+	Total   int
+	Conv    handoff.Conversation
+	Mine    bool // the signed-in responder holds Conv
+	Inserts []Insert
+}
+
+type handler func(w http.ResponseWriter, r *http.Request, s Session)
+
+// signedIn runs h for a signed-in responder, and checks the CSRF token of
+// every POST; anyone else is sent to sign in (or refused, for a POST).
+func (c *Console) signedIn(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		token := ""
+		if ck, err := r.Cookie(sessionCookie); err == nil {
+			token = ck.Value
+		}
+		s, err := c.accounts.Session(r.Context(), token)
+		if err != nil {
+			if !errors.Is(err, ErrNoSession) {
+				c.fail(w, r, err)
+				return
+			}
+			if r.Method != http.MethodGet {
+				http.Error(w, "sign in first", http.StatusForbidden)
+				return
+			}
+			http.Redirect(w, r, "/console/login", http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost && !sameToken(r.PostFormValue("csrf"), s.CSRF) {
+			c.log().LogAttrs(r.Context(), slog.LevelWarn, "console: form without its token", slog.String("responder", s.Name), slog.String("path", r.URL.Path))
+			http.Error(w, "this form has expired: reload the page", http.StatusForbidden)
+			return
+		}
+		h(w, r, s)
+	}
+}
+
+func sameToken(got, want string) bool {
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
+	token := random()
+	http.SetCookie(w, c.cookie(loginCookie, token, 15*time.Minute))
+	c.render(w, r, "login", page{Title: "Sign in", CSRF: token})
+}
+
+func (c *Console) login(w http.ResponseWriter, r *http.Request) {
+	ck, err := r.Cookie(loginCookie)
+	if err != nil || !sameToken(r.PostFormValue("csrf"), ck.Value) {
+		http.Error(w, "this form has expired: reload the page", http.StatusForbidden)
+		return
+	}
+	name := strings.TrimSpace(strings.ToLower(r.PostFormValue("name")))
+	token, err := c.accounts.SignIn(r.Context(), name, r.PostFormValue("password"), clientAddr(r))
+	switch {
+	case errors.Is(err, ErrWrong), errors.Is(err, ErrLocked):
+		c.log().LogAttrs(r.Context(), slog.LevelWarn, "console: sign-in refused", slog.String("name", name), slog.Any("error", err))
+		w.WriteHeader(http.StatusUnauthorized)
+		c.render(w, r, "login", page{Title: "Sign in", CSRF: ck.Value, Error: capitalise(err.Error()) + "."})
+		return
+	case err != nil:
+		c.fail(w, r, err)
+		return
+	}
+	c.log().LogAttrs(r.Context(), slog.LevelInfo, "console: signed in", slog.String("responder", name))
+	http.SetCookie(w, c.cookie(sessionCookie, token, c.accounts.sessionTTL()))
+	http.SetCookie(w, c.cookie(loginCookie, "", -1))
+	http.Redirect(w, r, "/console/", http.StatusSeeOther)
+}
+
+func (c *Console) logout(w http.ResponseWriter, r *http.Request, s Session) {
+	if ck, err := r.Cookie(sessionCookie); err == nil {
+		if err := c.accounts.SignOut(r.Context(), ck.Value); err != nil {
+			c.fail(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, c.cookie(sessionCookie, "", -1))
+	http.Redirect(w, r, "/console/login", http.StatusSeeOther)
+}
+
+// maxQueue is how many waiting conversations the queue page shows.
+const maxQueue = 100
+
+func (c *Console) queue(w http.ResponseWriter, r *http.Request, s Session) {
+	q, total, err := c.desk.Queue(r.Context(), maxQueue)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.render(w, r, "queue", page{Title: "Waiting", Name: s.Name, CSRF: s.CSRF, Queue: q, Total: total})
+}
+
+func (c *Console) conversation(w http.ResponseWriter, r *http.Request, s Session) {
+	conv, err := c.desk.View(r.Context(), r.PathValue("handle"))
+	if errors.Is(err, handoff.ErrNotOpen) {
+		http.Error(w, "This conversation is closed or does not exist.", http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.render(w, r, "conversation", page{
+		Title: conv.Handle, Name: s.Name, CSRF: s.CSRF, Conv: conv,
+		Mine: conv.Holder == Responder(s.Name), Inserts: c.inserts,
+	})
+}
+
+// Responder is the id a console user acts under in the handoff's records.
+func Responder(name string) string { return "web:" + name }
+
+// maxText bounds a reply or a note.
+const maxText = 1500
+
+// act does TAKE, PASS, CLOSE, a reply (say) or a private note.
+func (c *Console) act(w http.ResponseWriter, r *http.Request, s Session) {
+	handle := r.PathValue("handle")
+	text := strings.TrimSpace(r.PostFormValue("text"))
+	if len([]rune(text)) > maxText {
+		http.Error(w, fmt.Sprintf("Keep it under %d characters.", maxText), http.StatusBadRequest)
+		return
+	}
+	id := "web-" + random()
+	verb := r.PathValue("verb")
+	var err error
+	switch verb {
+	case "take", "pass", "close", "say":
+		if verb == "say" && text == "" {
+			http.Error(w, "Write something to send.", http.StatusBadRequest)
+			return
+		}
+		var out handoff.Outcome
+		out, err = c.desk.Act(r.Context(), handoff.Action{
+			ID: id, Responder: Responder(s.Name), Verb: verb, Handle: handle, Text: text,
+		})
+		if err == nil && out.Answer != "" && out.Answer != "taken" && out.Answer != "passed" && out.Answer != "closed" {
+			http.Error(w, refusals[out.Answer], http.StatusConflict)
+			return
+		}
+	case "note":
+		if text == "" {
+			http.Error(w, "Write something to note.", http.StatusBadRequest)
+			return
+		}
+		err = c.desk.Note(r.Context(), id, Responder(s.Name), handle, text)
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	if errors.Is(err, handoff.ErrNotOpen) {
+		http.Error(w, refusals["unknown"], http.StatusConflict)
+		return
+	}
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if verb == "pass" || verb == "close" {
+		http.Redirect(w, r, "/console/", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/console/c/"+handle, http.StatusSeeOther)
+}
+
+// refusals explain an action the desk turned down.
+var refusals = map[string]string{
+	"taken_other": "Another responder holds this conversation.",
+	"unknown":     "This conversation is closed or does not exist.",
+	"none_held":   "Take this conversation first.",
+	"which":       "Take this conversation first.",
+}
+
+func (c *Console) render(w http.ResponseWriter, r *http.Request, name string, p page) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := c.pages[name].Execute(w, p); err != nil {
+		c.log().LogAttrs(r.Context(), slog.LevelError, "console: render", slog.String("page", name), slog.Any("error", err))
+	}
+}
+
+func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
+	c.log().LogAttrs(r.Context(), slog.LevelError, "console", slog.String("path", r.URL.Path), slog.Any("error", err))
+	http.Error(w, "The console is having trouble. If someone is in danger, call 911; texters can call or text 988.", http.StatusServiceUnavailable)
+}
+
+func (c *Console) cookie(name, value string, ttl time.Duration) *http.Cookie {
+	ck := &http.Cookie{
+		Name: name, Value: value, Path: "/console/", HttpOnly: true, Secure: c.Secure,
+		SameSite: http.SameSiteStrictMode,
+	}
+	if ttl < 0 {
+		ck.MaxAge = -1
+	} else {
+		ck.MaxAge = int(ttl.Seconds())
+	}
+	return ck
+}
+
+// clientAddr is the client's address for rate limiting: the connection's,
+// not a header anyone can set.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// since says how long ago t was, for people.
+func (c *Console) since(t time.Time) string {
+	d := c.now().Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	default:
+		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+	}
+}
+
+// who names the author of a transcript line.
+func who(id string) string {
+	switch {
+	case id == "texter":
+		return "Texter"
+	case strings.HasPrefix(id, "note:"):
+		return "Private note (" + strings.TrimPrefix(strings.TrimPrefix(id, "note:"), "web:") + ")"
+	case strings.HasPrefix(id, "web:"):
+		return strings.TrimPrefix(id, "web:")
+	}
+	return "Responder by phone"
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func (c *Console) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+func (c *Console) log() *slog.Logger {
+	if c.Log != nil {
+		return c.Log
+	}
+	return slog.Default()
+}
