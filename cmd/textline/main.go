@@ -7,6 +7,7 @@
 //	textline triage  classify texts for crisis, one JSON line each
 //	textline lint    check the content and the flows
 //	textline graph   print the conversation as a diagram
+//	textline responder add|remove|list   who may sign in to the console
 package main
 
 import (
@@ -52,6 +53,8 @@ Commands:
   triage  classify texts (one per line, or JSONL with "text"); one JSON verdict per line
   lint    check all content and flows; non-zero exit on problems
   graph   print the conversation as a Mermaid diagram (--format dot for Graphviz)
+  responder add NAME | remove NAME | list
+          who may sign in to the console at /console/
 
 Run "textline <command> -h" for a command's flags.
 `
@@ -77,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return lint(rest, getenv, stdout, stderr)
 	case "graph":
 		return graph(rest, stdout, stderr)
+	case "responder":
+		return responder(ctx, rest, getenv, stdin, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

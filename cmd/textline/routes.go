@@ -10,7 +10,7 @@ import (
 
 // handlers are the service's endpoints that are not inline below.
 type handlers struct {
-	sms, status, voice, metrics http.Handler
+	sms, status, voice, console, metrics http.Handler
 }
 
 // routes lists every route the service answers.
@@ -20,6 +20,7 @@ func routes(h handlers, ready func(context.Context) error, log *slog.Logger) htt
 	mux.Handle("POST /twilio/status", h.status)
 	mux.Handle("POST /twilio/voice", h.voice)
 	mux.Handle("GET /metrics", h.metrics)
+	mux.Handle("/console/", h.console)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok\n")
 	})

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/console"
 	"github.com/textline/textline/bot/handoff"
 	"github.com/textline/textline/bot/metrics"
 	"github.com/textline/textline/bot/outbox"
@@ -85,7 +88,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("listen: %w", err)
 	}
 	if dev {
-		printDevHelp(stdout, "http://"+listener.Addr().String(), c.HandoffPhones)
+		printDevHelp(stdout, "http://"+listener.Addr().String(), app.demo, c.HandoffPhones)
 	}
 	log.Info("listening", slog.String("addr", listener.Addr().String()), slog.Bool("dev", dev))
 	return serveUntil(ctx, &http.Server{
@@ -180,6 +183,7 @@ type line struct {
 	handler http.Handler
 	tally   *redisstore.Tally
 	workers []func(context.Context)
+	demo    string // dev's demo responder's password
 }
 
 // Intervals of the workers.
@@ -227,8 +231,10 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 	if c.HumanLine != "" {
 		human.CallTwiML = twilio.CallTwiML(c.HumanLine, connect, noAnswer)
 	}
+	accounts := console.NewAccounts(rdb, console.Prefix)
+	staffed, demo := humanLineStaffed(c, accounts, dev, log)
 	var answer handoff.Engine = engine
-	if len(c.HandoffPhones) > 0 {
+	if staffed {
 		engine.Line = human
 		engine.Calls = c.HumanLine != ""
 		if c.HandoffHours != nil {
@@ -248,14 +254,69 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 	status := twilio.NewStatus(verify, statusSink{out})
 	status.Log = log
 	voice := twilio.NewVoice(verify, c.HumanLine, connect, lib.Text(content.English, "voice.no_line"), noAnswer)
+	desk := console.New(accounts, human, inserts(lib))
+	desk.Secure = !dev
+	desk.Log = log
 	return &line{
-		handler: routes(handlers{sms: sms, status: status, voice: voice, metrics: m.Handler()}, store.Ping, log),
+		handler: routes(handlers{sms: sms, status: status, voice: voice, console: desk, metrics: m.Handler()}, store.Ping, log),
 		tally:   tally,
+		demo:    demo,
 		workers: []func(context.Context){
 			func(ctx context.Context) { out.Run(ctx, outboxPoll) },
 			func(ctx context.Context) { human.Run(ctx, reminderTick) },
 		},
 	}, nil
+}
+
+// humanLineStaffed reports whether the human line has anyone to answer:
+// responders' phones, or console accounts. dev always has one: a demo
+// responder with a new password, returned. It never stops the line from
+// starting: with Redis down, texters still get the fallback.
+func humanLineStaffed(c *config, accounts *console.Accounts, dev bool, log *slog.Logger) (staffed bool, demo string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if dev {
+		demo = demoPassword()
+		err := accounts.Remove(ctx, demoResponder)
+		if err == nil || errors.Is(err, console.ErrNoSuch) {
+			err = accounts.Add(ctx, demoResponder, demo)
+		}
+		if err != nil {
+			log.Warn("no demo responder for the console", slog.Any("error", err))
+			demo = ""
+		}
+		return true, demo
+	}
+	if len(c.HandoffPhones) > 0 {
+		return true, ""
+	}
+	names, err := accounts.List(ctx)
+	switch {
+	case err != nil:
+		log.Warn("human line off: console responders could not be read", slog.Any("error", err))
+	case len(names) == 0:
+		log.Info("human line off: no HANDOFF_PHONES and no console responders (textline responder add NAME, then restart)")
+	}
+	return len(names) > 0, ""
+}
+
+// demoResponder is dev's console account.
+const demoResponder = "demo"
+
+func demoPassword() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// inserts are the resources a responder can send from the console: each
+// line of the checked directory, as it reaches people.
+func inserts(lib *content.Library) []console.Insert {
+	var out []console.Insert
+	for _, l := range lib.Directory.Lines {
+		out = append(out, console.Insert{Label: l.Name, Text: l.Name + ": " + strings.Join(l.Reach, ", ") + "."})
+	}
+	return out
 }
 
 func missingSecrets(c *config) []string {
@@ -272,7 +333,7 @@ func missingSecrets(c *config) []string {
 	return missing
 }
 
-func printDevHelp(w io.Writer, addr string, responders []string) {
+func printDevHelp(w io.Writer, addr, demo string, responders []string) {
 	fmt.Fprintf(w, `Textline dev is running at %[1]s
   embedded Redis, signature checks off, reachable from this machine only.
 
@@ -284,9 +345,9 @@ Or chat with the bot in the terminal:
 
 Stop with Ctrl-C.
 `, addr)
-	if len(responders) == 0 {
-		fmt.Fprintln(w, "\nTo try the human line, start with HANDOFF_PHONES=+15550001234 and text as that number.")
-		return
+	fmt.Fprintf(w, "\nThe responders' console: %s/console/\n  sign in as %s, password %s\n  (text PERSON to the line to see a conversation arrive)\n", addr, demoResponder, demo)
+	if len(responders) > 0 {
+		fmt.Fprintf(w, "\nTexting as %s is texting as a responder (TAKE, PASS, CLOSE, LIST).\n", strings.Join(responders, ", "))
 	}
-	fmt.Fprintf(w, "\nHuman line on: texting as %s is texting as a responder (TAKE, PASS, CLOSE, LIST).\nWhat the line sends to phones is printed here.\n", strings.Join(responders, ", "))
+	fmt.Fprintln(w, "What the line sends to phones is printed here.")
 }
