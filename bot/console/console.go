@@ -31,6 +31,11 @@ type Desk interface {
 	Note(ctx context.Context, id, responder, handle, text string) error
 }
 
+// Feed tells the console of changes to handoffs; *handoff.Feed is one.
+type Feed interface {
+	Changes(ctx context.Context) (<-chan handoff.Change, error)
+}
+
 // Insert is a resource a responder can send with one click (SPEC §9).
 type Insert struct {
 	Label, Text string
@@ -40,6 +45,7 @@ type Insert struct {
 type Console struct {
 	accounts *Accounts
 	desk     Desk
+	feed     Feed
 	inserts  []Insert
 	pages    map[string]*template.Template
 	mux      *http.ServeMux
@@ -57,9 +63,10 @@ type Console struct {
 //go:embed templates/*.html static/*
 var files embed.FS
 
-// New returns the console for desk, signing responders in with accounts.
-func New(accounts *Accounts, desk Desk, inserts []Insert) *Console {
-	c := &Console{accounts: accounts, desk: desk, inserts: inserts, Secure: true, pages: map[string]*template.Template{}}
+// New returns the console for desk, signing responders in with accounts;
+// pages update live with feed's changes.
+func New(accounts *Accounts, desk Desk, feed Feed, inserts []Insert) *Console {
+	c := &Console{accounts: accounts, desk: desk, feed: feed, inserts: inserts, Secure: true, pages: map[string]*template.Template{}}
 	funcs := template.FuncMap{"since": c.since, "who": who}
 	for _, page := range []string{"login", "queue", "conversation"} {
 		c.pages[page] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+page+".html"))
@@ -72,6 +79,7 @@ func New(accounts *Accounts, desk Desk, inserts []Insert) *Console {
 	mux.HandleFunc("POST /console/logout", c.signedIn(c.logout))
 	mux.HandleFunc("GET /console/{$}", c.signedIn(c.queue))
 	mux.HandleFunc("GET /console/c/{handle}", c.signedIn(c.conversation))
+	mux.HandleFunc("GET /console/events", c.signedIn(c.events))
 	mux.HandleFunc("POST /console/c/{handle}/{verb}", c.signedIn(c.act))
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
 	c.mux = mux
@@ -209,6 +217,43 @@ func (c *Console) conversation(w http.ResponseWriter, r *http.Request, s Session
 		Title: conv.Handle, Name: s.Name, CSRF: s.CSRF, Conv: conv,
 		Mine: conv.Holder == Responder(s.Name), Inserts: c.inserts,
 	})
+}
+
+// keepAlive is how often an idle event stream says it is still there.
+const keepAlive = 15 * time.Second
+
+// events streams handoff changes as server-sent events; the pages' script
+// redraws what changed.
+func (c *Console) events(w http.ResponseWriter, r *http.Request, s Session) {
+	changes, err := c.feed.Changes(r.Context())
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 2000\n\n")
+	rc.Flush()
+	tick := time.NewTicker(keepAlive)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case ch, ok := <-changes:
+			if !ok {
+				return
+			}
+			fmt.Fprintf(w, "event: change\ndata: %s %s\n\n", ch.Handle, ch.What)
+		case <-tick.C:
+			fmt.Fprint(w, ": still here\n\n")
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
 }
 
 // Responder is the id a console user acts under in the handoff's records.

@@ -76,6 +76,13 @@ func (d *desk) Note(_ context.Context, _, _, _, text string) error {
 
 const password = "correct horse battery"
 
+// feed has no changes.
+type feed struct{}
+
+func (feed) Changes(ctx context.Context) (<-chan handoff.Change, error) {
+	return make(chan handoff.Change), nil
+}
+
 // newConsole serves a console with one responder, sam, on real Redis.
 func newConsole(t *testing.T) (*httptest.Server, *desk, *console.Accounts) {
 	t.Helper()
@@ -92,7 +99,7 @@ func newConsole(t *testing.T) (*httptest.Server, *desk, *console.Accounts) {
 		t.Fatal(err)
 	}
 	d := &desk{}
-	c := console.New(acc, d, []console.Insert{{Label: "988", Text: "Call or text 988 any time."}})
+	c := console.New(acc, d, feed{}, []console.Insert{{Label: "988", Text: "Call or text 988 any time."}})
 	c.Secure = false
 	srv := httptest.NewServer(c)
 	t.Cleanup(srv.Close)

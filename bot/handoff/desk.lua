@@ -82,6 +82,11 @@ local function transcript(n, who, text)
   keep(n)
 end
 
+-- publish tells consoles something changed (they redraw what they show).
+local function publish(rec, what)
+  redis.call('PUBLISH', P .. 'events', cjson.encode({handle = rec.handle, what = what}))
+end
+
 local function score(rec)
   return (3 - tonumber(rec.rank)) * 1e13 + tonumber(rec.created)
 end
@@ -127,6 +132,7 @@ local function close(rec, who, why)
   if rec.holder ~= '' then redis.call('SREM', P .. 'holds:' .. rec.holder, rec.n) end
   set(rec, {state = 'closed', closed = now})
   audit(rec.n, who, 'closed', why)
+  publish(rec, 'closed')
 end
 
 -- create opens a handoff for the texter described in a.
@@ -221,6 +227,7 @@ if op == 'texter' then
   end
   if rec.lang ~= a.lang then set(rec, {lang = a.lang}) end
   if a.text ~= '' then transcript(rec.n, 'texter', a.text) end
+  publish(rec, created and 'opened' or 'message')
   -- A responder on the console reads the transcript; one on a phone gets
   -- the words by SMS.
   if rec.state == 'active' and a.text ~= '' and rec.holder_addr ~= '' then
@@ -261,6 +268,7 @@ elseif op == 'take' then
     redis.call('PEXPIRE', P .. 'holds:' .. a.responder, a.retention)
     set(rec, {state = 'active', holder = a.responder, holder_addr = a.raddr, taken = now})
     audit(rec.n, a.responder, 'taken', '')
+    publish(rec, 'taken')
     to_texter(rec, rec.n .. ':joined:' .. a.msg, a.joined)
   end
   local recent = {}
@@ -282,6 +290,7 @@ elseif op == 'pass' or op == 'close' or op == 'say' then
     transcript(rec.n, a.responder, a.text)
     send(rec, a.msg .. ':say', rec.addr, a.text, rec.texter)
     audit(rec.n, a.responder, 'replied', '')
+    publish(rec, 'message')
     return answer({reply = '', handle = rec.handle})
   end
   if op == 'pass' then
@@ -289,6 +298,7 @@ elseif op == 'pass' or op == 'close' or op == 'say' then
     set(rec, {state = 'waiting', holder = '', holder_addr = '', remind_at = now + a.remind, alerted = 1})
     redis.call('ZADD', P .. 'queue', score(rec), rec.n)
     audit(rec.n, a.responder, 'passed', '')
+    publish(rec, 'passed')
     to_texter(rec, rec.n .. ':passed:' .. a.msg, a.passed)
     alert_all(rec, a.alert, 'passed:' .. a.msg)
     return answer({reply = 'passed', handle = rec.handle, texter = rec.texter, session = 'waiting'})
@@ -367,6 +377,7 @@ elseif op == 'note' then
   if not rec then return answer({reply = 'unknown'}) end
   transcript(n, 'note:' .. a.responder, a.text)
   audit(n, a.responder, 'noted', '')
+  publish(rec, 'message')
   return answer({reply = 'noted', handle = rec.handle})
 
 elseif op == 'remind' then

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/handoff"
 	"github.com/textline/textline/content"
@@ -362,5 +364,33 @@ func TestConsoleResponder(t *testing.T) {
 	act(handoff.Close, "")
 	if _, err := w.line.View(ctx, handle); err != handoff.ErrNotOpen {
 		t.Errorf("view after close: %v", err)
+	}
+}
+
+// TestFeed: consoles hear of a new handoff and of it being taken.
+func TestFeed(t *testing.T) {
+	w := newWorld(t)
+	rdb, ok := w.rdb.(*redis.Client)
+	if !ok {
+		t.Fatal("the feed needs a pub/sub client")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	changes, err := handoff.NewFeed(rdb, w.prefix).Changes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.text(w.texter, "PERSON")
+	handle := handleOf(t, w.flush())
+	w.text(w.resp[0], "TAKE "+handle)
+	for _, want := range []string{"opened", "taken"} {
+		select {
+		case c := <-changes:
+			if c.Handle != handle || c.What != want {
+				t.Errorf("change %+v, want %s %s", c, handle, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no %s change", want)
+		}
 	}
 }

@@ -254,7 +254,7 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 	status := twilio.NewStatus(verify, statusSink{out})
 	status.Log = log
 	voice := twilio.NewVoice(verify, c.HumanLine, connect, lib.Text(content.English, "voice.no_line"), noAnswer)
-	desk := console.New(accounts, human, inserts(lib))
+	desk := console.New(accounts, human, handoff.NewFeed(rdb, handoff.Prefix), inserts(lib))
 	desk.Secure = !dev
 	desk.Log = log
 	return &line{
