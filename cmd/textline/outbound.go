@@ -12,19 +12,20 @@ import (
 
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/outbox"
+	"github.com/textline/textline/bot/phone"
 	"github.com/textline/textline/bot/twilio"
 )
 
 // sender is how messages Textline starts leave: through Twilio's REST API
 // when there are credentials, otherwise logged (and, in dev, shown).
-func sender(c *config, pseudo *bot.Pseudonymizer, log *slog.Logger, show io.Writer) (outbox.Sender, error) {
+func sender(c *config, pseudo *bot.Pseudonymizer, log *slog.Logger, show io.Writer, inbox *phone.Inbox) (outbox.Sender, error) {
 	if c.AccountSID == "" {
 		if len(c.HandoffPhones) > 0 && show == nil {
 			log.Warn("HANDOFF_PHONES is set but TWILIO_ACCOUNT_SID is not: alerts and relays are logged, not sent, so responders will not hear of texters who ask for a person")
 		} else {
 			log.Info("no TWILIO_ACCOUNT_SID: messages Textline starts itself are logged, not sent")
 		}
-		return &logSender{pseudo: pseudo, log: log, show: show}, nil
+		return &logSender{pseudo: pseudo, log: log, show: show, inbox: inbox}, nil
 	}
 	user, pass := c.APIKey, c.APISecret
 	if user == "" {
@@ -38,11 +39,13 @@ func sender(c *config, pseudo *bot.Pseudonymizer, log *slog.Logger, show io.Writ
 }
 
 // logSender stands in for Twilio without an account: each send is a log
-// line with the recipient's pseudonym; dev also shows it on show.
+// line with the recipient's pseudonym; dev also shows it on show and in
+// the phone simulator's inbox.
 type logSender struct {
 	pseudo *bot.Pseudonymizer
 	log    *slog.Logger
-	show   io.Writer // nil outside dev
+	show   io.Writer    // nil outside dev
+	inbox  *phone.Inbox // dev's phone simulator; nil outside dev
 	mu     sync.Mutex
 	n      atomic.Int64
 }
@@ -59,6 +62,9 @@ func (s *logSender) send(ctx context.Context, kind, to, body string) (string, er
 	sid := fmt.Sprintf("LOGGED%d", s.n.Add(1))
 	s.log.LogAttrs(ctx, slog.LevelInfo, "outbound not sent: no Twilio account",
 		slog.String("kind", kind), slog.Any("recipient", s.pseudo.Texter(to)), slog.Int("chars", len(body)))
+	if s.inbox != nil && kind == "sms" {
+		s.inbox.Add(to, body)
+	}
 	if s.show != nil {
 		s.mu.Lock()
 		fmt.Fprintf(s.show, "[outbound %s to %s]\n  %s\n", kind, to, strings.ReplaceAll(body, "\n", "\n  "))

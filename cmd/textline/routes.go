@@ -11,6 +11,7 @@ import (
 // handlers are the service's endpoints that are not inline below.
 type handlers struct {
 	sms, status, voice, console, metrics http.Handler
+	phone                                http.Handler // dev only
 }
 
 // routes lists every route the service answers.
@@ -21,6 +22,10 @@ func routes(h handlers, ready func(context.Context) error, log *slog.Logger) htt
 	mux.Handle("POST /twilio/voice", h.voice)
 	mux.Handle("GET /metrics", h.metrics)
 	mux.Handle("/console/", h.console)
+	if h.phone != nil {
+		mux.Handle("GET /{$}", h.phone)
+		mux.Handle("GET /phone/", h.phone)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok\n")
 	})

@@ -23,6 +23,7 @@ import (
 	"github.com/textline/textline/bot/handoff"
 	"github.com/textline/textline/bot/metrics"
 	"github.com/textline/textline/bot/outbox"
+	"github.com/textline/textline/bot/phone"
 	"github.com/textline/textline/bot/redisstore"
 	"github.com/textline/textline/bot/twilio"
 	"github.com/textline/textline/content"
@@ -207,7 +208,11 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 	pseudo := bot.NewPseudonymizer([]byte(hashKey))
 	seal := bot.NewSealer([]byte(hashKey))
 	m := metrics.New()
-	send, err := sender(c, pseudo, log, show)
+	var inbox *phone.Inbox
+	if dev {
+		inbox = phone.NewInbox()
+	}
+	send, err := sender(c, pseudo, log, show, inbox)
 	if err != nil {
 		return nil, err
 	}
@@ -257,8 +262,12 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 	desk := console.New(accounts, human, handoff.NewFeed(rdb, handoff.Prefix), inserts(lib))
 	desk.Secure = !dev
 	desk.Log = log
+	h := handlers{sms: sms, status: status, voice: voice, console: desk, metrics: m.Handler()}
+	if dev {
+		h.phone = phone.Handler(inbox)
+	}
 	return &line{
-		handler: routes(handlers{sms: sms, status: status, voice: voice, console: desk, metrics: m.Handler()}, store.Ping, log),
+		handler: routes(h, store.Ping, log),
 		tally:   tally,
 		demo:    demo,
 		workers: []func(context.Context){
@@ -337,17 +346,16 @@ func printDevHelp(w io.Writer, addr, demo string, responders []string) {
 	fmt.Fprintf(w, `Textline dev is running at %[1]s
   embedded Redis, signature checks off, reachable from this machine only.
 
-Text the line as a made-up number:
+  Phone simulator:  %[1]s/
+  Console:          %[1]s/console/  (sign in as %[2]s, password %[3]s)
+
+Text PERSON from the phone to see the conversation arrive in the console.
+Or text the line with curl:
   curl -s %[1]s/twilio/sms --data-urlencode From=+15555550100 -d MessageSid=SM$RANDOM -d Body=hi
-
-Or chat with the bot in the terminal:
-  go run ./cmd/textline sim
-
-Stop with Ctrl-C.
-`, addr)
-	fmt.Fprintf(w, "\nThe responders' console: %s/console/\n  sign in as %s, password %s\n  (text PERSON to the line to see a conversation arrive)\n", addr, demoResponder, demo)
+Or chat with the bot in the terminal: go run ./cmd/textline sim
+`, addr, demoResponder, demo)
 	if len(responders) > 0 {
 		fmt.Fprintf(w, "\nTexting as %s is texting as a responder (TAKE, PASS, CLOSE, LIST).\n", strings.Join(responders, ", "))
 	}
-	fmt.Fprintln(w, "What the line sends to phones is printed here.")
+	fmt.Fprintln(w, "\nWhat the line sends to phones is printed here. Stop with Ctrl-C.")
 }
