@@ -42,6 +42,9 @@ func (t *turn) run(s Session) Outcome {
 	s.Turns++
 	s.LastSeen = t.in.At
 	first := s.New()
+	if first || away {
+		t.fx.counters = append(t.fx.counters, "conversation.start")
+	}
 	if first {
 		s.State = flows.Welcome
 		s.Lang = t.language()
@@ -275,6 +278,9 @@ func (t *turn) fire(s Session, ev string) Outcome {
 		// InvalidEventError or UnknownEventError: not something this state
 		// takes, so ask again.
 		return t.reprompt(s)
+	}
+	if from := s.State; from == flows.Menu && m.Current() != from && m.Current() != flows.Crisis {
+		t.fx.counters = append(t.fx.counters, "menu."+m.Current())
 	}
 	s.State = m.Current()
 

@@ -46,6 +46,7 @@ type Console struct {
 	accounts *Accounts
 	desk     Desk
 	feed     Feed
+	stats    Stats
 	inserts  []Insert
 	pages    map[string]*template.Template
 	mux      *http.ServeMux
@@ -64,11 +65,11 @@ type Console struct {
 var files embed.FS
 
 // New returns the console for desk, signing responders in with accounts;
-// pages update live with feed's changes.
-func New(accounts *Accounts, desk Desk, feed Feed, inserts []Insert) *Console {
-	c := &Console{accounts: accounts, desk: desk, feed: feed, inserts: inserts, Secure: true, pages: map[string]*template.Template{}}
+// pages update live with feed's changes; the overview draws stats.
+func New(accounts *Accounts, desk Desk, feed Feed, stats Stats, inserts []Insert) *Console {
+	c := &Console{accounts: accounts, desk: desk, feed: feed, stats: stats, inserts: inserts, Secure: true, pages: map[string]*template.Template{}}
 	funcs := template.FuncMap{"since": c.since, "who": who}
-	for _, page := range []string{"login", "queue", "conversation"} {
+	for _, page := range []string{"login", "queue", "conversation", "overview"} {
 		c.pages[page] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+page+".html"))
 	}
 	static, _ := fs.Sub(files, "static")
@@ -80,6 +81,7 @@ func New(accounts *Accounts, desk Desk, feed Feed, inserts []Insert) *Console {
 	mux.HandleFunc("GET /console/{$}", c.signedIn(c.queue))
 	mux.HandleFunc("GET /console/c/{handle}", c.signedIn(c.conversation))
 	mux.HandleFunc("GET /console/events", c.signedIn(c.events))
+	mux.HandleFunc("GET /console/overview", c.signedIn(c.overview))
 	mux.HandleFunc("POST /console/c/{handle}/{verb}", c.signedIn(c.act))
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
 	c.mux = mux
@@ -112,6 +114,7 @@ type page struct {
 	Conv    handoff.Conversation
 	Mine    bool // the signed-in responder holds Conv
 	Inserts []Insert
+	Charts  []Chart
 }
 
 type handler func(w http.ResponseWriter, r *http.Request, s Session)

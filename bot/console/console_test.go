@@ -17,6 +17,7 @@ import (
 
 	"github.com/textline/textline/bot/console"
 	"github.com/textline/textline/bot/handoff"
+	"github.com/textline/textline/bot/redisstore"
 	"github.com/textline/textline/bot/redisstore/redistest"
 )
 
@@ -76,6 +77,18 @@ func (d *desk) Note(_ context.Context, _, _, _, text string) error {
 
 const password = "correct horse battery"
 
+// stats has a few counts today.
+type stats struct{}
+
+func (stats) Days(_ context.Context, n int) ([]redisstore.Day, error) {
+	days := make([]redisstore.Day, n)
+	for i := range days {
+		days[i] = redisstore.Day{Date: time.Date(2026, 11, 15+i, 0, 0, 0, 0, time.UTC), Counts: map[string]int64{}}
+	}
+	days[n-1].Counts = map[string]int64{"conversation.start": 12, "handoff.opened": 3, "menu.tips": 5, "take.wait.3m": 2}
+	return days, nil
+}
+
 // feed has no changes.
 type feed struct{}
 
@@ -99,7 +112,7 @@ func newConsole(t *testing.T) (*httptest.Server, *desk, *console.Accounts) {
 		t.Fatal(err)
 	}
 	d := &desk{}
-	c := console.New(acc, d, feed{}, []console.Insert{{Label: "988", Text: "Call or text 988 any time."}})
+	c := console.New(acc, d, feed{}, stats{}, []console.Insert{{Label: "988", Text: "Call or text 988 any time."}})
 	c.Secure = false
 	srv := httptest.NewServer(c)
 	t.Cleanup(srv.Close)
@@ -288,5 +301,20 @@ func TestAccounts(t *testing.T) {
 	}
 	if _, err := acc.Session(ctx, token); err != console.ErrNoSession {
 		t.Errorf("a removed responder's session: %v", err)
+	}
+}
+
+func TestOverview(t *testing.T) {
+	srv, _, _ := newConsole(t)
+	c := browser(t)
+	signIn(t, srv, c, password)
+	status, body := get(t, c, srv.URL+"/console/overview")
+	if status != 200 {
+		t.Fatalf("overview: %d", status)
+	}
+	for _, want := range []string{"<svg", "12 conversations, 3 handed to a person", "Coping tips: 5", "1 to 3 min: 2", `role="img"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("overview lacks %q", want)
+		}
 	}
 }

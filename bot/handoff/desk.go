@@ -111,6 +111,9 @@ func (l *Line) Act(ctx context.Context, a Action) (Outcome, error) {
 		return Outcome{}, err
 	}
 	l.out.Notify()
+	if res.Fresh && res.Since > 0 {
+		l.count(ctx, "take.wait."+waitBucket(l.now().Sub(time.UnixMilli(res.Since))))
+	}
 	l.log().LogAttrs(ctx, slog.LevelInfo, "responder", slog.String("responder", a.Responder),
 		slog.String("command", a.Verb), slog.String("handle", res.Handle), slog.String("answer", res.Reply))
 	if res.Texter != "" {

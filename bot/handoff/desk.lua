@@ -262,7 +262,8 @@ elseif op == 'take' then
     audit(rec.n, a.responder, 'take refused', 'held by ' .. rec.holder)
     return answer({reply = 'taken_other', handle = rec.handle})
   end
-  if rec.state == 'waiting' then
+  local fresh = rec.state == 'waiting'
+  if fresh then
     redis.call('ZREM', P .. 'queue', rec.n)
     redis.call('SADD', P .. 'holds:' .. a.responder, rec.n)
     redis.call('PEXPIRE', P .. 'holds:' .. a.responder, a.retention)
@@ -278,7 +279,8 @@ elseif op == 'take' then
     if who == 'texter' then recent[#recent + 1] = '> ' .. text end
   end
   return answer({reply = 'taken', handle = rec.handle, category = rec.category, severity = rec.severity,
-    texter = rec.texter, session = 'active', recent = table.concat(recent, '\n')})
+    texter = rec.texter, session = 'active', recent = table.concat(recent, '\n'),
+    fresh = fresh, since = tonumber(rec.created)})
 
 elseif op == 'pass' or op == 'close' or op == 'say' then
   local rec, why = resolve()

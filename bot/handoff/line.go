@@ -46,6 +46,9 @@ type Line struct {
 	// CallTwiML, when set, is what a texter's CALL runs: it puts them
 	// through to HUMAN_LINE.
 	CallTwiML string
+	// Counter, when set, counts handoffs opened and how long each waited
+	// to be taken, for the console's overview.
+	Counter bot.Counter
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Log gets what happened, with pseudonyms and handles only; nil means
@@ -119,6 +122,7 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 		args["offhours"] = r.OffHours
 		err = run(ctx, l.rdb, l.prefix, "texter", args, &res)
 		if err == nil && res.Created {
+			l.count(ctx, "handoff.opened")
 			l.log().LogAttrs(ctx, slog.LevelWarn, "handoff opened", slog.Any("texter", r.Texter),
 				slog.String("handle", res.Handle), slog.String("reason", r.Reason),
 				slog.String("category", string(r.Verdict.Category)), slog.String("severity", string(r.Verdict.Severity)),
@@ -244,6 +248,31 @@ func (l *Line) Run(ctx context.Context, every time.Duration) {
 			}
 		}
 	}
+}
+
+func (l *Line) count(ctx context.Context, name string) {
+	if l.Counter != nil {
+		l.Counter.Count(ctx, name)
+	}
+}
+
+// WaitBuckets are the bands of time to TAKE the overview counts
+// ("take.wait.<band>"), shortest first.
+var WaitBuckets = []struct {
+	Name string
+	Upto time.Duration
+}{
+	{"1m", time.Minute}, {"3m", 3 * time.Minute}, {"10m", 10 * time.Minute},
+	{"30m", 30 * time.Minute}, {"longer", 1<<63 - 1},
+}
+
+func waitBucket(d time.Duration) string {
+	for _, b := range WaitBuckets {
+		if d < b.Upto {
+			return b.Name
+		}
+	}
+	return WaitBuckets[len(WaitBuckets)-1].Name
 }
 
 // text is a responder's text; responders read English.

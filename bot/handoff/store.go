@@ -40,7 +40,9 @@ type result struct {
 	Total    int             `json:"total"`
 	Queue    json.RawMessage `json:"queue"`
 
-	// For "view".
+	Fresh bool `json:"fresh"` // "take": it was waiting
+
+	// For "view" (and "take").
 	Holder   string          `json:"holder"`
 	Since    int64           `json:"since"`
 	Taken    int64           `json:"taken"`

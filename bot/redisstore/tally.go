@@ -82,3 +82,36 @@ func (t *Tally) Run(ctx context.Context, every time.Duration, onErr func(error))
 		}
 	}
 }
+
+// Day is one day's counters.
+type Day struct {
+	Date   time.Time // midnight UTC
+	Counts map[string]int64
+}
+
+// Days returns the counters of the last n days, oldest first, today
+// included (as flushed so far), in one round trip.
+func (t *Tally) Days(ctx context.Context, n int) ([]Day, error) {
+	today := t.store.now().UTC().Truncate(24 * time.Hour)
+	days := make([]Day, n)
+	cmds := make([]*redis.MapStringStringCmd, n)
+	_, err := t.store.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i := range days {
+			days[i].Date = today.AddDate(0, 0, i-n+1)
+			cmds[i] = p.HGetAll(ctx, "tl:stats:"+days[i].Date.Format("2006-01-02"))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read counters: %w", err)
+	}
+	for i, c := range cmds {
+		days[i].Counts = map[string]int64{}
+		for k, v := range c.Val() {
+			var n int64
+			fmt.Sscan(v, &n)
+			days[i].Counts[k] = n
+		}
+	}
+	return days, nil
+}

@@ -151,6 +151,11 @@ func TestBrowserWalk(t *testing.T) {
 	do(t, phone, "the closing message reaches the phone",
 		chromedp.WaitVisible(xpath(`//li[contains(., "ended this chat")]`)),
 	)
+	do(t, console, "the overview draws its charts",
+		chromedp.Click(xpath(`//a[.="Overview"]`)),
+		chromedp.WaitVisible(css("figure.chart svg rect")),
+	)
+	shoot(t, console, "console-overview.png")
 }
 
 // Selectors, for short.

@@ -227,6 +227,7 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 	human.Retention = c.Retention
 	human.From = c.From
 	human.Log = log
+	human.Counter = tally
 	if h := c.HandoffHours; h != nil && len(c.HandoffPhones) > 0 {
 		now := time.Now()
 		log.Info("handoff hours", slog.String("hours", h.String()), slog.Bool("on_duty", h.Open(now)),
@@ -259,7 +260,7 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 	status := twilio.NewStatus(verify, statusSink{out})
 	status.Log = log
 	voice := twilio.NewVoice(verify, c.HumanLine, connect, lib.Text(content.English, "voice.no_line"), noAnswer)
-	desk := console.New(accounts, human, handoff.NewFeed(rdb, handoff.Prefix), inserts(lib))
+	desk := console.New(accounts, human, handoff.NewFeed(rdb, handoff.Prefix), tally, inserts(lib))
 	desk.Secure = !dev
 	desk.Log = log
 	h := handlers{sms: sms, status: status, voice: voice, console: desk, metrics: m.Handler()}

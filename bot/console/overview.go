@@ -1,0 +1,135 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/textline/textline/bot/handoff"
+	"github.com/textline/textline/bot/redisstore"
+)
+
+// Stats are the line's daily counters; *redisstore.Tally is one.
+type Stats interface {
+	Days(ctx context.Context, n int) ([]redisstore.Day, error)
+}
+
+// overviewDays is how far back the overview looks.
+const overviewDays = 14
+
+// Chart is a bar chart drawn as SVG on the server.
+type Chart struct {
+	Title, Summary string
+	Width, Height  int
+	Bars           []Bar
+	Legend         []Series
+}
+
+// Bar is one bar, placed.
+type Bar struct {
+	X, Y, W, H int
+	Class      string // its series
+	Label      string // under the bar (or beside it)
+	LabelX     int
+	Value      int64
+	Tip        string
+}
+
+// Series names a colour of the chart.
+type Series struct{ Class, Name string }
+
+func (c *Console) overview(w http.ResponseWriter, r *http.Request, s Session) {
+	days, err := c.stats.Days(r.Context(), overviewDays)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.render(w, r, "overview", page{Title: "Overview", Name: s.Name, CSRF: s.CSRF,
+		Charts: []Chart{perDay(days), menuChoices(days), waits(days)}})
+}
+
+// Chart geometry.
+const (
+	chartW, chartH = 640, 220
+	plotTop        = 10
+	plotBottom     = 180
+)
+
+// perDay draws conversations and escalations, day by day.
+func perDay(days []redisstore.Day) Chart {
+	ch := Chart{Title: "Conversations and escalations a day", Width: chartW, Height: chartH,
+		Legend: []Series{{"a", "conversations"}, {"b", "handoffs to a person"}}}
+	var top int64 = 1
+	var convs, escs int64
+	for _, d := range days {
+		top = max(top, d.Counts["conversation.start"], d.Counts["handoff.opened"])
+		convs += d.Counts["conversation.start"]
+		escs += d.Counts["handoff.opened"]
+	}
+	slot := chartW / len(days)
+	for i, d := range days {
+		x := i * slot
+		label := d.Date.Format("Jan 2")
+		for j, series := range []struct{ key, class string }{{"conversation.start", "a"}, {"handoff.opened", "b"}} {
+			v := d.Counts[series.key]
+			h := int(v * (plotBottom - plotTop) / top)
+			bar := Bar{X: x + 6 + j*(slot-12)/2, Y: plotBottom - h, W: (slot - 12) / 2, H: h, Class: series.class, Value: v,
+				Tip: fmt.Sprintf("%s: %d %s", label, v, ch.Legend[j].Name)}
+			if j == 0 {
+				bar.Label, bar.LabelX = shortDay(i, len(days), label), x+slot/2
+			}
+			ch.Bars = append(ch.Bars, bar)
+		}
+	}
+	ch.Summary = fmt.Sprintf("Over the last %d days: %d conversations, %d handed to a person.", len(days), convs, escs)
+	return ch
+}
+
+// shortDay labels every other day, and always the last, so labels fit.
+func shortDay(i, n int, label string) string {
+	if i%2 == (n-1)%2 {
+		return label
+	}
+	return ""
+}
+
+// menuChoices draws where texters went from the menu.
+func menuChoices(days []redisstore.Day) Chart {
+	options := []struct{ key, name string }{
+		{"menu.tips", "Coping tips"}, {"menu.groups_kind", "Support groups"}, {"menu.talk", "Talk to someone"},
+		{"menu.someone", "Help someone"}, {"menu.learn", "Learn"},
+	}
+	return horizontal("Where texters go from the menu", days, options, "choices")
+}
+
+// waits draws how long handoffs waited to be taken.
+func waits(days []redisstore.Day) Chart {
+	names := map[string]string{"1m": "under 1 min", "3m": "1 to 3 min", "10m": "3 to 10 min", "30m": "10 to 30 min", "longer": "30 min or more"}
+	var options []struct{ key, name string }
+	for _, b := range handoff.WaitBuckets {
+		options = append(options, struct{ key, name string }{"take.wait." + b.Name, names[b.Name]})
+	}
+	return horizontal("Wait before a person took it", days, options, "handoffs")
+}
+
+// horizontal draws one bar per option, totalled over days.
+func horizontal(title string, days []redisstore.Day, options []struct{ key, name string }, unit string) Chart {
+	ch := Chart{Title: title, Width: chartW, Height: 36*len(options) + 10}
+	totals := make([]int64, len(options))
+	var top, all int64 = 1, 0
+	for i, o := range options {
+		for _, d := range days {
+			totals[i] += d.Counts[o.key]
+		}
+		top = max(top, totals[i])
+		all += totals[i]
+	}
+	const labelW = 160
+	for i, o := range options {
+		w := int(totals[i] * (chartW - labelW - 60) / top)
+		ch.Bars = append(ch.Bars, Bar{X: labelW, Y: 10 + i*36, W: w, H: 24, Class: "a", Value: totals[i],
+			Label: o.name, LabelX: labelW - 8, Tip: fmt.Sprintf("%s: %d", o.name, totals[i])})
+	}
+	ch.Summary = fmt.Sprintf("%d %s over the last %d days.", all, unit, len(days))
+	return ch
+}
