@@ -32,6 +32,45 @@ type Accounts struct {
 	MaxFailures int
 	// Lockout is how long. Zero means 15 minutes.
 	Lockout time.Duration
+	// Retention is how long the sign-in trail is kept. Zero means 720
+	// hours.
+	Retention time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// maxTrail bounds the sign-in trail.
+const maxTrail = 10000
+
+// record adds one line to the console's trail: who did what, when, and
+// from which address. Passwords are never in it.
+func (a *Accounts) record(ctx context.Context, name, what, client string) error {
+	now := time.Now()
+	if a.Now != nil {
+		now = a.Now()
+	}
+	retention := a.Retention
+	if retention <= 0 {
+		retention = 720 * time.Hour
+	}
+	k := a.key("audit")
+	pipe := a.rdb.TxPipeline()
+	pipe.RPush(ctx, k, fmt.Sprintf("%d|%s|%s|%s", now.UnixMilli(), name, what, client))
+	pipe.LTrim(ctx, k, -maxTrail, -1)
+	pipe.PExpire(ctx, k, retention)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("console trail: %w", err)
+	}
+	return nil
+}
+
+// Trail returns the console's trail, oldest first: "ms|name|what|address".
+func (a *Accounts) Trail(ctx context.Context) ([]string, error) {
+	out, err := a.rdb.LRange(ctx, a.key("audit"), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("console trail: %w", err)
+	}
+	return out, nil
 }
 
 // NewAccounts returns the accounts kept in rdb under prefix.
@@ -68,6 +107,13 @@ func (a *Accounts) key(parts ...string) string {
 
 // Add creates a responder.
 func (a *Accounts) Add(ctx context.Context, name, password string) error {
+	if err := a.add(ctx, name, password); err != nil {
+		return err
+	}
+	return a.record(ctx, name, "account added", "")
+}
+
+func (a *Accounts) add(ctx context.Context, name, password string) error {
 	if !nameRe.MatchString(name) {
 		return ErrBadName
 	}
@@ -97,7 +143,7 @@ func (a *Accounts) Remove(ctx context.Context, name string) error {
 	if n == 0 {
 		return ErrNoSuch
 	}
-	return nil
+	return a.record(ctx, name, "account removed", "")
 }
 
 // List returns the responders' names, sorted.
@@ -126,6 +172,9 @@ func (a *Accounts) SignIn(ctx context.Context, name, password, client string) (t
 			return "", fmt.Errorf("sign in: %w", err)
 		}
 		if n >= a.maxFailures() {
+			if err := a.record(ctx, name, "sign-in refused: locked", client); err != nil {
+				return "", err
+			}
 			return "", ErrLocked
 		}
 	}
@@ -146,6 +195,9 @@ func (a *Accounts) SignIn(ctx context.Context, name, password, client string) (t
 		if _, err := pipe.Exec(ctx); err != nil {
 			return "", fmt.Errorf("sign in: %w", err)
 		}
+		if err := a.record(ctx, name, "sign-in refused: wrong password", client); err != nil {
+			return "", err
+		}
 		return "", ErrWrong
 	}
 	token, csrf := random(), random()
@@ -156,6 +208,9 @@ func (a *Accounts) SignIn(ctx context.Context, name, password, client string) (t
 		return "", fmt.Errorf("sign in: %w", err)
 	}
 	a.rdb.Del(ctx, fails[0])
+	if err := a.record(ctx, name, "signed in", client); err != nil {
+		return "", err
+	}
 	return token, nil
 }
 
@@ -189,11 +244,11 @@ func (a *Accounts) Session(ctx context.Context, token string) (Session, error) {
 }
 
 // SignOut ends the session of token.
-func (a *Accounts) SignOut(ctx context.Context, token string) error {
+func (a *Accounts) SignOut(ctx context.Context, token, name, client string) error {
 	if err := a.rdb.Del(ctx, a.sessionKey(token)).Err(); err != nil {
 		return fmt.Errorf("sign out: %w", err)
 	}
-	return nil
+	return a.record(ctx, name, "signed out", client)
 }
 
 // sessionKey stores a digest of the token, so a copy of Redis holds no

@@ -185,7 +185,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 
 func (c *Console) logout(w http.ResponseWriter, r *http.Request, s Session) {
 	if ck, err := r.Cookie(sessionCookie); err == nil {
-		if err := c.accounts.SignOut(r.Context(), ck.Value); err != nil {
+		if err := c.accounts.SignOut(r.Context(), ck.Value, s.Name, clientAddr(r)); err != nil {
 			c.fail(w, r, err)
 			return
 		}

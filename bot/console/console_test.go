@@ -302,6 +302,19 @@ func TestAccounts(t *testing.T) {
 	if _, err := acc.Session(ctx, token); err != console.ErrNoSession {
 		t.Errorf("a removed responder's session: %v", err)
 	}
+	trail, err := acc.Trail(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(trail, "\n")
+	for _, want := range []string{"|sam|account added|", "|sam|signed in|127.0.0.1", "|sam|account removed|"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("trail lacks %q:\n%s", want, joined)
+		}
+	}
+	if strings.Contains(joined, password) {
+		t.Error("the trail holds a password")
+	}
 }
 
 func TestOverview(t *testing.T) {

@@ -233,6 +233,7 @@ type Message struct {
 	At   time.Time
 	Who  string // "texter", a responder's id, or "note:" and one for a private note
 	Text string
+	Flag string // triage's "category severity" on a texter's message that signals danger
 }
 
 // Step is one audit record.
@@ -267,7 +268,11 @@ func (l *Line) View(ctx context.Context, handle string) (Conversation, error) {
 	for _, m := range lines {
 		f := strings.SplitN(m, "|", 3)
 		if len(f) == 3 {
-			c.Messages = append(c.Messages, Message{At: millis(f[0]), Who: f[1], Text: f[2]})
+			m := Message{At: millis(f[0]), Who: f[1], Text: f[2]}
+			if flag, ok := strings.CutPrefix(m.Who, "texter:"); ok {
+				m.Who, m.Flag = "texter", strings.ReplaceAll(flag, ":", " ")
+			}
+			c.Messages = append(c.Messages, m)
 		}
 	}
 	steps, err := strs(res.Audit)

@@ -226,7 +226,10 @@ if op == 'texter' then
     end
   end
   if rec.lang ~= a.lang then set(rec, {lang = a.lang}) end
-  if a.text ~= '' then transcript(rec.n, 'texter', a.text) end
+  -- A message triage flagged carries its flag: "texter:category:severity".
+  local who = 'texter'
+  if a.flag and a.flag ~= '' then who = 'texter:' .. a.flag end
+  if a.text ~= '' then transcript(rec.n, who, a.text) end
   publish(rec, created and 'opened' or 'message')
   -- A responder on the console reads the transcript; one on a phone gets
   -- the words by SMS.
@@ -276,7 +279,7 @@ elseif op == 'take' then
   local lines = redis.call('LRANGE', P .. 'log:' .. rec.n, -5, -1)
   for _, l in ipairs(lines) do
     local _, _, who, text = string.find(l, '^%d+|([^|]*)|(.*)$')
-    if who == 'texter' then recent[#recent + 1] = '> ' .. text end
+    if who and string.sub(who, 1, 6) == 'texter' then recent[#recent + 1] = '> ' .. text end
   end
   return answer({reply = 'taken', handle = rec.handle, category = rec.category, severity = rec.severity,
     texter = rec.texter, session = 'active', recent = table.concat(recent, '\n'),

@@ -172,9 +172,9 @@ func clip(s string, n int) string {
 // texterArgs describes the texter and their message for a script.
 func (l *Line) texterArgs(args map[string]any, r bot.HandoffRequest) {
 	v := r.Verdict
-	relay := "responder.relay"
+	relay, flag := "responder.relay", ""
 	if v.Crisis() {
-		relay = "responder.relay_flag"
+		relay, flag = "responder.relay_flag", string(v.Category)+":"+string(v.Severity)
 	}
 	if !v.Crisis() && v.Category != safety.Helper && v.Category != safety.Distress {
 		v.Category = requestCategory
@@ -189,6 +189,7 @@ func (l *Line) texterArgs(args map[string]any, r bot.HandoffRequest) {
 		args["channel"] = "whatsapp"
 	}
 	args["relayed"] = clip(r.Text, maxRelayed)
+	args["flag"] = flag
 	args["lang"] = string(r.Lang)
 	args["category"] = string(v.Category)
 	args["severity"] = string(v.Severity)

@@ -167,6 +167,14 @@ func TestCrisisFlaggedToHolder(t *testing.T) {
 	if !strings.Contains(strings.Join(w.audit(), ","), "raised") {
 		t.Errorf("audit %q lacks the raise", w.audit())
 	}
+	c, err := w.line.View(context.Background(), handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := c.Messages[len(c.Messages)-1]
+	if last.Who != "texter" || !strings.HasPrefix(last.Flag, "overdose ") {
+		t.Errorf("transcript's last message %+v, want it flagged", last)
+	}
 }
 
 // TestDeleteErasesTranscripts: DELETE takes the texter's words and address
