@@ -45,10 +45,7 @@ const maxTrail = 10000
 // record adds one line to the console's trail: who did what, when, and
 // from which address. Passwords are never in it.
 func (a *Accounts) record(ctx context.Context, name, what, client string) error {
-	now := time.Now()
-	if a.Now != nil {
-		now = a.Now()
-	}
+	now := a.now()
 	retention := a.Retention
 	if retention <= 0 {
 		retention = 720 * time.Hour
@@ -165,13 +162,20 @@ type Session struct {
 // SignIn checks name and password, counting failures by name and by the
 // client's address, and returns a new session token.
 func (a *Accounts) SignIn(ctx context.Context, name, password, client string) (token string, err error) {
+	// Count the attempt before checking it, atomically, so that guesses
+	// sent all at once are counted all the same.
 	fails := []string{a.key("fail", "name", name), a.key("fail", "addr", client)}
-	for _, k := range fails {
-		n, err := a.rdb.Get(ctx, k).Int()
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return "", fmt.Errorf("sign in: %w", err)
-		}
-		if n >= a.maxFailures() {
+	pipe := a.rdb.TxPipeline()
+	counts := make([]*redis.IntCmd, len(fails))
+	for i, k := range fails {
+		counts[i] = pipe.Incr(ctx, k)
+		pipe.PExpire(ctx, k, a.lockout())
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return "", fmt.Errorf("sign in: %w", err)
+	}
+	for _, c := range counts {
+		if c.Val() > int64(a.maxFailures()) {
 			if err := a.record(ctx, name, "sign-in refused: locked", client); err != nil {
 				return "", err
 			}
@@ -187,31 +191,32 @@ func (a *Accounts) SignIn(ctx context.Context, name, password, client string) (t
 		hash = dummyHash
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || hash == dummyHash {
-		pipe := a.rdb.TxPipeline()
-		for _, k := range fails {
-			pipe.Incr(ctx, k)
-			pipe.PExpire(ctx, k, a.lockout())
-		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return "", fmt.Errorf("sign in: %w", err)
-		}
 		if err := a.record(ctx, name, "sign-in refused: wrong password", client); err != nil {
 			return "", err
 		}
 		return "", ErrWrong
 	}
+	// A right password is not a failure: take its count back.
+	pipe = a.rdb.TxPipeline()
+	pipe.Del(ctx, fails[0])
+	pipe.Decr(ctx, fails[1])
 	token, csrf := random(), random()
-	if err := a.rdb.HSet(ctx, a.sessionKey(token), "name", name, "csrf", csrf).Err(); err != nil {
+	pipe.HSet(ctx, a.sessionKey(token), "name", name, "csrf", csrf, "account", accountID(hash))
+	pipe.PExpire(ctx, a.sessionKey(token), a.sessionTTL())
+	if _, err := pipe.Exec(ctx); err != nil {
 		return "", fmt.Errorf("sign in: %w", err)
 	}
-	if err := a.rdb.PExpire(ctx, a.sessionKey(token), a.sessionTTL()).Err(); err != nil {
-		return "", fmt.Errorf("sign in: %w", err)
-	}
-	a.rdb.Del(ctx, fails[0])
 	if err := a.record(ctx, name, "signed in", client); err != nil {
 		return "", err
 	}
 	return token, nil
+}
+
+// accountID tells one account from a later one of the same name: a
+// session lives only as long as the account it was opened for.
+func accountID(hash string) string {
+	sum := sha256.Sum256([]byte(hash))
+	return hex.EncodeToString(sum[:8])
 }
 
 // dummyHash is a bcrypt hash of nothing anyone can type.
@@ -233,12 +238,15 @@ func (a *Accounts) Session(ctx context.Context, token string) (Session, error) {
 	if f["name"] == "" {
 		return Session{}, ErrNoSession
 	}
-	ok, err := a.rdb.HExists(ctx, a.key("responders"), f["name"]).Result()
+	hash, err := a.rdb.HGet(ctx, a.key("responders"), f["name"]).Result()
+	if errors.Is(err, redis.Nil) {
+		return Session{}, ErrNoSession
+	}
 	if err != nil {
 		return Session{}, fmt.Errorf("session: %w", err)
 	}
-	if !ok {
-		return Session{}, ErrNoSession
+	if accountID(hash) != f["account"] {
+		return Session{}, ErrNoSession // the account was removed and made again
 	}
 	return Session{Name: f["name"], CSRF: f["csrf"]}, nil
 }
@@ -262,6 +270,13 @@ func random() string {
 	b := make([]byte, 32)
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (a *Accounts) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
 }
 
 func (a *Accounts) sessionTTL() time.Duration {

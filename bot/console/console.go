@@ -17,7 +17,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/textline/textline/bot/handoff"
@@ -50,9 +52,12 @@ type Console struct {
 	inserts  []Insert
 	pages    map[string]*template.Template
 	mux      *http.ServeMux
+	closing  chan struct{}
+	close    sync.Once
 
-	// Secure marks cookies Secure: true except on a loopback address over
-	// plain HTTP (textline dev).
+	// Secure marks the cookies Secure, sent over HTTPS only. New sets it;
+	// only a console served over plain HTTP on a loopback address may
+	// turn it off.
 	Secure bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -67,7 +72,7 @@ var files embed.FS
 // New returns the console for desk, signing responders in with accounts;
 // pages update live with feed's changes; the overview draws stats.
 func New(accounts *Accounts, desk Desk, feed Feed, stats Stats, inserts []Insert) *Console {
-	c := &Console{accounts: accounts, desk: desk, feed: feed, stats: stats, inserts: inserts, Secure: true, pages: map[string]*template.Template{}}
+	c := &Console{accounts: accounts, desk: desk, feed: feed, stats: stats, inserts: inserts, Secure: true, pages: map[string]*template.Template{}, closing: make(chan struct{})}
 	funcs := template.FuncMap{"since": c.since, "who": who}
 	for _, page := range []string{"login", "queue", "conversation", "overview"} {
 		c.pages[page] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+page+".html"))
@@ -88,7 +93,12 @@ func New(accounts *Accounts, desk Desk, feed Feed, stats Stats, inserts []Insert
 	return c
 }
 
+// maxForm bounds a request body: a reply or a note is at most a few KB.
+const maxForm = 16 << 10
+
+// ServeHTTP serves the console with its security headers.
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -115,6 +125,7 @@ type page struct {
 	Mine    bool // the signed-in responder holds Conv
 	Inserts []Insert
 	Charts  []Chart
+	Action  string // a fresh id for each action form
 }
 
 type handler func(w http.ResponseWriter, r *http.Request, s Session)
@@ -123,11 +134,7 @@ type handler func(w http.ResponseWriter, r *http.Request, s Session)
 // every POST; anyone else is sent to sign in (or refused, for a POST).
 func (c *Console) signedIn(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		token := ""
-		if ck, err := r.Cookie(sessionCookie); err == nil {
-			token = ck.Value
-		}
-		s, err := c.accounts.Session(r.Context(), token)
+		s, err := c.accounts.Session(r.Context(), sessionToken(r))
 		if err != nil {
 			if !errors.Is(err, ErrNoSession) {
 				c.fail(w, r, err)
@@ -149,6 +156,13 @@ func (c *Console) signedIn(h handler) http.HandlerFunc {
 	}
 }
 
+func sessionToken(r *http.Request) string {
+	if ck, err := r.Cookie(sessionCookie); err == nil {
+		return ck.Value
+	}
+	return ""
+}
+
 func sameToken(got, want string) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
@@ -166,12 +180,15 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimSpace(strings.ToLower(r.PostFormValue("name")))
+	if !nameRe.MatchString(name) {
+		name = "?" // counted against the address all the same
+	}
 	token, err := c.accounts.SignIn(r.Context(), name, r.PostFormValue("password"), clientAddr(r))
 	switch {
 	case errors.Is(err, ErrWrong), errors.Is(err, ErrLocked):
 		c.log().LogAttrs(r.Context(), slog.LevelWarn, "console: sign-in refused", slog.String("name", name), slog.Any("error", err))
 		w.WriteHeader(http.StatusUnauthorized)
-		c.render(w, r, "login", page{Title: "Sign in", CSRF: ck.Value, Error: capitalise(err.Error()) + "."})
+		c.render(w, r, "login", page{Title: "Sign in", CSRF: ck.Value, Error: signInRefusals[err]})
 		return
 	case err != nil:
 		c.fail(w, r, err)
@@ -206,7 +223,13 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s Session) {
 	c.render(w, r, "queue", page{Title: "Waiting", Name: s.Name, CSRF: s.CSRF, Queue: q, Total: total})
 }
 
+var handleRe = regexp.MustCompile(`^[A-Z][0-9]{1,12}$`)
+
 func (c *Console) conversation(w http.ResponseWriter, r *http.Request, s Session) {
+	if !handleRe.MatchString(r.PathValue("handle")) {
+		http.NotFound(w, r)
+		return
+	}
 	conv, err := c.desk.View(r.Context(), r.PathValue("handle"))
 	if errors.Is(err, handoff.ErrNotOpen) {
 		http.Error(w, "This conversation is closed or does not exist.", http.StatusNotFound)
@@ -217,10 +240,14 @@ func (c *Console) conversation(w http.ResponseWriter, r *http.Request, s Session
 		return
 	}
 	c.render(w, r, "conversation", page{
-		Title: conv.Handle, Name: s.Name, CSRF: s.CSRF, Conv: conv,
+		Title: conv.Handle, Name: s.Name, CSRF: s.CSRF, Conv: conv, Action: random(),
 		Mine: conv.Holder == Responder(s.Name), Inserts: c.inserts,
 	})
 }
+
+// Close ends the event streams, so a server can shut down without
+// waiting for open consoles; their pages reconnect to another replica.
+func (c *Console) Close() { c.close.Do(func() { close(c.closing) }) }
 
 // keepAlive is how often an idle event stream says it is still there.
 const keepAlive = 15 * time.Second
@@ -245,12 +272,17 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request, s Session) {
 		select {
 		case <-r.Context().Done():
 			return
+		case <-c.closing:
+			return
 		case ch, ok := <-changes:
 			if !ok {
 				return
 			}
 			fmt.Fprintf(w, "event: change\ndata: %s %s\n\n", ch.Handle, ch.What)
 		case <-tick.C:
+			if _, err := c.accounts.Session(r.Context(), sessionToken(r)); err != nil {
+				return // signed out, or the account is gone
+			}
 			fmt.Fprint(w, ": still here\n\n")
 		}
 		if err := rc.Flush(); err != nil {
@@ -268,12 +300,20 @@ const maxText = 1500
 // act does TAKE, PASS, CLOSE, a reply (say) or a private note.
 func (c *Console) act(w http.ResponseWriter, r *http.Request, s Session) {
 	handle := r.PathValue("handle")
+	if !handleRe.MatchString(handle) {
+		http.NotFound(w, r)
+		return
+	}
 	text := strings.TrimSpace(r.PostFormValue("text"))
 	if len([]rune(text)) > maxText {
 		http.Error(w, fmt.Sprintf("Keep it under %d characters.", maxText), http.StatusBadRequest)
 		return
 	}
-	id := "web-" + random()
+	// The form's own id makes a double-clicked Send one action.
+	id := "web-" + r.PostFormValue("action")
+	if len(id) < 20 || len(id) > 80 {
+		id = "web-" + random()
+	}
 	verb := r.PathValue("verb")
 	var err error
 	switch verb {
@@ -313,6 +353,12 @@ func (c *Console) act(w http.ResponseWriter, r *http.Request, s Session) {
 		return
 	}
 	http.Redirect(w, r, "/console/c/"+handle, http.StatusSeeOther)
+}
+
+// signInRefusals are what the sign-in page says.
+var signInRefusals = map[error]string{
+	ErrWrong:  "Wrong name or password.",
+	ErrLocked: "Too many wrong passwords: try again in 15 minutes.",
 }
 
 // refusals explain an action the desk turned down.
@@ -382,13 +428,6 @@ func who(id string) string {
 		return strings.TrimPrefix(id, "web:")
 	}
 	return "Responder by phone"
-}
-
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func (c *Console) now() time.Time {

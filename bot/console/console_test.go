@@ -302,6 +302,15 @@ func TestAccounts(t *testing.T) {
 	if _, err := acc.Session(ctx, token); err != console.ErrNoSession {
 		t.Errorf("a removed responder's session: %v", err)
 	}
+	if err := acc.Add(ctx, "sam", password); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acc.Session(ctx, token); err != console.ErrNoSession {
+		t.Errorf("a session came back with the account's name: %v", err)
+	}
+	if err := acc.Remove(ctx, "sam"); err != nil {
+		t.Fatal(err)
+	}
 	trail, err := acc.Trail(ctx)
 	if err != nil {
 		t.Fatal(err)

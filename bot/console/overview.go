@@ -21,6 +21,7 @@ const overviewDays = 14
 type Chart struct {
 	Title, Summary string
 	Width, Height  int
+	Vertical       bool // bars stand on a baseline, labelled below
 	Bars           []Bar
 	Legend         []Series
 }
@@ -57,8 +58,11 @@ const (
 
 // perDay draws conversations and escalations, day by day.
 func perDay(days []redisstore.Day) Chart {
-	ch := Chart{Title: "Conversations and escalations a day", Width: chartW, Height: chartH,
+	ch := Chart{Title: "Conversations and escalations a day", Width: chartW, Height: chartH, Vertical: true,
 		Legend: []Series{{"a", "conversations"}, {"b", "handoffs to a person"}}}
+	if len(days) == 0 {
+		return ch
+	}
 	var top int64 = 1
 	var convs, escs int64
 	for _, d := range days {
@@ -71,7 +75,7 @@ func perDay(days []redisstore.Day) Chart {
 		x := i * slot
 		label := d.Date.Format("Jan 2")
 		for j, series := range []struct{ key, class string }{{"conversation.start", "a"}, {"handoff.opened", "b"}} {
-			v := d.Counts[series.key]
+			v := max(d.Counts[series.key], 0)
 			h := int(v * (plotBottom - plotTop) / top)
 			bar := Bar{X: x + 6 + j*(slot-12)/2, Y: plotBottom - h, W: (slot - 12) / 2, H: h, Class: series.class, Value: v,
 				Tip: fmt.Sprintf("%s: %d %s", label, v, ch.Legend[j].Name)}
@@ -119,7 +123,7 @@ func horizontal(title string, days []redisstore.Day, options []struct{ key, name
 	var top, all int64 = 1, 0
 	for i, o := range options {
 		for _, d := range days {
-			totals[i] += d.Counts[o.key]
+			totals[i] += max(d.Counts[o.key], 0)
 		}
 		top = max(top, totals[i])
 		all += totals[i]

@@ -128,3 +128,46 @@ func TestServeHumanLineNeedsStaff(t *testing.T) {
 		t.Errorf("with a console responder: %q", reply)
 	}
 }
+
+// TestShutdownWithConsoleOpen: an open console's event stream does not
+// hold up a graceful shutdown.
+func TestShutdownWithConsoleOpen(t *testing.T) {
+	env, _ := handoffEnv(t)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"responder", "add", "sam"}, func(k string) string { return env[k] },
+		strings.NewReader("correct horse battery\n"), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := start(t, env, "dev")
+	jar, _ := cookiejar.New(nil)
+	web := &http.Client{Jar: jar}
+	resp, err := web.Get(srv.url + "/console/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(b))[1]
+	if resp, err = web.PostForm(srv.url+"/console/login", url.Values{"csrf": {csrf}, "name": {"sam"}, "password": {"correct horse battery"}}); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.url+"/console/events", nil)
+	stream, err := web.Do(req)
+	if err != nil || stream.StatusCode != 200 {
+		t.Fatalf("event stream: %v %v", stream, err)
+	}
+	defer stream.Body.Close()
+	srv.cancel()
+	select {
+	case err := <-srv.done:
+		if err != nil {
+			t.Errorf("shutdown with a console open: %v", err)
+		}
+		srv.done <- nil // for the cleanup
+	case <-time.After(10 * time.Second):
+		t.Fatal("an open event stream held up the shutdown")
+	}
+}

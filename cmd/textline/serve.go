@@ -99,7 +99,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		WriteTimeout:      10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}, listener, log)
+	}, listener, log, app.closeStreams)
 }
 
 // redisLogOnce: go-redis has one logger for the whole process.
@@ -158,7 +158,10 @@ func background(ctx context.Context, workers []func(context.Context)) (stop func
 
 // serveUntil serves on listener until ctx ends, then finishes the
 // requests in flight and stops.
-func serveUntil(ctx context.Context, srv *http.Server, listener net.Listener, log *slog.Logger) error {
+func serveUntil(ctx context.Context, srv *http.Server, listener net.Listener, log *slog.Logger, onShutdown ...func()) error {
+	for _, f := range onShutdown {
+		srv.RegisterOnShutdown(f)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(listener) }()
 	select {
@@ -185,6 +188,8 @@ type line struct {
 	tally   *redisstore.Tally
 	workers []func(context.Context)
 	demo    string // dev's demo responder's password
+
+	closeStreams func() // ends the console's event streams, for shutdown
 }
 
 // Intervals of the workers.
@@ -238,7 +243,8 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 		human.CallTwiML = twilio.CallTwiML(c.HumanLine, connect, noAnswer)
 	}
 	accounts := console.NewAccounts(rdb, console.Prefix)
-	staffed, demo := humanLineStaffed(c, accounts, dev, log)
+	staffed, demo := humanLineStaffed(c, accounts, dev && c.RedisURL == "", log)
+	staffed = staffed || dev
 	var answer handoff.Engine = engine
 	if staffed {
 		engine.Line = human
@@ -268,9 +274,10 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 		h.phone = phone.Handler(inbox)
 	}
 	return &line{
-		handler: routes(h, store.Ping, log),
-		tally:   tally,
-		demo:    demo,
+		handler:      routes(h, store.Ping, log),
+		tally:        tally,
+		demo:         demo,
+		closeStreams: desk.Close,
 		workers: []func(context.Context){
 			func(ctx context.Context) { out.Run(ctx, outboxPoll) },
 			func(ctx context.Context) { human.Run(ctx, reminderTick) },
@@ -279,23 +286,24 @@ func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *sl
 }
 
 // humanLineStaffed reports whether the human line has anyone to answer:
-// responders' phones, or console accounts. dev always has one: a demo
-// responder with a new password, returned. It never stops the line from
+// responders' phones, or console accounts. dev on its embedded Redis
+// (demo) always has one: a demo responder with a new password, returned;
+// a Redis of its own never gets one. It never stops the line from
 // starting: with Redis down, texters still get the fallback.
-func humanLineStaffed(c *config, accounts *console.Accounts, dev bool, log *slog.Logger) (staffed bool, demo string) {
+func humanLineStaffed(c *config, accounts *console.Accounts, demo bool, log *slog.Logger) (staffed bool, password string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if dev {
-		demo = demoPassword()
+	if demo {
+		password = demoPassword()
 		err := accounts.Remove(ctx, demoResponder)
 		if err == nil || errors.Is(err, console.ErrNoSuch) {
-			err = accounts.Add(ctx, demoResponder, demo)
+			err = accounts.Add(ctx, demoResponder, password)
 		}
 		if err != nil {
 			log.Warn("no demo responder for the console", slog.Any("error", err))
-			demo = ""
+			password = ""
 		}
-		return true, demo
+		return true, password
 	}
 	if len(c.HandoffPhones) > 0 {
 		return true, ""
@@ -344,17 +352,21 @@ func missingSecrets(c *config) []string {
 }
 
 func printDevHelp(w io.Writer, addr, demo string, responders []string) {
+	signIn := "add one with: textline responder add NAME"
+	if demo != "" {
+		signIn = "sign in as " + demoResponder + ", password " + demo
+	}
 	fmt.Fprintf(w, `Textline dev is running at %[1]s
-  embedded Redis, signature checks off, reachable from this machine only.
+  signature checks off, reachable from this machine only.
 
   Phone simulator:  %[1]s/
-  Console:          %[1]s/console/  (sign in as %[2]s, password %[3]s)
+  Console:          %[1]s/console/  (%[2]s)
 
 Text PERSON from the phone to see the conversation arrive in the console.
 Or text the line with curl:
   curl -s %[1]s/twilio/sms --data-urlencode From=+15555550100 -d MessageSid=SM$RANDOM -d Body=hi
 Or chat with the bot in the terminal: go run ./cmd/textline sim
-`, addr, demoResponder, demo)
+`, addr, signIn)
 	if len(responders) > 0 {
 		fmt.Fprintf(w, "\nTexting as %s is texting as a responder (TAKE, PASS, CLOSE, LIST).\n", strings.Join(responders, ", "))
 	}

@@ -13,13 +13,24 @@
     if (busy) { again = true; return; }
     busy = true;
     fetch(location.href, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (r) {
+        if (r.redirected) { return Promise.reject("Signed out: reload the page to sign in."); }
+        if (r.status === 404) { return Promise.reject("This conversation has ended."); }
+        return r.ok ? r.text() : Promise.reject("Could not update: reload the page.");
+      })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live");
-        if (fresh) { live.replaceWith(fresh); live = fresh; }
+        if (!fresh) { return Promise.reject("Could not update: reload the page."); }
+        var focused = document.activeElement && document.activeElement.getAttribute("href");
+        live.replaceWith(fresh);
+        live = fresh;
+        if (focused) {
+          var again = live.querySelector('a[href="' + focused + '"]');
+          if (again) { again.focus(); }
+        }
         if (status) { status.textContent = "Updated " + new Date().toLocaleTimeString(); }
       })
-      .catch(function () { if (status) { status.textContent = "This conversation has ended or moved. Reload the page."; } })
+      .catch(function (why) { if (status) { status.textContent = String(why); } })
       .finally(function () { busy = false; if (again) { again = false; redraw(); } });
   }
 
