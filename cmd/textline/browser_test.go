@@ -155,7 +155,6 @@ func TestBrowserWalk(t *testing.T) {
 		chromedp.Click(xpath(`//a[.="Overview"]`)),
 		chromedp.WaitVisible(css("figure.chart svg rect")),
 	)
-	shoot(t, console, "console-overview.png")
 }
 
 // Selectors, for short.
