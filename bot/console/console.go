@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -223,10 +222,8 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s Session) {
 	c.render(w, r, "queue", page{Title: "Waiting", Name: s.Name, CSRF: s.CSRF, Queue: q, Total: total})
 }
 
-var handleRe = regexp.MustCompile(`^[A-Z][0-9]{1,12}$`)
-
 func (c *Console) conversation(w http.ResponseWriter, r *http.Request, s Session) {
-	if !handleRe.MatchString(r.PathValue("handle")) {
+	if !handoff.ValidHandle(r.PathValue("handle")) {
 		http.NotFound(w, r)
 		return
 	}
@@ -300,7 +297,7 @@ const maxText = 1500
 // act does TAKE, PASS, CLOSE, a reply (say) or a private note.
 func (c *Console) act(w http.ResponseWriter, r *http.Request, s Session) {
 	handle := r.PathValue("handle")
-	if !handleRe.MatchString(handle) {
+	if !handoff.ValidHandle(handle) {
 		http.NotFound(w, r)
 		return
 	}

@@ -36,7 +36,7 @@ func parseCommand(body string) command {
 	body = strings.TrimSpace(body)
 	if strings.HasPrefix(body, "#") {
 		h, rest, _ := strings.Cut(body[1:], " ")
-		if validHandle(h) && strings.TrimSpace(rest) != "" {
+		if ValidHandle(h) && strings.TrimSpace(rest) != "" {
 			return command{verb: cmdSay, handle: strings.ToUpper(h), text: strings.TrimSpace(rest)}
 		}
 	}
@@ -56,16 +56,16 @@ func parseCommand(body string) command {
 	case len(words) == 1:
 		return command{verb: verb}
 	case len(words) == 2 && verb != cmdList && verb != cmdHelp:
-		if h := strings.TrimFunc(words[1], unicode.IsPunct); validHandle(h) {
+		if h := strings.TrimFunc(words[1], unicode.IsPunct); ValidHandle(h) {
 			return command{verb: verb, handle: strings.ToUpper(h)}
 		}
 	}
 	return command{verb: cmdSay, text: body}
 }
 
-// validHandle reports whether h could be a handle: a letter and one or two
-// digits (K7, M23), or N and a number for the overflow.
-func validHandle(h string) bool {
+// ValidHandle reports whether h could be a handle: a letter and one or two
+// digits (K7, M23), or N and a number for the overflow and alerts.
+func ValidHandle(h string) bool {
 	if len(h) < 2 || len(h) > 12 {
 		return false
 	}

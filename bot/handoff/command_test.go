@@ -59,14 +59,14 @@ func FuzzParseCommand(f *testing.F) {
 		c := parseCommand(body)
 		switch c.verb {
 		case cmdTake:
-			if !validHandle(c.handle) {
+			if !ValidHandle(c.handle) {
 				t.Fatalf("TAKE without a handle: %+v", c)
 			}
 		case cmdSay:
 			if c.text == "" {
 				t.Fatalf("nothing to say: %+v", c)
 			}
-			if c.handle != "" && !validHandle(c.handle) {
+			if c.handle != "" && !ValidHandle(c.handle) {
 				t.Fatalf("bad handle %+v", c)
 			}
 		case cmdPass, cmdClose, cmdList, cmdHelp, cmdOptOut:

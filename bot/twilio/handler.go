@@ -57,24 +57,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			write(w, http.StatusOK, h.engine.Fallback(false).Text)
 		}
 	}()
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		write(w, http.StatusMethodNotAllowed, "")
-		return
-	}
 	// Verify.
-	form, err := readForm(w, r)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.refuse(w, r, http.StatusRequestEntityTooLarge, err)
-			return
-		}
-		h.refuse(w, r, http.StatusBadRequest, err)
+	form, status, err := signedForm(w, r, h.verify)
+	if status == http.StatusMethodNotAllowed {
+		write(w, status, "")
 		return
 	}
-	if !h.verify.Verify(r, first1(form)) {
-		h.refuse(w, r, http.StatusForbidden, errors.New("bad signature"))
+	if err != nil {
+		h.refuse(w, r, status, err)
 		return
 	}
 	// Decode.
@@ -213,6 +203,28 @@ func (h *Handler) now() time.Time {
 		return h.Now()
 	}
 	return time.Now()
+}
+
+// signedForm reads a webhook's form and checks its signature. When it
+// cannot, it returns the status to answer (405, with Allow set, 413, 400
+// or 403) and why.
+func signedForm(w http.ResponseWriter, r *http.Request, verify *Verifier) (url.Values, int, error) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return nil, http.StatusMethodNotAllowed, errors.New("not a POST")
+	}
+	form, err := readForm(w, r)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, http.StatusRequestEntityTooLarge, err
+		}
+		return nil, http.StatusBadRequest, err
+	}
+	if !verify.Verify(r, first1(form)) {
+		return nil, http.StatusForbidden, errors.New("bad signature")
+	}
+	return form, http.StatusOK, nil
 }
 
 // readForm reads a form-encoded body of at most MaxRequestBytes.

@@ -42,24 +42,14 @@ func NewStatus(verify *Verifier, sink StatusSink) *StatusHandler {
 // ServeHTTP answers 204 once the sink has the report, and 500 when it
 // fails, so that Twilio tries again.
 func (h *StatusHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		w.WriteHeader(http.StatusMethodNotAllowed)
-		return
-	}
 	// Verify.
-	form, err := readForm(w, r)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.refuse(w, r, http.StatusRequestEntityTooLarge, err)
-			return
-		}
-		h.refuse(w, r, http.StatusBadRequest, err)
+	form, status, err := signedForm(w, r, h.verify)
+	if status == http.StatusMethodNotAllowed {
+		w.WriteHeader(status)
 		return
 	}
-	if !h.verify.Verify(r, first1(form)) {
-		h.refuse(w, r, http.StatusForbidden, errors.New("bad signature"))
+	if err != nil {
+		h.refuse(w, r, status, err)
 		return
 	}
 	// Decode.

@@ -1,7 +1,6 @@
 package twilio
 
 import (
-	"errors"
 	"io"
 	"net/http"
 
@@ -67,24 +66,9 @@ func voiceTwiML(verbs []twiml.Element) string {
 // ServeHTTP answers a signed POST with the TwiML, and anything else with
 // an empty body: 405, 400, 413, or 403 when the signature is bad.
 func (v *Voice) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		w.WriteHeader(http.StatusMethodNotAllowed)
-		return
-	}
 	// Verify.
-	form, err := readForm(w, r)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			return
-		}
-		w.WriteHeader(http.StatusBadRequest)
-		return
-	}
-	if !v.verify.Verify(r, first1(form)) {
-		w.WriteHeader(http.StatusForbidden)
+	if _, status, err := signedForm(w, r, v.verify); err != nil {
+		w.WriteHeader(status)
 		return
 	}
 	// Write: the answer is the same for every caller.
