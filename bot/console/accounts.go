@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -46,10 +47,7 @@ const maxTrail = 10000
 // from which address. Passwords are never in it.
 func (a *Accounts) record(ctx context.Context, name, what, client string) error {
 	now := a.now()
-	retention := a.Retention
-	if retention <= 0 {
-		retention = 720 * time.Hour
-	}
+	retention := cmp.Or(a.Retention, 720*time.Hour)
 	k := a.key("audit")
 	pipe := a.rdb.TxPipeline()
 	pipe.RPush(ctx, k, fmt.Sprintf("%d|%s|%s|%s", now.UnixMilli(), name, what, client))
@@ -279,23 +277,8 @@ func (a *Accounts) now() time.Time {
 	return time.Now()
 }
 
-func (a *Accounts) sessionTTL() time.Duration {
-	if a.SessionTTL > 0 {
-		return a.SessionTTL
-	}
-	return 12 * time.Hour
-}
+func (a *Accounts) sessionTTL() time.Duration { return cmp.Or(a.SessionTTL, 12*time.Hour) }
 
-func (a *Accounts) maxFailures() int {
-	if a.MaxFailures > 0 {
-		return a.MaxFailures
-	}
-	return 5
-}
+func (a *Accounts) maxFailures() int { return cmp.Or(a.MaxFailures, 5) }
 
-func (a *Accounts) lockout() time.Duration {
-	if a.Lockout > 0 {
-		return a.Lockout
-	}
-	return 15 * time.Minute
-}
+func (a *Accounts) lockout() time.Duration { return cmp.Or(a.Lockout, 15*time.Minute) }

@@ -8,6 +8,7 @@
 package handoff
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -295,19 +296,9 @@ func (l *Line) now() time.Time {
 	return time.Now()
 }
 
-func (l *Line) remind() time.Duration {
-	if l.Remind > 0 {
-		return l.Remind
-	}
-	return 3 * time.Minute
-}
+func (l *Line) remind() time.Duration { return cmp.Or(l.Remind, 3*time.Minute) }
 
-func (l *Line) retention() time.Duration {
-	if l.Retention > 0 {
-		return l.Retention
-	}
-	return 720 * time.Hour
-}
+func (l *Line) retention() time.Duration { return cmp.Or(l.Retention, 720*time.Hour) }
 
 func (l *Line) log() *slog.Logger {
 	if l.Log != nil {

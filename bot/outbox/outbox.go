@@ -18,6 +18,7 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -445,26 +446,11 @@ func (o *Outbox) now() time.Time {
 	return time.Now()
 }
 
-func (o *Outbox) lease() time.Duration {
-	if o.Lease > 0 {
-		return o.Lease
-	}
-	return 30 * time.Second
-}
+func (o *Outbox) lease() time.Duration { return cmp.Or(o.Lease, 30*time.Second) }
 
-func (o *Outbox) keep() time.Duration {
-	if o.Keep > 0 {
-		return o.Keep
-	}
-	return 24 * time.Hour
-}
+func (o *Outbox) keep() time.Duration { return cmp.Or(o.Keep, 24*time.Hour) }
 
-func (o *Outbox) maxTries() int {
-	if o.MaxTries > 0 {
-		return o.MaxTries
-	}
-	return 12
-}
+func (o *Outbox) maxTries() int { return cmp.Or(o.MaxTries, 12) }
 
 func (o *Outbox) log() *slog.Logger {
 	if o.Log != nil {
