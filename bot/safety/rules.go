@@ -112,17 +112,6 @@ func (c *Classifier) judge(toks []string, hits []hit) Verdict {
 	return v
 }
 
-func rank(s Severity) int {
-	switch s {
-	case Moderate:
-		return 1
-	case High:
-		return 2
-	case Imminent:
-		return 3
-	}
-	return 0
-}
 
 // overlaps reports whether a marker of kind covers any word of h.
 func (f found) overlaps(kind string, h hit) bool {

@@ -31,12 +31,27 @@ const (
 	Benign           Category = "benign"
 )
 
+// allCategories lists the categories, crisis ones first, most urgent first.
+var allCategories = []Category{Overdose, MedicalEmergency, SuicideRisk, HarmToOthers, ChildAbuse, SexualAssault, AbuseDV, SelfHarm, Helper, Distress, Benign}
+
+func known(c Category) bool {
+	for _, k := range allCategories {
+		if c == k {
+			return true
+		}
+	}
+	return false
+}
+
 // Severity is how urgent a verdict is.
 type Severity string
 
 // The severities, least urgent first.
 const (
-	None     Severity = "none"
+	None Severity = "none"
+	// Possible is risk that is likely but not clear: the reply asks
+	// directly, and the answer decides.
+	Possible Severity = "possible"
 	Moderate Severity = "moderate"
 	High     Severity = "high"
 	Imminent Severity = "imminent"
@@ -60,4 +75,20 @@ func (v Verdict) Crisis() bool {
 		return false
 	}
 	return true
+}
+
+// rank orders severities: none 0, possible 1, moderate 2, high 3,
+// imminent 4.
+func rank(s Severity) int {
+	switch s {
+	case Possible:
+		return 1
+	case Moderate:
+		return 2
+	case High:
+		return 3
+	case Imminent:
+		return 4
+	}
+	return 0
 }

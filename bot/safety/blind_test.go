@@ -1,0 +1,48 @@
+package safety_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/textline/textline/bot/safety"
+)
+
+// The blind set (testdata/blind) was written from a brief of categories
+// and texting styles, without sight of the lexicon, the rules, the corpus
+// or the model, and nothing is tuned against it: this test prints its
+// figures, never its texts or its misses.
+func TestBlind(t *testing.T) {
+	set := readLabelled(t, "testdata/blind/*.jsonl")
+	if len(set) < 400 {
+		t.Fatalf("the blind set has %d texts; it needs at least 400", len(set))
+	}
+	r := safety.Evaluate(classifier(t), set)
+	if r.Crisis < 200 {
+		t.Fatalf("the blind set has %d crisis texts; it needs at least 200", r.Crisis)
+	}
+	r.Misses = nil
+	t.Log("\nblind set:\n" + r.String())
+}
+
+// readLabelled reads every labelled set matching glob.
+func readLabelled(t *testing.T, glob string) []safety.Labelled {
+	t.Helper()
+	files, err := filepath.Glob(glob)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no labelled sets match %s", glob)
+	}
+	var all []safety.Labelled
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set, err := safety.ParseLabelled(data)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		all = append(all, set...)
+	}
+	return all
+}
