@@ -78,10 +78,10 @@ type Engine struct {
 	Log *slog.Logger
 }
 
-// NewEngine returns an engine speaking lib's content and keeping sessions
-// in sessions.
-func NewEngine(lib *content.Library, sessions Sessions) *Engine {
-	return &Engine{lib: lib, sessions: sessions, triage: safety.Compile(lib.Triage)}
+// NewEngine returns an engine speaking lib's content, triaging with
+// triage (compiled from lib's) and keeping sessions in sessions.
+func NewEngine(lib *content.Library, triage *safety.Classifier, sessions Sessions) *Engine {
+	return &Engine{lib: lib, sessions: sessions, triage: triage}
 }
 
 // Handle answers one message. On error the reply is still one to send: the

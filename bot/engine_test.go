@@ -25,7 +25,7 @@ type conversation struct {
 
 func newConversation(t *testing.T) *conversation {
 	store := newMemSessions()
-	e := bot.NewEngine(library(t), store)
+	e := newEngine(t, store)
 	e.Log = quietLog()
 	return &conversation{t: t, engine: e, store: store, texter: bot.NewPseudonymizer([]byte("k")).Texter("+15555550123")}
 }
@@ -94,6 +94,7 @@ func TestEveryStateAnswersCrisis(t *testing.T) {
 		flows.Learn:         {"hi", "5"},
 		flows.Feedback:      {"hi", "1", "done"},
 		flows.Crisis:        {"hi", "i want to kill myself"},
+		flows.RiskCheck:     {"hi", "i just want it all to stop"},
 		flows.ConfirmDelete: {"hi", "delete"},
 	}
 	for _, state := range flows.All {
@@ -130,7 +131,7 @@ func TestFallbackWhenStoreFails(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			store := newMemSessions()
 			store.err = errors.New("redis down")
-			e := bot.NewEngine(library(t), store)
+			e := newEngine(t, store)
 			e.Log = quietLog()
 			r, err := e.Handle(context.Background(), bot.Inbound{ID: "SM1", From: bot.NewPseudonymizer(nil).Texter("+1555"), Body: tc.body})
 			if err == nil {
@@ -153,7 +154,7 @@ func (panicking) Apply(context.Context, string, string, bot.Step) (string, bool,
 }
 
 func TestPanicIsAReply(t *testing.T) {
-	e := bot.NewEngine(library(t), panicking{})
+	e := newEngine(t, panicking{})
 	r, err := e.Handle(context.Background(), bot.Inbound{ID: "SM1", From: bot.NewPseudonymizer(nil).Texter("+1555"), Body: "hi"})
 	if err == nil || !strings.Contains(r.Text, "988") || !strings.Contains(r.Text, "741741") {
 		t.Errorf("panic gave %q, %v; want the fallback and an error", r.Text, err)
@@ -300,7 +301,7 @@ func TestFirstMessageIsWelcomed(t *testing.T) {
 func TestStopDuringOutageIsNotAnswered(t *testing.T) {
 	store := newMemSessions()
 	store.err = errors.New("redis down")
-	e := bot.NewEngine(library(t), store)
+	e := newEngine(t, store)
 	e.Log = quietLog()
 	for _, text := range []string{"STOP", "stop", "unsubscribe"} {
 		r, err := e.Handle(context.Background(), bot.Inbound{ID: "SM1", From: bot.NewPseudonymizer(nil).Texter("+1555"), Body: text})

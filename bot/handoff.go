@@ -46,16 +46,19 @@ type HandoffRequest struct {
 	OffHours  bool // asked for outside HANDOFF_HOURS: recorded, shown when on duty
 }
 
-// escalates reports whether a verdict calls the human line by itself
-// (SAFETY.md: high or imminent severity, and the categories that always
-// escalate).
+// escalates reports whether a verdict calls the human line by itself:
+// high or imminent severity (self-harm only when imminent), and the
+// categories that always escalate (overdose, child abuse, a medical
+// emergency, harm to others), unless the risk is only possible.
 func escalates(v safety.Verdict) bool {
-	if !v.Crisis() {
-		return false
+	if !v.Crisis() || v.Severity == safety.Possible {
+		return false // a possible risk is asked about first; a YES escalates
 	}
 	switch v.Category {
 	case safety.Overdose, safety.ChildAbuse, safety.MedicalEmergency, safety.HarmToOthers:
 		return true
+	case safety.SelfHarm:
+		return v.Severity == safety.Imminent // means at hand, or hurt now
 	}
 	return v.Severity == safety.High || v.Severity == safety.Imminent
 }

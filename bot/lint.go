@@ -17,6 +17,12 @@ import (
 // content.MaxSegments. It returns one located line per problem, sorted.
 func Lint(lib *content.Library) []string {
 	var out []string
+	switch c, err := safety.Compile(lib.Triage); {
+	case err != nil:
+		out = append(out, err.Error())
+	case !c.Trained():
+		out = append(out, "triage: no trained models (category.model, severity.model): run textline triage train")
+	}
 	for _, lang := range content.Langs {
 		for _, p := range flows.Check(func(id string) bool { return lib.Has(lang, id) }) {
 			out = append(out, fmt.Sprintf("%s: %s", lang, p))
@@ -29,6 +35,9 @@ func Lint(lib *content.Library) []string {
 		for _, c := range crisisCategories {
 			if id := "crisis." + string(c); !lib.Has(lang, id) {
 				out = append(out, fmt.Sprintf("%s/messages.yaml: %s: missing; every crisis category has its referral", lang, id))
+			}
+			if id := "risk_check." + string(c); !lib.Has(lang, id) {
+				out = append(out, fmt.Sprintf("%s/messages.yaml: %s: missing; every crisis category asks directly about a possible risk", lang, id))
 			}
 		}
 		seen := map[string]bool{}
@@ -57,7 +66,7 @@ var requiredTexts = []string{
 	"responder.taken_other", "responder.unknown", "responder.list", "responder.list_empty",
 	"responder.passed", "responder.closed", "responder.none_held", "responder.which",
 	"responder.relay", "responder.relay_flag", "responder.texter_left",
-	"responder.help",
+	"responder.help", "reprompt.risk_check",
 }
 
 // crisisCategories each have their own crisis text.

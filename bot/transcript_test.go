@@ -61,7 +61,7 @@ func play(t *testing.T, lib *content.Library, script string) string {
 	}
 	defer f.Close()
 	store := newMemSessions()
-	e := bot.NewEngine(lib, store)
+	e := bot.NewEngine(lib, classifier(t, lib), store)
 	e.Log = quietLog()
 	texter := bot.NewPseudonymizer([]byte("test")).Texter("+15555550100")
 	now := time.Date(2026, 11, 2, 15, 0, 0, 0, time.UTC)

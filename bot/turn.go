@@ -54,7 +54,17 @@ func (t *turn) run(s Session) Outcome {
 	if v := t.verdict; v.Lang != "" && v.Category != safety.Benign && (v.Crisis() || first || v.Lang == content.Spanish) {
 		s.Lang = v.Lang
 	}
+	if prior := priorOf(s); prior.Asked != safety.AskedNothing {
+		// A short reply to "are you thinking about suicide?" or "are you
+		// safe?" means what it answers: "yeah", "saturday".
+		t.verdict = t.e.triage.ClassifyAfter(t.text, prior)
+	}
 	kw := t.e.lib.Vocab.Keyword(t.folded)
+	if t.verdict.Crisis() && !t.verdict.Ruled && (kw != "" || t.answer(s)) {
+		// A keyword or the answer the state asked for ("done", "2",
+		// "END") is what it says; the model alone does not overrule it.
+		t.verdict = safety.Verdict{Category: safety.Benign, Severity: safety.None}
+	}
 	if t.e.Line == nil {
 		s.Handoff = "" // the human line was turned off
 	}
@@ -71,6 +81,9 @@ func (t *turn) run(s Session) Outcome {
 			t.alert("crisis during a handoff", true)
 			t.handoff(s, HandoffOpen, "crisis during a handoff")
 			return Outcome{Session: s, Reply: t.crisisText(s.Lang)}
+		}
+		if t.verdict.Severity == safety.Possible && s.State != flows.Crisis {
+			return t.fire(s, flows.EvPossible)
 		}
 		return t.fire(s, flows.EvCrisis)
 	case s.OptedOut:
@@ -162,6 +175,13 @@ func (t *turn) during(s Session, kw string) Outcome {
 	}
 	t.handoff(s, HandoffMessage, "")
 	return Outcome{Session: s}
+}
+
+// answer reports whether the message is one the current state takes: a
+// number or a word of its choices.
+func (t *turn) answer(s Session) bool {
+	_, ok := flows.Parse(s.State, t.folded, words{t.e.lib})
+	return ok && s.State != flows.Welcome && s.State != flows.ConfirmDelete
 }
 
 // answersNo reports whether the message is the crisis step's NO.
@@ -299,6 +319,10 @@ func (t *turn) fire(s Session, ev string) Outcome {
 		if escalates(t.verdict) {
 			body = t.escalate(&s, body, "crisis")
 		}
+	case flows.DoAsk:
+		s.Category = string(t.verdict.Category)
+		t.alert("possible crisis: asked directly", true)
+		body = t.crisisText(s.Lang)
 	case flows.DoEscalate:
 		t.verdict = safety.Verdict{Category: safety.Category(s.Category), Severity: safety.Imminent}
 		t.alert("not safe right now", true)
@@ -339,9 +363,11 @@ func (t *turn) say(s Session, id string) Outcome {
 	return Outcome{Session: s, Reply: t.e.lib.Text(s.Lang, id)}
 }
 
+// reprompt asks the state's question again, in its version for the
+// crisis at hand when it has one (reprompt.risk_check.abuse_dv).
 func (t *turn) reprompt(s Session) Outcome {
 	step, _ := flows.StepOf(s.State)
-	return t.say(s, step.Reprompt)
+	return Outcome{Session: s, Reply: t.textFor(s, step.Reprompt)}
 }
 
 // compose is the reply a state gives with body: body, then the state's
@@ -389,15 +415,36 @@ func (t *turn) groups(s Session, online bool) string {
 	return strings.ReplaceAll(lib.Text(s.Lang, id), "{groups}", strings.Join(lines, "\n"))
 }
 
+// crisisText is the referral for the verdict's category: the crisis text,
+// or, for a possible risk, the direct question that carries the referral.
 func (t *turn) crisisText(lang content.Lang) string {
+	if t.verdict.Severity == safety.Possible {
+		return t.e.lib.Text(lang, "risk_check."+string(t.verdict.Category))
+	}
 	return t.e.lib.Text(lang, "crisis."+string(t.verdict.Category))
+}
+
+// priorOf is what the line's last message asked, for reading the next
+// in its light.
+func priorOf(s Session) safety.Prior {
+	switch s.State {
+	case flows.RiskCheck:
+		return safety.Prior{Asked: safety.AskedRisk, Category: safety.Category(s.Category)}
+	case flows.Crisis:
+		return safety.Prior{Asked: safety.AskedSafe, Category: safety.Category(s.Category)}
+	}
+	return safety.Prior{}
 }
 
 // alert records that the human line must hear of this message, and counts
 // it for the line's reports.
 func (t *turn) alert(reason string, replied bool) {
 	t.fx.alert = &alert{reason: reason, category: t.verdict.Category, severity: t.verdict.Severity, replied: replied}
-	t.fx.counters = append(t.fx.counters, "crisis."+string(t.verdict.Category))
+	counter := "crisis."
+	if t.verdict.Severity == safety.Possible {
+		counter = "possible."
+	}
+	t.fx.counters = append(t.fx.counters, counter+string(t.verdict.Category))
 }
 
 // language guesses a new texter's language from their first message.

@@ -1,128 +1,137 @@
 package content
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"strings"
 )
 
-// Triage is the crisis-triage lexicon (the triage folder): the signals
-// bot/safety looks for and the context markers its rules use.
+// Triage is what crisis triage (bot/safety) reads, from the triage folder:
+// the concepts words stand for, the rules that combine them, and the
+// trained models.
 type Triage struct {
-	Emoji   map[string]string      `yaml:"emoji"`
-	Signals []Signal               `yaml:"signals"`
-	Markers map[string]LangPhrases `yaml:"markers"`
+	Concepts []Concept
+	Rules    Rules
+	// CategoryModel and SeverityModel are the trained classifiers
+	// (triage/category.model, triage/severity.model), in the form
+	// bot/learn stores them.
+	CategoryModel, SeverityModel []byte
 }
 
-// Signal is one kind of crisis (or distress, or helper) language.
-type Signal struct {
-	ID       string      `yaml:"id"`
-	Category string      `yaml:"category"`
-	Severity string      `yaml:"severity"`
-	Person   string      `yaml:"person"`
-	Past     bool        `yaml:"past"`
-	Phrases  LangPhrases `yaml:"phrases"`
+// Concept is one meaning and its words, stems, phrases and emoji by
+// language (triage/concepts).
+type Concept struct {
+	ID    string `yaml:"id"`
+	About string `yaml:"about"`
+	// Typos: a word spelled within one letter of a member of six letters
+	// or more matches it too (sucide, tylenoll), unless it is a member of
+	// some concept itself. For concepts of distinctive words.
+	Typos bool     `yaml:"typos"`
+	En    []string `yaml:"en"`
+	Es    []string `yaml:"es"`
 }
 
-// LangPhrases are phrases by language.
-type LangPhrases map[Lang][]string
-
-// TriageMarkers are the marker kinds the rules know.
-var TriageMarkers = []string{"negation", "figurative", "imminent", "history", "third_person", "help_seeking", "parent", "minor_age"}
-
-var (
-	triageCategories = map[string]bool{
-		"suicide_risk": true, "self_harm": true, "overdose": true, "abuse_dv": true, "sexual_assault": true,
-		"child_abuse": true, "medical_emergency": true, "harm_to_others": true, "helper": true, "distress": true,
+// Members returns the concept's members in lang.
+func (c Concept) Members(lang Lang) []string {
+	if lang == Spanish {
+		return c.Es
 	}
-	triageSeverities = map[string]bool{"moderate": true, "high": true, "imminent": true}
-	triagePersons    = map[string]bool{"": true, "any": true, "first": true, "third": true}
+	return c.En
+}
+
+// Rules are the four kinds of triage rule (triage/rules).
+type Rules struct {
+	Verdicts []Rule `yaml:"rules"` // concepts together give a verdict
+	Raise    []Rule `yaml:"raise"` // concepts raise a verdict's severity
+	Shift    []Rule `yaml:"shift"` // concepts move a verdict to another category
+	After    []Rule `yaml:"after"` // a short reply read in the light of the line's last message
+}
+
+// Rule is one triage rule. Terms name concepts: "means" is the concept
+// not negated, "not life" the concept negated ("no reason to live"), and
+// "partner|family" either.
+type Rule struct {
+	ID    string `yaml:"id"`
+	About string `yaml:"about"`
+	// All are the terms that must all be found in one clause (or one
+	// sentence, or the whole message: Within), in this order if Ordered.
+	All     []string `yaml:"all"`
+	Within  string   `yaml:"within"`
+	Ordered bool     `yaml:"ordered"`
+	// Adjacent: the terms stand in order with only light words between
+	// them ("want TO die", "wish I WAS dead").
+	Adjacent bool `yaml:"adjacent"`
+	// Unless are terms that, found in the same sentence, stop the rule: a
+	// game or a figure of speech in another sentence stops nothing.
+	Unless []string `yaml:"unless"`
+	// Subject, when set, is who the first term is about: "self" (the
+	// texter, also when nobody is named) or "other".
+	Subject string `yaml:"subject"`
+
+	Category string `yaml:"category"` // rules, after ("prior": the earlier crisis's); shift: the new one
+	Severity string `yaml:"severity"` // rules, after; raise: the new one
+	// From are the categories a raise or a shift applies to.
+	From []string `yaml:"from"`
+	// Asked is, for an after rule, what the line's last message did:
+	// "ask" (asked directly about a possible risk) or "crisis" (answered
+	// a crisis).
+	Asked string `yaml:"asked"`
+
+	// Examples must fire the rule and Counter must not, in each language
+	// (checked by go test ./bot/safety).
+	Examples Phrases `yaml:"examples"`
+	Counter  Phrases `yaml:"counter"`
+}
+
+// Phrases are texts by language.
+type Phrases struct {
+	En []string `yaml:"en"`
+	Es []string `yaml:"es"`
+}
+
+// Rule windows.
+const (
+	WithinClause   = "clause"
+	WithinSentence = "sentence"
+	WithinMessage  = "message"
 )
 
-// loadTriage reads triage/markers.yaml and the signals of every other file
-// in triage/.
+// loadTriage reads every file of triage/concepts and triage/rules, and
+// the models when they are there.
 func loadTriage(fsys fs.FS, t *Triage) error {
-	if err := decode(fsys, "triage/markers.yaml", t); err != nil {
-		return fmt.Errorf("markers.yaml: %w", err)
-	}
-	files, err := fs.Glob(fsys, "triage/*.yaml")
-	if err != nil {
-		return err
-	}
+	var errs []string
+	files, _ := fs.Glob(fsys, "triage/concepts/*.yaml")
 	for _, f := range files {
-		if f == "triage/markers.yaml" {
-			continue
-		}
 		var part struct {
-			Signals []Signal `yaml:"signals"`
+			Concepts []Concept `yaml:"concepts"`
 		}
 		if err := decode(fsys, f, &part); err != nil {
-			return fmt.Errorf("%s: %w", path.Base(f), err)
+			errs = append(errs, fmt.Sprintf("%s: %v", path.Base(f), err))
 		}
-		t.Signals = append(t.Signals, part.Signals...)
+		t.Concepts = append(t.Concepts, part.Concepts...)
+	}
+	files, _ = fs.Glob(fsys, "triage/rules/*.yaml")
+	for _, f := range files {
+		var part Rules
+		if err := decode(fsys, f, &part); err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", path.Base(f), err))
+		}
+		t.Rules.Verdicts = append(t.Rules.Verdicts, part.Verdicts...)
+		t.Rules.Raise = append(t.Rules.Raise, part.Raise...)
+		t.Rules.Shift = append(t.Rules.Shift, part.Shift...)
+		t.Rules.After = append(t.Rules.After, part.After...)
+	}
+	for name, dst := range map[string]*[]byte{"category.model": &t.CategoryModel, "severity.model": &t.SeverityModel} {
+		b, err := fs.ReadFile(fsys, "triage/"+name)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Sprintf("%s: %v", name, err))
+		}
+		*dst = b // none yet: bot.Lint says to train them
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%s", strings.Join(errs, "; "))
 	}
 	return nil
-}
-
-func (l *Library) validateTriage() Problems {
-	var ps Problems
-	bad := func(item, format string, args ...any) {
-		ps = append(ps, Problem{File: "triage", Item: item, Msg: fmt.Sprintf(format, args...)})
-	}
-	t := l.Triage
-	seen := map[string]bool{}
-	for _, s := range t.Signals {
-		if !idRe.MatchString(s.ID) || seen[s.ID] {
-			bad(s.ID, "signal id must be unique lower-case words")
-		}
-		seen[s.ID] = true
-		if !triageCategories[s.Category] {
-			bad(s.ID, "category %q is not one of SPEC §9's", s.Category)
-		}
-		if !triageSeverities[s.Severity] {
-			bad(s.ID, "severity %q is not moderate, high or imminent", s.Severity)
-		}
-		if !triagePersons[s.Person] {
-			bad(s.ID, "person %q is not first, third or any", s.Person)
-		}
-		ps = append(ps, checkPhrases("triage", s.ID, s.Phrases)...)
-	}
-	known := map[string]bool{}
-	for _, m := range TriageMarkers {
-		known[m] = true
-		if _, ok := t.Markers[m]; !ok {
-			bad("markers", "marker %q is missing", m)
-		}
-	}
-	for m, phrases := range t.Markers {
-		if !known[m] {
-			bad("markers", "unknown marker %q (known: %s)", m, strings.Join(TriageMarkers, ", "))
-		}
-		ps = append(ps, checkPhrases("triage", "markers."+m, phrases)...)
-	}
-	for e, word := range t.Emoji {
-		if strings.TrimSpace(word) == "" || strings.Contains(word, " ") {
-			bad("emoji", "%q must map to one word", e)
-		}
-	}
-	return ps
-}
-
-func checkPhrases(file, item string, phrases LangPhrases) Problems {
-	var ps Problems
-	if len(phrases[English]) == 0 {
-		ps = append(ps, Problem{File: file, Item: item, Msg: "no English phrases"})
-	}
-	for lang, list := range phrases {
-		if lang != English && lang != Spanish {
-			ps = append(ps, Problem{File: file, Item: item, Msg: fmt.Sprintf("unknown language %q", lang)})
-		}
-		for _, p := range list {
-			if strings.Count(p, "(") != strings.Count(p, ")") || strings.TrimSpace(p) == "" || strings.HasPrefix(strings.TrimSpace(p), "~") {
-				ps = append(ps, Problem{File: file, Item: item, Msg: fmt.Sprintf("phrase %q is malformed", p)})
-			}
-		}
-	}
-	return ps
 }

@@ -20,7 +20,7 @@ type Option struct {
 }
 
 // All lists every state.
-var All = []string{Welcome, Menu, Tips, GroupsKind, GroupsWhere, GroupsResult, Talk, Someone, Learn, Feedback, Crisis, ConfirmDelete}
+var All = []string{Welcome, Menu, Tips, GroupsKind, GroupsWhere, GroupsResult, Talk, Someone, Learn, Feedback, Crisis, RiskCheck, ConfirmDelete}
 
 // Steps describes every state but welcome, which only ever moves on.
 var Steps = []Step{
@@ -53,10 +53,13 @@ var Steps = []Step{
 		{Event: "learn_counseling", Say: "learn.counseling"},
 		{Event: "learn_first_group", Say: "groups.expect"},
 	}},
-	// Feedback and crisis take YES or NO in words only: a number there
-	// is more likely a menu pick than an answer to "are you safe?".
+	// Feedback, crisis and risk_check take YES or NO in words only: a number
+	// there is more likely a menu pick than an answer to "are you safe?".
+	// In risk_check, a YES (or "kinda") is read by triage in the light of the
+	// question, and answered as a crisis.
 	{Name: Feedback, Enter: "feedback.ask", Back: Menu},
 	{Name: Crisis},
+	{Name: RiskCheck, Back: Menu},
 	{Name: ConfirmDelete, Enter: "delete_confirm"},
 }
 

@@ -15,6 +15,7 @@ const (
 	Learn         = "learn"
 	Feedback      = "feedback"
 	Crisis        = "crisis"
+	RiskCheck     = "risk_check" // a possible risk was asked about directly
 	ConfirmDelete = "confirm_delete"
 )
 
@@ -25,6 +26,7 @@ const (
 	DoGroups   = "groups"   // list groups for the place given
 	DoOnline   = "online"   // list groups that meet online
 	DoCrisis   = "crisis"   // answer a crisis with its category's referral
+	DoAsk      = "ask"      // ask directly about a possible risk, with its referral
 	DoEscalate = "escalate" // the texter is not safe: alert the human line
 	DoErase    = "erase"    // forget everything kept about the texter
 	DoFeedback = "feedback" // count the answer to "did this help?"
@@ -46,6 +48,7 @@ const (
 	EvPlace    = "place"
 	EvExpect   = "expect"
 	EvCrisis   = "crisis"
+	EvPossible = "possible"
 	EvDelete   = "delete"
 	EvConfirm  = "confirm"
 	EvKeep     = "keep"
@@ -126,6 +129,8 @@ func build() []Transition {
 		{Event: EvConfirm, Src: []string{ConfirmDelete}, Dst: Welcome, Say: "delete_done", Do: DoErase},
 		{Event: EvKeep, Src: []string{ConfirmDelete}, Dst: Menu, Say: "delete_kept"},
 		{Event: EvCrisis, Src: All, Dst: Crisis, Do: DoCrisis},
+		{Event: EvPossible, Src: without(All, Crisis), Dst: RiskCheck, Do: DoAsk},
+		{Event: EvNo, Src: []string{RiskCheck}, Dst: Menu, Say: "risk_check.no"},
 		{Event: EvDelete, Src: All, Dst: ConfirmDelete, Say: "delete_confirm"},
 		{Event: EvLanguage, Src: All, Dst: Menu, Say: "lang_set"},
 		{Event: EvMenu, Src: without(All, Welcome), Dst: Menu},

@@ -21,7 +21,7 @@ local op = ARGV[1]
 local a = cjson.decode(ARGV[2])
 local now = a.now
 
-local ranks = {none = 0, moderate = 1, high = 2, imminent = 3}
+local ranks = {none = 0, possible = 0.5, moderate = 1, high = 2, imminent = 3}
 
 local function fill(tpl, rec, extra)
   local vars = {

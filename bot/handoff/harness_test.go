@@ -17,6 +17,7 @@ import (
 	"github.com/textline/textline/bot/outbox"
 	"github.com/textline/textline/bot/redisstore"
 	"github.com/textline/textline/bot/redisstore/redistest"
+	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/twilio"
 	"github.com/textline/textline/bot/twilio/twiliotest"
 	"github.com/textline/textline/content"
@@ -59,6 +60,10 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	triage, err := safety.Compile(lib.Triage)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rdb := redistest.Client(t)
 	w := &world{
 		t: t, rdb: rdb, lib: lib,
@@ -86,7 +91,7 @@ func newWorld(t *testing.T) *world {
 	w.line.Now = w.clock
 	w.line.Log = quiet()
 	w.line.CallTwiML = twilio.CallTwiML("+15550009999", lib.Text(content.English, "voice.connect"), lib.Text(content.English, "voice.no_answer"))
-	w.engine = bot.NewEngine(lib, w.store)
+	w.engine = bot.NewEngine(lib, triage, w.store)
 	w.engine.Line = w.line
 	w.engine.Calls = true
 	w.engine.Log = quiet()

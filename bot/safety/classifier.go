@@ -1,94 +1,200 @@
 package safety
 
 import (
-	"strings"
+	"fmt"
+	"slices"
+	"sync"
 
+	"github.com/textline/textline/bot/learn"
+	"github.com/textline/textline/bot/lexicon"
 	"github.com/textline/textline/content"
 )
 
-// Classifier triages texts with a compiled lexicon. It is safe for
-// concurrent use.
+// Classifier triages texts. It is safe for concurrent use.
 type Classifier struct {
-	tz      tokenizer
-	m       *matcher
-	entries []entry
+	lex                           *lexicon.Lexicon
+	verdicts, raise, shift, after []*rule
+	category, severity            *learn.Model
+	bits                          uint8
+
+	// concepts the code itself reads
+	self, light, ageMinor, many, brief int
+	others                             map[int]bool // concepts that name someone else
+	quiet                              map[int]bool // concepts the model does not read
+	bags                               *sync.Pool
 }
 
-// entry is what a phrase stands for: a signal, or a context marker.
-type entry struct {
-	signal   string // signal id; empty for a marker
-	marker   string
-	category Category
-	severity Severity
-	person   string
-	past     bool
-	lang     content.Lang // the language of the phrases
-}
+// Concepts the lexicon must have, for negation and for who a text is
+// about.
+var (
+	passConcepts   = []string{"light", "self"}
+	carryConcepts  = []string{"desire", "intent", "thinking", "possession"}
+	otherConcepts  = []string{"other", "partner", "family", "child", "friend", "authority", "stranger"}
+	quietConcepts  = []string{"light", "known_words"}
+	neededConcepts = append(append([]string{"negation", "discourse", "self", "light"}, carryConcepts...), otherConcepts...)
+)
 
-// Compile builds a classifier from the lexicon of content/triage.yaml
-// (which content.Load has validated).
-func Compile(lex content.Triage) *Classifier {
-	c := &Classifier{tz: tokenizer{emoji: map[rune]string{}}, m: newMatcher()}
-	for e, w := range lex.Emoji {
-		if r := []rune(e); len(r) > 0 {
-			c.tz.emoji[r[0]] = w
-		}
+// Compile builds a classifier from the triage content: the concepts, the
+// rules and the trained models. Without models (a corpus being trained
+// for the first time) it judges by the rules alone.
+func Compile(t content.Triage) (*Classifier, error) {
+	c, err := compileLexicon(t)
+	if err != nil {
+		return nil, err
 	}
-	for _, s := range lex.Signals {
-		c.addAll(s.Phrases, entry{signal: s.ID, category: Category(s.Category), severity: Severity(s.Severity), person: s.Person, past: s.Past})
-	}
-	for kind, phrases := range lex.Markers {
-		c.addAll(phrases, entry{marker: kind})
-	}
-	return c
-}
-
-func (c *Classifier) addAll(phrases content.LangPhrases, e entry) {
-	for lang, list := range phrases {
-		e.lang = lang
-		id := int32(len(c.entries))
-		c.entries = append(c.entries, e)
-		for _, p := range list {
-			c.m.add(c.slots(p), id)
-		}
-	}
-}
-
-// slots reads a phrase into its slots: each word (folded, which may give
-// several words), each "(a|b c|)" group of alternatives, each "~" gap.
-func (c *Classifier) slots(phrase string) []slot {
-	var out []slot
-	for rest := strings.TrimSpace(phrase); rest != ""; rest = strings.TrimSpace(rest) {
-		if rest[0] == '(' {
-			end := strings.IndexByte(rest, ')')
-			if end < 0 {
-				end = len(rest) - 1 // content.Load refuses unbalanced phrases
-			}
-			var alts [][]string
-			for _, alt := range strings.Split(rest[1:end], "|") {
-				alts = append(alts, c.tz.tokens(alt))
-			}
-			out = append(out, slot{alts: alts})
-			rest = rest[end+1:]
+	for _, m := range []struct {
+		data []byte
+		dst  **learn.Model
+	}{{t.CategoryModel, &c.category}, {t.SeverityModel, &c.severity}} {
+		if len(m.data) == 0 {
 			continue
 		}
-		word, after, _ := strings.Cut(rest, " ")
-		if open := strings.IndexByte(word, '('); open > 0 {
-			word, after = word[:open], rest[open:]
+		model := &learn.Model{}
+		if err := model.UnmarshalBinary(m.data); err != nil {
+			return nil, fmt.Errorf("triage: %w", err)
 		}
-		if word == "~" {
-			out = append(out, slot{gap: true})
-		} else if toks := c.tz.tokens(word); len(toks) > 0 {
-			out = append(out, slot{alts: [][]string{toks}})
-		}
-		rest = after
+		*m.dst = model
 	}
-	return out
+	if c.category != nil {
+		c.bits = c.category.Bits
+		for _, cat := range c.category.Classes {
+			if !known(Category(cat)) {
+				return nil, fmt.Errorf("triage: the model knows no category %q", cat)
+			}
+		}
+	}
+	if c.severity != nil && c.severity.Bits != c.bits {
+		return nil, fmt.Errorf("triage: the two models read %d and %d bits", c.bits, c.severity.Bits)
+	}
+	return c, nil
 }
 
-// Classify triages one text.
-func (c *Classifier) Classify(text string) Verdict {
-	toks := c.tz.tokens(text)
-	hits, _ := c.m.scan(c.m.lookup(toks))
-	return c.judge(toks, hits)
+// compileLexicon builds the lexicon and the rules.
+func compileLexicon(t content.Triage) (*Classifier, error) {
+	concepts := make([]lexicon.Concept, 0, len(t.Concepts)+len(content.BuiltinConcepts))
+	for _, k := range t.Concepts {
+		concepts = append(concepts, lexicon.Concept{ID: k.ID, Typos: k.Typos, Members: map[content.Lang][]string{content.English: k.En, content.Spanish: k.Es}})
+	}
+	for _, b := range content.BuiltinConcepts {
+		concepts = append(concepts, lexicon.Concept{ID: b})
+	}
+	lex, err := lexicon.Compile(concepts, lexicon.Options{Negation: "negation", Discourse: "discourse", Pass: passConcepts, Carry: carryConcepts})
+	if err != nil {
+		return nil, fmt.Errorf("triage: %w", err)
+	}
+	c := &Classifier{lex: lex, bits: defaultBits, others: map[int]bool{}, quiet: map[int]bool{}}
+	c.bags = &sync.Pool{New: func() any { return &learn.Bag{} }}
+	for _, name := range neededConcepts {
+		if _, ok := lex.Index(name); !ok {
+			return nil, fmt.Errorf("triage: the lexicon has no concept %q", name)
+		}
+	}
+	c.self, _ = lex.Index("self")
+	c.light, _ = lex.Index("light")
+	c.ageMinor, _ = lex.Index("age_minor")
+	c.many, _ = lex.Index("many")
+	c.brief, _ = lex.Index("brief")
+	for _, name := range otherConcepts {
+		id, _ := lex.Index(name)
+		c.others[id] = true
+	}
+	for _, name := range quietConcepts {
+		if id, ok := lex.Index(name); ok {
+			c.quiet[id] = true
+		}
+	}
+	for _, set := range []struct {
+		rules []content.Rule
+		dst   *[]*rule
+	}{{t.Rules.Verdicts, &c.verdicts}, {t.Rules.Raise, &c.raise}, {t.Rules.Shift, &c.shift}, {t.Rules.After, &c.after}} {
+		if *set.dst, err = c.compileRules(set.rules); err != nil {
+			return nil, fmt.Errorf("triage: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// Trained reports whether the classifier has its models: without them
+// it judges by the rules alone (bot.Lint says so).
+func (c *Classifier) Trained() bool { return c.category != nil && c.severity != nil }
+
+// defaultBits is the size of the feature space models are trained in.
+const defaultBits = 18
+
+// Classify triages one text on its own.
+func (c *Classifier) Classify(text string) Verdict { return c.ClassifyAfter(text, Prior{}) }
+
+// ClassifyAfter triages a text in the light of the turn before it: a short
+// reply after a direct question or a crisis ("yeah", "saturday", "already
+// took them") means what it answers.
+func (c *Classifier) ClassifyAfter(text string, prior Prior) Verdict {
+	rd := c.read(text)
+	var fired []*rule
+	for _, r := range c.verdicts {
+		if c.fires(r, rd) {
+			fired = append(fired, r)
+		}
+	}
+	v := c.decide(rd, fired)
+	if prior.Asked != AskedNothing && prior.Category.Crisis() && len(rd.toks) <= shortReply {
+		v = c.context(rd, prior, v)
+	}
+	v = c.modify(rd, v)
+	v.Lang = rd.lang()
+	slices.Sort(v.Signals)
+	v.Signals = slices.Compact(v.Signals)
+	return v
+}
+
+// shortReply is how many words a reply may have to be read in the light
+// of the line's last message.
+const shortReply = 8
+
+// context applies the after rules: the reply answers the prior turn.
+func (c *Classifier) context(rd *reading, prior Prior, v Verdict) Verdict {
+	for _, r := range c.after {
+		if r.asked != prior.Asked || !c.fires(r, rd) {
+			continue
+		}
+		cat := r.category
+		if cat == "" {
+			cat = prior.Category
+		}
+		if outranks(cat, r.severity, v) {
+			v.Category, v.Severity, v.Ruled = cat, r.severity, true
+		}
+		v.Signals = append(v.Signals, r.id)
+	}
+	return v
+}
+
+// modify applies the shifts, then the raises.
+func (c *Classifier) modify(rd *reading, v Verdict) Verdict {
+	for _, r := range c.shift {
+		if r.from[v.Category] && c.fires(r, rd) {
+			v.Category = r.category
+			v.Signals = append(v.Signals, r.id)
+			if !v.Crisis() {
+				v.Severity = None
+			}
+		}
+	}
+	if !v.Crisis() {
+		return v
+	}
+	for _, r := range c.raise {
+		if r.from[v.Category] && !v.Severity.AtLeast(r.severity) && c.fires(r, rd) {
+			v.Severity = r.severity
+			v.Signals = append(v.Signals, r.id)
+		}
+	}
+	return v
+}
+
+// outranks reports whether a crisis of cat at sev is more urgent than v.
+func outranks(cat Category, sev Severity, v Verdict) bool {
+	if !v.Crisis() || urgency(cat) < urgency(v.Category) {
+		return true
+	}
+	return cat == v.Category && !v.Severity.AtLeast(sev)
 }

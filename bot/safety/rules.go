@@ -1,224 +1,212 @@
 package safety
 
 import (
-	"slices"
-	"strconv"
+	"fmt"
 	"strings"
 
 	"github.com/textline/textline/content"
 )
 
-// priority orders the crisis categories, most urgent first (SAFETY.md):
-// one message may carry several; its label is the most urgent.
-var priority = []Category{Overdose, MedicalEmergency, SuicideRisk, HarmToOthers, ChildAbuse, SexualAssault, AbuseDV, SelfHarm, Helper, Distress}
-
-// worry are the categories that, about someone else and with no danger
-// now, make the texter a helper. An overdose, an emergency, a threat or a
-// child being hurt keep their category whoever tells of them.
-var worry = map[Category]bool{SuicideRisk: true, SelfHarm: true, AbuseDV: true, SexualAssault: true, Distress: true}
-
-// negationReach is how many words before a signal a negation reaches.
-const negationReach = 3
-
-// found is what the matcher saw in one text, sorted into signals and
-// context markers.
-type found struct {
-	toks    []string
-	signals []hit
-	markers map[string][]hit
+// alt is one concept a term accepts, negated or not.
+type alt struct {
+	concept int
+	negated bool
 }
 
-func (f found) has(marker string) bool { return len(f.markers[marker]) > 0 }
+// term is the alternatives one place of a rule accepts.
+type term []alt
 
-// judge applies the context rules to what the matcher found.
-func (c *Classifier) judge(toks []string, hits []hit) Verdict {
-	f := found{toks: toks, markers: map[string][]hit{}}
-	for _, h := range hits {
-		if e := c.entries[h.entry]; e.marker != "" {
-			f.markers[e.marker] = append(f.markers[e.marker], h)
-		} else {
-			f.signals = append(f.signals, h)
+// rule is a compiled triage rule (content.Rule).
+type rule struct {
+	id       string
+	terms    []term
+	unless   []term
+	within   string
+	ordered  bool
+	adjacent bool
+	subject  string
+	category Category // "" for an after rule's "prior"
+	severity Severity
+	from     map[Category]bool
+	asked    Asked
+}
+
+func (c *Classifier) compileRules(rs []content.Rule) ([]*rule, error) {
+	out := make([]*rule, 0, len(rs))
+	for _, r := range rs {
+		cr := &rule{
+			id: r.ID, within: r.Within, ordered: r.Ordered || r.Adjacent, adjacent: r.Adjacent, subject: r.Subject,
+			severity: Severity(r.Severity), from: map[Category]bool{}, asked: Asked(r.Asked),
 		}
+		if r.Category != "prior" {
+			cr.category = Category(r.Category)
+		}
+		for _, f := range r.From {
+			cr.from[Category(f)] = true
+		}
+		var err error
+		if cr.terms, err = c.terms(r.All); err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		if cr.unless, err = c.terms(r.Unless); err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		out = append(out, cr)
 	}
-	best := map[Category]Severity{}
-	langs := map[Category]map[content.Lang]bool{}
-	var ids, notes []string
-	note := func(n string) {
-		if !slices.Contains(notes, n) {
-			notes = append(notes, n)
+	return out, nil
+}
+
+func (c *Classifier) terms(list []string) ([]term, error) {
+	var out []term
+	for _, t := range list {
+		var tm term
+		for _, a := range strings.Split(t, "|") {
+			a = strings.TrimSpace(a)
+			name, negated := strings.CutPrefix(a, "not ")
+			id, ok := c.lex.Index(name)
+			if !ok {
+				return nil, fmt.Errorf("no concept %q", name)
+			}
+			tm = append(tm, alt{concept: id, negated: negated})
 		}
+		out = append(out, tm)
 	}
-	minor := f.minor()
-	for _, h := range f.signals {
-		e := c.entries[h.entry]
-		switch {
-		case f.overlaps("figurative", h):
-			note("context.figure_of_speech")
-			continue
-		case f.negated(h):
-			note("context.negated")
-			continue
-		}
-		cat, sev := e.category, e.severity
-		if worry[cat] && f.aboutSomeoneElse(e, h) {
-			if cat == Distress || !f.has("imminent") {
-				note("context.someone_else")
-				cat, sev = Helper, Moderate
+	return out, nil
+}
+
+// occurrences appends to rd.buf the indices of the matches term t
+// accepts, and returns them.
+func (rd *reading) occurrences(t term) []int32 {
+	start := len(rd.buf)
+	for _, a := range t {
+		for _, k := range rd.of(a.concept) {
+			if rd.ms[k].Negated == a.negated {
+				rd.buf = append(rd.buf, k)
 			}
 		}
-		if (cat == SuicideRisk || cat == SelfHarm || cat == Overdose) && f.inThePast(e, h) {
-			note("context.history")
-			cat, sev = Distress, Moderate
-		}
-		if (cat == AbuseDV || cat == SexualAssault) && (minor || f.has("parent")) {
-			note("context.child")
-			cat = ChildAbuse
-		}
-		if rank(sev) > rank(best[cat]) {
-			best[cat] = sev
-		}
-		if langs[cat] == nil {
-			langs[cat] = map[content.Lang]bool{}
-		}
-		langs[cat][e.lang] = true
-		ids = append(ids, e.signal)
 	}
-	v := Verdict{Category: Benign, Severity: None}
-	for _, cat := range priority {
-		if sev, ok := best[cat]; ok {
-			v = Verdict{Category: cat, Severity: sev}
-			if len(langs[cat]) == 1 {
-				for l := range langs[cat] {
-					v.Lang = l
+	return rd.buf[start:len(rd.buf):len(rd.buf)]
+}
+
+// window is the number of the clause or sentence a token is in, or 0 for
+// the whole message.
+func (rd *reading) window(within string, tok int) int {
+	switch within {
+	case content.WithinMessage:
+		return 0
+	case content.WithinSentence:
+		return rd.toks[tok].Sentence
+	}
+	return rd.toks[tok].Clause
+}
+
+// fires reports whether the rule holds in rd.
+func (c *Classifier) fires(r *rule, rd *reading) bool {
+	var small [8][]int32
+	occ := small[:0]
+	if len(r.terms) > len(small) {
+		occ = make([][]int32, 0, len(r.terms))
+	}
+	occ = occ[:len(r.terms)]
+	rd.buf = rd.buf[:0]
+	for i, t := range r.terms {
+		if occ[i] = rd.occurrences(t); len(occ[i]) == 0 {
+			return false
+		}
+	}
+	for _, first := range occ[0] {
+		m := rd.ms[first]
+		if r.subject != "" && c.subjectOf(rd, m.Start) != r.subject {
+			continue
+		}
+		if c.stopped(r, rd, m.Start) {
+			continue
+		}
+		if c.rest(r, rd, occ, 1, rd.window(r.within, m.Start), m.Start, m.End) {
+			return true
+		}
+	}
+	return false
+}
+
+// rest reports whether terms i.. have occurrences in window w: when the
+// rule is ordered, starting at or after start (the last term's start);
+// when adjacent, right after end (the last term's end) but for light
+// words.
+func (c *Classifier) rest(r *rule, rd *reading, occ [][]int32, i, w, start, end int) bool {
+	if i == len(occ) {
+		return true
+	}
+	for _, k := range occ[i] {
+		m := rd.ms[k]
+		if rd.window(r.within, m.Start) != w {
+			continue
+		}
+		if r.ordered && m.Start < start || r.adjacent && (m.Start < end || !c.lightBetween(rd, end, m.Start)) {
+			continue
+		}
+		if c.rest(r, rd, occ, i+1, w, m.Start, m.End) {
+			return true
+		}
+	}
+	return false
+}
+
+// lightBetween reports whether every token in [from, to) is a light word
+// or names the texter.
+func (c *Classifier) lightBetween(rd *reading, from, to int) bool {
+	for tok := from; tok < to; tok++ {
+		light := false
+		for _, concept := range []int{c.light, c.self} {
+			for _, k := range rd.of(concept) {
+				if m := rd.ms[k]; m.Start <= tok && tok < m.End {
+					light = true
 				}
 			}
-			break
 		}
-	}
-	if f.has("imminent") && v.Crisis() {
-		switch v.Category {
-		case SuicideRisk, HarmToOthers:
-			v.Severity = Imminent
-			note("context.imminent")
-		case SelfHarm, AbuseDV:
-			if rank(v.Severity) < rank(High) {
-				v.Severity = High
-				note("context.imminent")
-			}
-		}
-	}
-	slices.Sort(ids)
-	v.Signals = append(slices.Compact(ids), notes...)
-	return v
-}
-
-
-// overlaps reports whether a marker of kind covers any word of h.
-func (f found) overlaps(kind string, h hit) bool {
-	for _, m := range f.markers[kind] {
-		if m.start < h.end && h.start < m.end {
-			return true
-		}
-	}
-	return false
-}
-
-// negated reports whether a negation ends just before h, in its clause:
-// "not suicidal", "i would never hurt myself". What is negated counts, not
-// whether "not" appears: "i dont see a reason to live" is a signal whose
-// phrase holds its own negation.
-func (f found) negated(h hit) bool {
-	for _, n := range f.markers["negation"] {
-		if n.end <= h.start && h.start-n.end < negationReach && !f.boundaryIn(n.end, h.start) {
-			return true
-		}
-	}
-	return false
-}
-
-func (f found) boundaryIn(from, to int) bool {
-	return slices.Contains(f.toks[from:to], boundary)
-}
-
-// firstPerson are the words that make the texter the subject.
-var firstPerson = map[string]bool{"i": true, "im": true, "ive": true, "id": true, "il": true, "me": true, "myself": true, "feling": true, "fel": true, "yo": true, "estoy": true}
-
-// aboutSomeoneElse reports whether the signal is about another person:
-// its phrase says so (killing himself), or the message names someone else
-// or asks how to help, and nothing just before the signal makes the
-// texter its subject.
-func (f found) aboutSomeoneElse(e entry, h hit) bool {
-	switch e.person {
-	case "third":
-		return true
-	case "first":
-		return false
-	}
-	if !f.has("third_person") && !(f.has("help_seeking") && e.category != Distress) {
-		return false
-	}
-	if e.category == Distress && !f.has("help_seeking") {
-		return false
-	}
-	for i := h.start; i < h.end; i++ {
-		if firstPerson[f.toks[i]] || f.toks[i] == "my" || f.toks[i] == "mi" {
-			return false // the phrase names the texter: "raped me"
-		}
-	}
-	// The nearest pronoun before the signal, in its clause, is its subject.
-	for i := h.start - 1; i >= 0 && i >= h.start-4 && f.toks[i] != boundary; i-- {
-		switch {
-		case thirdPerson[f.toks[i]]:
-			return true
-		case firstPerson[f.toks[i]]:
+		if !light {
 			return false
 		}
 	}
 	return true
 }
 
-// thirdPerson are the words that make someone else the subject.
-var thirdPerson = map[string]bool{"he": true, "she": true, "they": true, "hes": true, "shes": true, "theyre": true, "him": true, "her": true, "el": true, "ella": true}
-
-// inThePast reports whether the signal tells of something past: an
-// attempt told as history ("when i was 19"), or any signal in a clause
-// that says "years ago" or "used to".
-func (f found) inThePast(e entry, h hit) bool {
-	for _, m := range f.markers["history"] {
-		if e.past || !f.boundaryIn(min(m.start, h.start), max(m.end, h.end)-1) {
-			return true
+// stopped reports whether an unless term of r is in the sentence of the
+// token at pos.
+func (c *Classifier) stopped(r *rule, rd *reading, pos int) bool {
+	sentence := rd.toks[pos].Sentence
+	for _, t := range r.unless {
+		for _, k := range rd.occurrences(t) {
+			if rd.toks[rd.ms[k].Start].Sentence == sentence {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-// minor reports whether the texter gives an age under 18: "im 13",
-// "tengo 12", "14 years old", "13yo"; "10 years ago" is not an age.
-func (f found) minor() bool {
-	young := func(s string) bool {
-		s = strings.TrimSuffix(strings.TrimSuffix(s, "yo"), "y")
-		n, err := strconv.Atoi(s)
-		return err == nil && n >= 5 && n <= 17
-	}
-	for _, m := range f.markers["minor_age"] {
-		if m.end < len(f.toks) && young(f.toks[m.end]) {
-			return true
-		}
-	}
-	for i, t := range f.toks {
-		if strings.HasSuffix(t, "yo") && young(t) {
-			return true
-		}
-		// "14 years old", "14 yo": not "10 years ago".
-		next := func(k int) string {
-			if i+k < len(f.toks) {
-				return f.toks[i+k]
+// subjectLook is how far back the subject of a term is looked for.
+const subjectLook = 6
+
+// subjectOf returns who the words at pos are about: "other" when the
+// nearest person named before them, in their clause, is someone else;
+// otherwise "self".
+func (c *Classifier) subjectOf(rd *reading, pos int) string {
+	clause := rd.toks[pos].Clause
+	for tok := pos - 1; tok >= 0 && tok >= pos-subjectLook && rd.toks[tok].Clause == clause; tok-- {
+		self := false
+		for _, m := range rd.ms {
+			if m.Start > tok || tok >= m.End || m.Negated {
+				continue
 			}
-			return ""
+			if c.others[m.Concept] {
+				return "other"
+			}
+			self = self || m.Concept == c.self
 		}
-		if young(t) && (next(1) == "yo" || (next(1) == "years" || next(1) == "yrs") && next(2) == "old") {
-			return true
+		if self {
+			return "self"
 		}
 	}
-	return false
+	return "self"
 }

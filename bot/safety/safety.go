@@ -1,19 +1,29 @@
-// Package safety is crisis triage: text in, a verdict out (a category of
-// SPEC §9, a severity and the ids of the signals that matched, never the
-// text). It is pure and deterministic, does no I/O, and runs on every
-// message before anything else.
+// Package safety is crisis triage: a text in, a verdict out (a category,
+// a severity, the probability the model gives a crisis, and the ids of the
+// rules that decided, never the text). It is pure and deterministic, does
+// no I/O, and runs on every message before anything else.
 //
-// The lexicon (content/triage.yaml) is compiled once into a word trie;
-// Classify folds the text into words (case, accents, repeated letters,
-// digits for letters, spaced-out letters, emoji), finds every phrase in
-// one pass, then applies the context rules of rules.go: figures of speech,
-// negation, someone else as the subject, history, a child, and what makes
-// a crisis imminent.
+// Triage reads a text three ways (package lexicon finds the concepts in
+// it):
+//
+//  1. rules (content/triage/rules) combine concepts in a clause or a
+//     message into a verdict: "possession + means", "age under 18 +
+//     sexual touching", "weapon + place + time";
+//  2. a trained model (package learn) scores the words, their letters,
+//     the concepts and the rules that fired, the whole message and each
+//     of its sentences, and covers wording no rule was written for;
+//  3. modifiers raise the severity (a time, means at hand, a goodbye),
+//     move the category (a child, history told as history) and read a
+//     short reply in the light of the line's last message.
+//
+// A rule's verdict stands unless the model is all but sure there is no
+// crisis; without a rule, the model decides, and when it is unsure the
+// verdict is the lowest severity, Possible: the reply asks directly.
 package safety
 
 import "github.com/textline/textline/content"
 
-// Category is a triage category of SPEC §9.
+// Category is a triage category.
 type Category string
 
 // The categories.
@@ -31,17 +41,25 @@ const (
 	Benign           Category = "benign"
 )
 
-// allCategories lists the categories, crisis ones first, most urgent first.
+// allCategories lists the categories, crisis ones first, most urgent
+// first: one message may carry several signals, and its label is the most
+// urgent.
 var allCategories = []Category{Overdose, MedicalEmergency, SuicideRisk, HarmToOthers, ChildAbuse, SexualAssault, AbuseDV, SelfHarm, Helper, Distress, Benign}
 
-func known(c Category) bool {
-	for _, k := range allCategories {
+func known(c Category) bool { return urgency(c) < len(allCategories) }
+
+// urgency is c's place in allCategories: lower is more urgent.
+func urgency(c Category) int {
+	for i, k := range allCategories {
 		if c == k {
-			return true
+			return i
 		}
 	}
-	return false
+	return len(allCategories)
 }
+
+// Crisis reports whether c calls for a crisis referral.
+func (c Category) Crisis() bool { return urgency(c) < urgency(Helper) }
 
 // Severity is how urgent a verdict is.
 type Severity string
@@ -57,38 +75,58 @@ const (
 	Imminent Severity = "imminent"
 )
 
-// Verdict is what triage concluded about one message.
-type Verdict struct {
-	Category Category
-	Severity Severity
-	Signals  []string // ids of the signals that matched, never the text
-	// Lang is the language of the phrases that decided the verdict, when
-	// they were all of one language: a crisis is answered in the language
-	// it was told in.
-	Lang content.Lang
-}
-
-// Crisis reports whether the verdict calls for a crisis referral.
-func (v Verdict) Crisis() bool {
-	switch v.Category {
-	case Helper, Distress, Benign, "":
-		return false
-	}
-	return true
-}
+var severities = []Severity{None, Possible, Moderate, High, Imminent}
 
 // rank orders severities: none 0, possible 1, moderate 2, high 3,
 // imminent 4.
 func rank(s Severity) int {
-	switch s {
-	case Possible:
-		return 1
-	case Moderate:
-		return 2
-	case High:
-		return 3
-	case Imminent:
-		return 4
+	for i, k := range severities {
+		if s == k {
+			return i
+		}
 	}
 	return 0
+}
+
+// AtLeast reports whether s is as urgent as t or more.
+func (s Severity) AtLeast(t Severity) bool { return rank(s) >= rank(t) }
+
+// Verdict is what triage concluded about one message.
+type Verdict struct {
+	Category Category
+	Severity Severity
+	// Probability is how likely the model thinks a crisis is, 0 to 1.
+	Probability float64
+	// Signals are the ids of the rules that decided, and "model" when the
+	// model did; never the text.
+	Signals []string
+	// Ruled: a rule found the category, not the model alone.
+	Ruled bool
+	// Lang is the language the text was written in, when its words tell:
+	// a crisis is answered in the language it was told in.
+	Lang content.Lang
+}
+
+// Crisis reports whether the verdict calls for a crisis referral.
+func (v Verdict) Crisis() bool { return v.Category.Crisis() }
+
+// Asked is what the line's last message did, for reading a short reply
+// in its light.
+type Asked string
+
+// What the line's last message may have done.
+const (
+	AskedNothing Asked = ""
+	// AskedRisk: the line asked directly about a possible risk ("Are you
+	// thinking about suicide?").
+	AskedRisk Asked = "ask"
+	// AskedSafe: the line answered a crisis and asked whether the texter
+	// is safe.
+	AskedSafe Asked = "crisis"
+)
+
+// Prior is the turn before: what the line asked, about which category.
+type Prior struct {
+	Asked    Asked
+	Category Category
 }

@@ -13,64 +13,148 @@ func classifier(tb testing.TB) *safety.Classifier {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return safety.Compile(lib.Triage)
+	c, err := safety.Compile(lib.Triage)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if !c.Trained() {
+		tb.Fatal("the embedded triage has no trained models")
+	}
+	return c
 }
 
-// Each category, in both languages, with the forms texts really take; and
-// the look-alikes that must not raise an alarm.
-func TestClassify(t *testing.T) {
+// class is one kind of text triage must read right, with examples in
+// both languages: the way crises are told without the clinical word, and
+// the everyday language that must not raise an alarm.
+type class struct {
+	name string
+	want safety.Category
+	sev  safety.Severity // the least severity expected; "" for calm texts
+	en   []string
+	es   []string
+}
+
+var classes = []class{
+	{"means at hand", safety.SuicideRisk, safety.High,
+		[]string{"got a noose from the hardware store", "my grandpas rifle is in the shed and i know the code", "standing on the overpass right now"},
+		[]string{"ya compre la soga", "estoy parada en el puente y no me quiero bajar"}},
+	{"farewell and finality", safety.SuicideRisk, safety.High,
+		[]string{"this is my last text to anyone. tell my mom its not her fault", "i wont be around for christmas", "gave away my dog and wrote everyone letters"},
+		[]string{"les deje cartas a todos, ya no voy a estar manana", "este es mi ultimo mensaje"}},
+	{"discourse markers are not negation", safety.SuicideRisk, safety.High,
+		[]string{"not gonna lie i want to die", "no lie i want to kill myself", "im not joking i want to be dead"},
+		[]string{"no te miento ya no quiero vivir", "no es broma me quiero matar"}},
+	{"danger in the last clause", safety.SuicideRisk, safety.High,
+		[]string{"work was long and my sister called about thanksgiving and the dog needs the vet and honestly i just want to die"},
+		[]string{"hoy fue un dia largo en la chamba, mi jefe me grito, llegue cansado y la neta ya no quiero vivir"}},
+	{"emoji", safety.SuicideRisk, safety.Possible,
+		[]string{"🪢", "⚰️⚰️", "i want to die 🔫"},
+		[]string{"me muero 😭🔫", "⚰️"}},
+	{"overdose without the word", safety.Overdose, safety.High,
+		[]string{"took like 30 tylenol an hour ago and my stomach hurts", "i swallowed the whole bottle of my prescription", "took three times my dose of lithium"},
+		[]string{"me tome todo el frasco de rivotril", "me tome 20 pastillas y estoy mareada"}},
+	{"violence told in the past or the passive", safety.AbuseDV, safety.High,
+		[]string{"got slapped around again last night", "he threw me against the door last night"},
+		[]string{"me agarro del cuello contra la pared", "mi esposo me dejo moretones otra vez"}},
+	{"stalking and control", safety.AbuseDV, safety.Moderate,
+		[]string{"my boyfriend tracks my phone and takes my paycheck", "my ex keeps waiting outside my work"},
+		[]string{"mi esposo me revisa el celular y no me deja salir"}},
+	{"sexual violence in slang", safety.SexualAssault, safety.High,
+		[]string{"my ex SA'd me at a party", "i got r*ped last weekend", "he didnt stop when i said no", "my boss says ill lose my job if i dont sleep with him"},
+		[]string{"abuso de mi cuando estaba dormida", "le dije que no y no paro"}},
+	{"children who give an age", safety.ChildAbuse, safety.High,
+		[]string{"im 10 and my uncle touches me", "im 12 and mom left us alone for days and theres no food", "a guy online keeps asking for pics and says its our secret, im 13"},
+		[]string{"tengo 10 anos y mi tio me toca", "tengo 12 y mi padrastro me pega con el cinturon"}},
+	{"harm to others", safety.HarmToOthers, safety.High,
+		[]string{"im bringing my dads gun to school tomorrow", "the voices keep telling me to hurt my roommate", "i want to kill him"},
+		[]string{"voy a llevar la pistola a la escuela manana", "las voces me dicen que lo mate"}},
+	{"someone else in danger now", safety.SuicideRisk, safety.High,
+		[]string{"my friend posted a goodbye and isnt answering", "my brother says hes going to kill himself tonight"},
+		[]string{"mi amiga publico una despedida y no contesta"}},
+	{"someone else took something now", safety.Overdose, safety.High,
+		[]string{"my little brother just swallowed a bunch of pills"},
+		[]string{"mi hermano se tomo un monton de pastillas hace rato"}},
+	{"medical emergency in plain words", safety.MedicalEmergency, safety.High,
+		[]string{"my dad collapsed and isnt breathing right", "we were in a car crash and his leg is bent wrong", "my chest hurts and my left arm is numb"},
+		[]string{"mi papa se desmayo y no respira bien", "me duele el pecho y el brazo izquierdo"}},
+	{"worry without present danger", safety.Helper, "",
+		[]string{"im worried about my friend, how can i help her", "my dad has been really down since he lost his job. how do i talk to him"},
+		[]string{"estoy preocupada por mi hijo, como lo ayudo"}},
+	{"not crises", safety.Benign, "",
+		[]string{"is 988 only for suicide?", "doing a school project on suicide prevention", "my mom will kill me if i fail this test lol", "this homework is killing me", "killed it at the game tonight", "how do i cut my bangs without ruining them", "i would never hurt myself"},
+		[]string{"mi mama me va a matar si repruebo jaja", "me muero de hambre", "me corte el pelo"}},
+	{"distress", safety.Distress, "",
+		[]string{"my dad died a year ago today and it still hurts", "im not suicidal just really tired"},
+		[]string{"me siento muy sola desde que me mude", "lo intente hace anos, ya estoy mejor"}},
+}
+
+// Every class, in both languages: the category, and a severity at least
+// the one a crisis of that kind needs.
+func TestClasses(t *testing.T) {
 	c := classifier(t)
-	for _, tc := range []struct {
-		text string
-		want safety.Category
-		sev  safety.Severity // checked when set
-	}{
-		{"i want to kill myself", safety.SuicideRisk, safety.High},
-		{"I WANT TO KILL MYSELF!!!", safety.SuicideRisk, ""},
-		{"i want to dieeeee", safety.SuicideRisk, ""},
-		{"gonna k1ll mys3lf", safety.SuicideRisk, ""},
-		{"i want to k i l l myself", safety.SuicideRisk, ""},
-		{"thinking about sucide", safety.SuicideRisk, ""},
-		{"kil myself", safety.SuicideRisk, ""},
-		{"wanna unalive fr", safety.SuicideRisk, ""},
-		{"i have the pills in my hand", safety.SuicideRisk, safety.Imminent},
-		{"i want to die tonight", safety.SuicideRisk, safety.Imminent},
-		{"goodbye everyone, im sorry", safety.SuicideRisk, safety.Imminent},
-		{"thinking about suicide lol but for real i have a plan tonight", safety.SuicideRisk, safety.Imminent},
-		{"quiero morir", safety.SuicideRisk, ""},
-		{"me quiero matar", safety.SuicideRisk, ""},
-		{"i feel suicidal because my friend is mad at me", safety.SuicideRisk, ""},
-		{"i dont see a reason to keep living", safety.SuicideRisk, ""},
-		{"i cut myself again last night", safety.SelfHarm, ""},
-		{"me corto los brazos", safety.SelfHarm, ""},
-		{"i took 20 tylenol", safety.Overdose, safety.Imminent},
-		{"my son swallowed a bunch of my pills", safety.Overdose, ""},
-		{"my husband hits me", safety.AbuseDV, ""},
-		{"mi esposo me pega", safety.AbuseDV, ""},
-		{"my boyfriend raped me", safety.SexualAssault, ""},
-		{"im 12 and my dad hits me", safety.ChildAbuse, ""},
-		{"my uncle touches me", safety.ChildAbuse, ""},
-		{"my chest hurts and i cant breathe", safety.MedicalEmergency, ""},
-		{"i want to kill him", safety.HarmToOthers, ""},
-		{"my friend says he wants to kill himself", safety.Helper, ""},
-		{"how do i help my sister who is suicidal", safety.Helper, ""},
-		{"im not suicidal, just tired", safety.Distress, ""},
-		{"i would never hurt myself", safety.Benign, ""},
-		{"i attempted years ago, doing better now", safety.Distress, ""},
-		{"i feel so alone", safety.Distress, ""},
-		{"this homework is killing me", safety.Benign, ""},
-		{"id die for tacos", safety.Benign, ""},
-		{"id kill for a coffee", safety.Benign, ""},
-		{"hit me up later", safety.Benign, ""},
-		{"my phone is dying", safety.Benign, ""},
-		{"me muero de risa", safety.Benign, ""},
-		{"that's odd", safety.Benign, ""},
-		{"hello", safety.Benign, safety.None},
-		{"", safety.Benign, safety.None},
-	} {
-		v := c.Classify(tc.text)
-		if v.Category != tc.want || tc.sev != "" && v.Severity != tc.sev {
-			t.Errorf("Classify(%q) = %s/%s %v; want %s/%s", tc.text, v.Category, v.Severity, v.Signals, tc.want, tc.sev)
+	for _, cl := range classes {
+		if len(cl.en) == 0 || len(cl.es) == 0 {
+			t.Errorf("class %q needs examples in both languages", cl.name)
 		}
+		for _, text := range append(append([]string(nil), cl.en...), cl.es...) {
+			v := c.Classify(text)
+			calm := cl.want == safety.Benign || cl.want == safety.Distress
+			switch {
+			case calm && v.Crisis():
+				t.Errorf("%s: %q raised %s/%s %v", cl.name, text, v.Category, v.Severity, v.Signals)
+			case !calm && v.Category != cl.want:
+				t.Errorf("%s: %q is %s/%s %v; want %s", cl.name, text, v.Category, v.Severity, v.Signals, cl.want)
+			case cl.sev != "" && !v.Severity.AtLeast(cl.sev):
+				t.Errorf("%s: %q at %s %v; want at least %s", cl.name, text, v.Severity, v.Signals, cl.sev)
+			}
+		}
+	}
+}
+
+// A short reply is read in the light of the line's last message.
+func TestContext(t *testing.T) {
+	c := classifier(t)
+	asked := safety.Prior{Asked: safety.AskedRisk, Category: safety.SuicideRisk}
+	safe := safety.Prior{Asked: safety.AskedSafe, Category: safety.SuicideRisk}
+	for _, tc := range []struct {
+		text  string
+		prior safety.Prior
+		cat   safety.Category
+		sev   safety.Severity // "" for a calm verdict
+	}{
+		{"yeah", asked, safety.SuicideRisk, safety.High},
+		{"kinda", asked, safety.SuicideRisk, safety.High},
+		{"a veces", asked, safety.SuicideRisk, safety.High},
+		{"no", asked, "", ""},
+		{"saturday", safe, safety.SuicideRisk, safety.Imminent},
+		{"esta noche", safe, safety.SuicideRisk, safety.Imminent},
+		{"already took them", safe, safety.Overdose, safety.Imminent},
+		{"i have the rope", safe, safety.SuicideRisk, safety.Imminent},
+		{"yeah", safe, "", ""},
+		{"saturday", safety.Prior{}, "", ""},
+		{"yeah", safety.Prior{}, "", ""},
+	} {
+		v := c.ClassifyAfter(tc.text, tc.prior)
+		switch {
+		case tc.sev == "" && v.Crisis():
+			t.Errorf("%q after %v raised %s/%s %v", tc.text, tc.prior, v.Category, v.Severity, v.Signals)
+		case tc.sev != "" && (v.Category != tc.cat || v.Severity != tc.sev):
+			t.Errorf("%q after %v = %s/%s %v; want %s/%s", tc.text, tc.prior, v.Category, v.Severity, v.Signals, tc.cat, tc.sev)
+		}
+	}
+}
+
+// The verdict names the language it was told in, and how likely the
+// model thinks a crisis is.
+func TestVerdictLanguageAndProbability(t *testing.T) {
+	c := classifier(t)
+	if v := c.Classify("ya no quiero vivir"); v.Lang != content.Spanish || v.Probability < 0.5 {
+		t.Errorf("Spanish crisis: lang %q, probability %.2f", v.Lang, v.Probability)
+	}
+	if v := c.Classify("i want to kill myself"); v.Lang != content.English || v.Probability < 0.5 {
+		t.Errorf("English crisis: lang %q, probability %.2f", v.Lang, v.Probability)
+	}
+	if v := c.Classify("what are your hours"); v.Crisis() || v.Probability > 0.5 {
+		t.Errorf("a question about the line: %+v", v)
 	}
 }

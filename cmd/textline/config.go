@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/handoff"
 	"github.com/textline/textline/content"
 )
@@ -202,14 +203,19 @@ func contentFS(dir string) fs.FS {
 	return content.Embedded()
 }
 
-// loadContent loads and checks the content the line will send.
-func loadContent(dir string) (*content.Library, error) {
+// loadContent loads and checks the content the line will send, and
+// compiles its crisis triage.
+func loadContent(dir string) (*content.Library, *safety.Classifier, error) {
 	lib, err := content.Load(contentFS(dir))
 	if err != nil {
-		return nil, fmt.Errorf("content: %w", err)
+		return nil, nil, fmt.Errorf("content: %w", err)
 	}
 	if problems := bot.Lint(lib); len(problems) > 0 {
-		return nil, fmt.Errorf("content: %s", strings.Join(problems, "\n"))
+		return nil, nil, fmt.Errorf("content: %s", strings.Join(problems, "\n"))
 	}
-	return lib, nil
+	triage, err := safety.Compile(lib.Triage)
+	if err != nil {
+		return nil, nil, fmt.Errorf("content: %w", err)
+	}
+	return lib, triage, nil
 }

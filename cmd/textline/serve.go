@@ -25,6 +25,7 @@ import (
 	"github.com/textline/textline/bot/outbox"
 	"github.com/textline/textline/bot/phone"
 	"github.com/textline/textline/bot/redisstore"
+	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/twilio"
 	"github.com/textline/textline/content"
 )
@@ -57,7 +58,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	redisLogOnce.Do(func() { redis.SetLogger(redisLog{log}) })
-	lib, err := loadContent(c.ContentDir)
+	lib, triage, err := loadContent(c.ContentDir)
 	if err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if dev {
 		show = stdout
 	}
-	app, err := newLine(c, lib, rdb, log, dev, show)
+	app, err := newLine(c, lib, triage, rdb, log, dev, show)
 	if err != nil {
 		return err
 	}
@@ -198,11 +199,11 @@ const (
 	reminderTick = 5 * time.Second // handoffs due a reminder
 )
 
-func newLine(c *config, lib *content.Library, rdb redis.UniversalClient, log *slog.Logger, dev bool, show io.Writer) (*line, error) {
+func newLine(c *config, lib *content.Library, triage *safety.Classifier, rdb redis.UniversalClient, log *slog.Logger, dev bool, show io.Writer) (*line, error) {
 	store := redisstore.New(rdb)
 	store.SessionTTL = c.SessionIdle + sessionMargin
 	tally := store.Tally()
-	engine := bot.NewEngine(lib, store)
+	engine := bot.NewEngine(lib, triage, store)
 	engine.Idle = c.SessionIdle
 	engine.Counter = tally
 	engine.Log = log

@@ -6,31 +6,38 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/textline/textline/bot/safety"
 )
 
 // triageLine is one result of `textline triage`.
 type triageLine struct {
-	Text     string   `json:"text"`
-	Category string   `json:"category"`
-	Severity string   `json:"severity"`
-	Signals  []string `json:"signals"`
+	Text        string   `json:"text"`
+	Category    string   `json:"category"`
+	Severity    string   `json:"severity"`
+	Probability float64  `json:"probability"`
+	Signals     []string `json:"signals"`
 }
 
 // triage runs `textline triage`: texts in, one per line (or JSONL objects
 // with a "text" field), one JSON verdict out per line. Blank lines are
-// skipped.
+// skipped. `textline triage train` and `textline triage score` are in
+// train.go.
 func triage(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "train":
+			return triageTrain(args[1:], getenv, stdout, stderr)
+		case "score":
+			return triageScore(args[1:], getenv, stdout, stderr)
+		}
+	}
 	fs, c, errs := newFlags("triage", getenv, stderr)
 	if err := parse(fs, args, errs); err != nil {
 		return err
 	}
-	lib, err := loadContent(c.ContentDir)
+	_, classifier, err := loadContent(c.ContentDir)
 	if err != nil {
 		return err
 	}
-	classifier := safety.Compile(lib.Triage)
 	in := bufio.NewScanner(stdin)
 	in.Buffer(make([]byte, 64<<10), 1<<20)
 	out := bufio.NewWriter(stdout)
@@ -55,7 +62,9 @@ func triage(args []string, getenv func(string) string, stdin io.Reader, stdout, 
 		if signals == nil {
 			signals = []string{}
 		}
-		if err := enc.Encode(triageLine{Text: text, Category: string(v.Category), Severity: string(v.Severity), Signals: signals}); err != nil {
+		line := triageLine{Text: text, Category: string(v.Category), Severity: string(v.Severity),
+			Probability: float64(int(v.Probability*1000+0.5)) / 1000, Signals: signals}
+		if err := enc.Encode(line); err != nil {
 			return fmt.Errorf("write: %w", err)
 		}
 	}

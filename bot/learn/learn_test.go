@@ -1,0 +1,88 @@
+package learn
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+)
+
+// examples are texts of two classes told apart by their words, with noise
+// words both share.
+func examples(n int, seed uint64) []Example {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	var out []Example
+	for i := range n {
+		class := i % 2
+		var b Bag
+		b.Add("w", [2]string{"calm", "alarm"}[class])
+		for range 5 {
+			b.Add("w", "noise", string(rune('a'+rng.IntN(20))))
+		}
+		out = append(out, Example{X: b.Vector(12), Class: class})
+	}
+	return out
+}
+
+func TestTrainLearnsAndIsReproducible(t *testing.T) {
+	opts := Options{Bits: 12, Epochs: 5, Seed: 7}
+	a := Train([]string{"calm", "alarm"}, examples(400, 1), opts)
+	b := Train([]string{"calm", "alarm"}, examples(400, 1), opts)
+	da, _ := a.MarshalBinary()
+	db, _ := b.MarshalBinary()
+	if !bytes.Equal(da, db) {
+		t.Error("the same examples and options gave two models")
+	}
+	right := 0
+	test := examples(200, 2)
+	for _, ex := range test {
+		p := a.Probs(ex.X, nil)
+		if (p[1] > p[0]) == (ex.Class == 1) {
+			right++
+		}
+	}
+	if right < 195 {
+		t.Errorf("%d of %d right on new examples", right, len(test))
+	}
+	if c := Train([]string{"calm", "alarm"}, examples(400, 1), Options{Bits: 12, Epochs: 5, Seed: 8}); bytes.Equal(mustMarshal(t, c), da) {
+		t.Error("another seed gave the same model")
+	}
+}
+
+func mustMarshal(t *testing.T, m *Model) []byte {
+	t.Helper()
+	b, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// A stored model reads back with the same classes and, within its 16-bit
+// precision, the same probabilities.
+func TestMarshalRoundTrip(t *testing.T) {
+	m := Train([]string{"calm", "alarm", "other"}, append(examples(300, 3), Example{X: Vector{1, 2}, Class: 2}), Options{Bits: 12, Epochs: 3})
+	var back Model
+	if err := back.UnmarshalBinary(mustMarshal(t, m)); err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Classes) != 3 || back.Classes[2] != "other" || back.Bits != 12 {
+		t.Fatalf("read back %v, %d bits", back.Classes, back.Bits)
+	}
+	for _, ex := range examples(50, 4) {
+		p, q := m.Probs(ex.X, nil), back.Probs(ex.X, nil)
+		for j := range p {
+			if d := p[j] - q[j]; d > 0.01 || d < -0.01 {
+				t.Fatalf("probability %d: %.4f stored, %.4f read back", j, p[j], q[j])
+			}
+		}
+	}
+}
+
+func TestUnmarshalRefusesGarbage(t *testing.T) {
+	var m Model
+	for _, b := range [][]byte{nil, []byte("not gzip"), mustMarshal(t, &Model{Classes: []string{"a"}, Bits: 30, W: nil, Bias: []float32{0}})} {
+		if err := m.UnmarshalBinary(b); err == nil {
+			t.Errorf("UnmarshalBinary(%q...) = nil, want an error", b[:min(len(b), 8)])
+		}
+	}
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/content"
+)
+
+// triageTrain runs `textline triage train`: it reads the labelled corpus,
+// trains the two triage models with the content's lexicon and rules, and
+// writes them where the content keeps them. The same corpus and content
+// always give the same models. With -folds it first reports k-fold
+// cross-validation.
+func triageTrain(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs, c, errs := newFlags("triage train", getenv, stderr)
+	corpusDir := fs.String("corpus", filepath.Join("content", "triage", "corpus"), "the folder of labelled JSONL files to train on")
+	outDir := fs.String("out", filepath.Join("content", "triage"), "where to write category.model and severity.model")
+	folds := fs.Int("folds", 0, "report k-fold cross-validation first (0: none)")
+	if err := parse(fs, args, errs); err != nil {
+		return err
+	}
+	lib, err := content.Load(contentFS(c.ContentDir))
+	if err != nil {
+		return fmt.Errorf("content: %w", err)
+	}
+	corpus, err := readLabelled(filepath.Join(*corpusDir, "*.jsonl"))
+	if err != nil {
+		return err
+	}
+	opts := safety.TrainOptions
+	if *folds > 0 {
+		start := time.Now()
+		r, err := safety.CrossValidate(lib.Triage, corpus, *folds, opts)
+		if err != nil {
+			return err
+		}
+		r.Misses = nil
+		fmt.Fprintf(stdout, "%d-fold cross-validation on %d texts (%s):\n%s\n", *folds, len(corpus), time.Since(start).Round(time.Second), r)
+	}
+	start := time.Now()
+	models, err := safety.Train(lib.Triage, corpus, opts)
+	if err != nil {
+		return err
+	}
+	for name, m := range map[string]interface{ MarshalBinary() ([]byte, error) }{"category.model": models.Category, "severity.model": models.Severity} {
+		data, err := m.MarshalBinary()
+		if err != nil {
+			return fmt.Errorf("store %s: %w", name, err)
+		}
+		path := filepath.Join(*outDir, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s (%d KB)\n", path, len(data)>>10)
+	}
+	fmt.Fprintf(stdout, "trained on %d texts in %s\n", len(corpus), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// triageScore runs `textline triage score FILE...`: how triage does on
+// labelled texts. -misses lists the texts it judged otherwise.
+func triageScore(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs, c, errs := newFlags("triage score", getenv, stderr)
+	misses := fs.Bool("misses", false, "list the texts judged in another category than their label")
+	if err := errors.Join(*errs...); err != nil {
+		return err
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("triage score: name one or more labelled JSONL files")
+	}
+	_, classifier, err := loadContent(c.ContentDir)
+	if err != nil {
+		return err
+	}
+	for _, file := range fs.Args() {
+		set, err := readLabelled(file)
+		if err != nil {
+			return err
+		}
+		r := safety.Evaluate(classifier, set)
+		fmt.Fprintf(stdout, "%s: %d texts\n%s", file, len(set), r)
+		if *misses {
+			for _, m := range r.Misses {
+				fmt.Fprintf(stdout, "  %-17s got %-17s %-9s %.2f %q %v\n", m.Expect, m.Got.Category, m.Got.Severity, m.Got.Probability, m.Text, m.Got.Signals)
+			}
+		}
+	}
+	return nil
+}
+
+// readLabelled reads the labelled texts of every file matching glob.
+func readLabelled(glob string) ([]safety.Labelled, error) {
+	files, err := filepath.Glob(glob)
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("no labelled files match %s", glob)
+	}
+	var all []safety.Labelled
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		set, err := safety.ParseLabelled(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		all = append(all, set...)
+	}
+	return all, nil
+}
