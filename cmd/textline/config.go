@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/textline/textline/bot"
-	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/handoff"
+	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/content"
 )
 
