@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"log/slog"
+	"sync"
 	"testing"
 
 	"github.com/textline/textline/bot"
@@ -9,9 +10,21 @@ import (
 	"github.com/textline/textline/content"
 )
 
+// embedded is the shipped content and its triage, loaded once: both are
+// read-only.
+var embedded = sync.OnceValues(func() (*content.Library, error) { return content.Load(content.Embedded()) })
+
+var embeddedTriage = sync.OnceValues(func() (*safety.Classifier, error) {
+	lib, err := embedded()
+	if err != nil {
+		return nil, err
+	}
+	return safety.Compile(lib.Triage)
+})
+
 func library(t testing.TB) *content.Library {
 	t.Helper()
-	lib, err := content.Load(content.Embedded())
+	lib, err := embedded()
 	if err != nil {
 		t.Fatalf("load content: %v", err)
 	}
@@ -20,9 +33,17 @@ func library(t testing.TB) *content.Library {
 
 func quietLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
-// classifier compiles lib's crisis triage.
+// classifier is lib's crisis triage; the embedded content's is compiled
+// once.
 func classifier(t testing.TB, lib *content.Library) *safety.Classifier {
 	t.Helper()
+	if l, _ := embedded(); l == lib {
+		c, err := embeddedTriage()
+		if err != nil {
+			t.Fatalf("compile triage: %v", err)
+		}
+		return c
+	}
 	c, err := safety.Compile(lib.Triage)
 	if err != nil {
 		t.Fatalf("compile triage: %v", err)

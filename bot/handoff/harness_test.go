@@ -54,16 +54,22 @@ type world struct {
 	sequence atomic.Int64
 }
 
-func newWorld(t *testing.T) *world {
-	t.Helper()
+// shipped is the embedded content and its triage, read-only, loaded once.
+var shipped = sync.OnceValues(func() (*content.Library, *safety.Classifier) {
 	lib, err := content.Load(content.Embedded())
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	triage, err := safety.Compile(lib.Triage)
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
+	return lib, triage
+})
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	lib, triage := shipped()
 	rdb := redistest.Client(t)
 	w := &world{
 		t: t, rdb: rdb, lib: lib,

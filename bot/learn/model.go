@@ -92,16 +92,18 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	binary.Write(&raw, binary.LittleEndian, m.Bias)
 	binary.Write(&raw, binary.LittleEndian, scale)
 	last := -1
+	row := make([]byte, 2*k)
 	for b := 0; b*k < len(m.W); b++ {
-		row := m.W[b*k : b*k+k]
-		if allZero(row, scale) {
+		w := m.W[b*k : b*k+k]
+		if allZero(w, scale) {
 			continue
 		}
 		writeUvarint(&raw, uint64(b-last))
 		last = b
-		for _, w := range row {
-			binary.Write(&raw, binary.LittleEndian, int16(math.Round(float64(w/scale))))
+		for j, v := range w {
+			binary.LittleEndian.PutUint16(row[2*j:], uint16(int16(math.Round(float64(v/scale)))))
 		}
+		raw.Write(row)
 	}
 	writeUvarint(&raw, 0)
 	var out bytes.Buffer
@@ -171,7 +173,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		return fmt.Errorf("read model: %w", err)
 	}
 	m.W = make([]float32, (1<<m.Bits)*k)
-	row := make([]int16, k)
+	row := make([]byte, 2*k)
 	for b := -1; ; {
 		step, err := binary.ReadUvarint(r)
 		if err != nil {
@@ -184,11 +186,11 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		if b >= 1<<m.Bits {
 			return errors.New("read model: bucket out of range")
 		}
-		if err := binary.Read(r, binary.LittleEndian, row); err != nil {
+		if _, err := io.ReadFull(r, row); err != nil {
 			return fmt.Errorf("read model: %w", err)
 		}
-		for j, q := range row {
-			m.W[b*k+j] = float32(q) * scale
+		for j := range k {
+			m.W[b*k+j] = float32(int16(binary.LittleEndian.Uint16(row[2*j:]))) * scale
 		}
 	}
 }

@@ -1,19 +1,25 @@
 package safety_test
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/content"
 )
 
-func classifier(tb testing.TB) *safety.Classifier {
-	tb.Helper()
+// shipped is the embedded triage, compiled once.
+var shipped = sync.OnceValues(func() (*safety.Classifier, error) {
 	lib, err := content.Load(content.Embedded())
 	if err != nil {
-		tb.Fatal(err)
+		return nil, err
 	}
-	c, err := safety.Compile(lib.Triage)
+	return safety.Compile(lib.Triage)
+})
+
+func classifier(tb testing.TB) *safety.Classifier {
+	tb.Helper()
+	c, err := shipped()
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/textline/textline/bot"
@@ -204,9 +205,29 @@ func contentFS(dir string) fs.FS {
 }
 
 // loadContent loads and checks the content the line will send, and
-// compiles its crisis triage.
+// compiles its crisis triage. The embedded content is loaded once per
+// process: it cannot change.
 func loadContent(dir string) (*content.Library, *safety.Classifier, error) {
-	lib, err := content.Load(contentFS(dir))
+	if dir == "" {
+		l := loadEmbedded()
+		return l.lib, l.triage, l.err
+	}
+	return loadFrom(contentFS(dir))
+}
+
+type loaded struct {
+	lib    *content.Library
+	triage *safety.Classifier
+	err    error
+}
+
+var loadEmbedded = sync.OnceValue(func() loaded {
+	lib, triage, err := loadFrom(content.Embedded())
+	return loaded{lib, triage, err}
+})
+
+func loadFrom(fsys fs.FS) (*content.Library, *safety.Classifier, error) {
+	lib, err := content.Load(fsys)
 	if err != nil {
 		return nil, nil, fmt.Errorf("content: %w", err)
 	}
