@@ -9,10 +9,15 @@
 //  2. crisis triage (bot/safety), before the session is even loaded, so a
 //     store outage cannot stop a crisis reply.
 //  3. the session is loaded; a retried message gets its first reply back.
-//  4. a crisis answers with its referral in the same reply, in any state;
-//     one that escalates also calls the human line, and says so. An
-//     opted-out texter in crisis is not written to; the human line is
-//     alerted instead.
+//  4. the session is known, so a short reply to the line's last question
+//     ("yeah" to "are you thinking about suicide?", "saturday" after a
+//     crisis) is triaged again in its light. A crisis answers with its
+//     referral in the same reply, in any state; one that escalates also
+//     calls the human line, and says so. A possible risk is asked about
+//     directly, with the referral; YES is a crisis, NO goes back to
+//     support. An opted-out texter in crisis is not written to; the human
+//     line is alerted instead. A keyword or an answer the state takes
+//     ("done", "2") is never a crisis on the model's word alone.
 //  5. opt-out and HELP; during a handoff, everything else goes to the
 //     human line (CALL asks for a call) and the flows stay silent. Then
 //     requests for a person, keywords (START, MENU, BACK, ESPAÑOL,

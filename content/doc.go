@@ -10,7 +10,10 @@
 //	groups.yaml        the support-group directory, national and regional
 //	zip3.yaml          which state each 3-digit ZIP prefix belongs to
 //	directory.yaml     the checked crisis lines: the only numbers a text may name
-//	triage.yaml        the crisis-triage lexicon bot/safety compiles
+//	triage/concepts/   what words mean, for crisis triage (bot/safety)
+//	triage/rules/      the rules that combine concepts into a verdict
+//	triage/*.model     the trained triage models (textline triage train)
+//	triage/corpus/     the labelled texts they are trained on (not embedded)
 //
 // Operators replace the whole set with TEXTLINE_CONTENT_DIR; `textline lint`
 // checks a folder before it goes live.

@@ -63,12 +63,16 @@ type Rule struct {
 	// Adjacent: the terms stand in order with only light words between
 	// them ("want TO die", "wish I WAS dead").
 	Adjacent bool `yaml:"adjacent"`
-	// Unless are terms that, found in the same sentence, stop the rule: a
-	// game or a figure of speech in another sentence stops nothing.
+	// Unless are terms that, found in the same sentence as the first term
+	// (anywhere, for a rule that reads the whole message), stop the rule.
 	Unless []string `yaml:"unless"`
 	// Subject, when set, is who the first term is about: "self" (the
 	// texter, also when nobody is named) or "other".
 	Subject string `yaml:"subject"`
+
+	// Firm: the model never overrules this rule's crisis (its precision on
+	// texts it was not written for is 95% or more).
+	Firm bool `yaml:"firm"`
 
 	Category string `yaml:"category"` // rules, after ("prior": the earlier crisis's); shift: the new one
 	Severity string `yaml:"severity"` // rules, after; raise: the new one

@@ -63,7 +63,12 @@ func Train(classes []string, examples []Example, opts Options) *Model {
 	p := make([]float64, k)
 	mask := uint32(dim - 1)
 	t := 0.0
-	for range opts.Epochs {
+	// The model is the average of the weights at the end of each pass of
+	// the second half: steadier than the last pass alone.
+	avg := make([]float64, dim*k)
+	avgBias := make([]float64, k)
+	passes := 0
+	for epoch := range opts.Epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			ex := examples[i]
@@ -102,13 +107,22 @@ func Train(classes []string, examples []Example, opts Options) *Model {
 				scale = 1
 			}
 		}
+		if epoch >= opts.Epochs/2 {
+			for i, v := range w {
+				avg[i] += v * scale
+			}
+			for i, v := range bias {
+				avgBias[i] += v
+			}
+			passes++
+		}
 	}
 	m := &Model{Classes: append([]string(nil), classes...), Bits: opts.Bits, W: make([]float32, len(w)), Bias: make([]float32, k)}
-	for i, v := range w {
-		m.W[i] = float32(v * scale)
+	for i, v := range avg {
+		m.W[i] = float32(v / float64(passes))
 	}
-	for i, v := range bias {
-		m.Bias[i] = float32(v)
+	for i, v := range avgBias {
+		m.Bias[i] = float32(v / float64(passes))
 	}
 	return m
 }

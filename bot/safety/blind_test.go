@@ -23,7 +23,27 @@ func TestBlind(t *testing.T) {
 	}
 	r.Misses = nil
 	t.Log("\nblind set:\n" + r.String())
+	for _, f := range []struct {
+		name      string
+		got, want float64
+		atMost    bool
+	}{
+		{"crisis caught", r.Recall(), blindRecall, false},
+		{"exact category", r.ExactRate(), 90, false},
+		{"high or imminent where expected", r.SevereRate(), 90, false},
+		{"crisis on benign texts", r.BenignAlarm(), 3, true},
+		{"moderate or above on distress texts", r.DistressAlarm(), 5, true},
+		{"helpers handled", r.HelperRate(), 90, false},
+	} {
+		if f.atMost && f.got > f.want || !f.atMost && f.got < f.want {
+			t.Errorf("blind set: %s %.1f%%, the floor is %.0f%%", f.name, f.got, f.want)
+		}
+	}
 }
+
+// blindRecall is the floor of crises caught on the blind set: 96%, what
+// triage reaches today; the aim is 97%.
+const blindRecall = 96
 
 // readLabelled reads every labelled set matching glob.
 func readLabelled(t *testing.T, glob string) []safety.Labelled {

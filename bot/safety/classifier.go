@@ -18,10 +18,10 @@ type Classifier struct {
 	bits                          uint8
 
 	// concepts the code itself reads
-	self, light, ageMinor, many, brief int
-	others                             map[int]bool // concepts that name someone else
-	quiet                              map[int]bool // concepts the model does not read
-	bags                               *sync.Pool
+	self, light, ageMinor, many, brief, history int
+	others                                      map[int]bool // concepts that name someone else
+	quiet                                       map[int]bool // concepts the model does not read
+	bags                                        *sync.Pool
 }
 
 // Concepts the lexicon must have, for negation and for who a text is
@@ -31,7 +31,7 @@ var (
 	carryConcepts  = []string{"desire", "intent", "thinking", "possession"}
 	otherConcepts  = []string{"other", "partner", "family", "child", "friend", "authority", "stranger"}
 	quietConcepts  = []string{"light", "known_words"}
-	neededConcepts = append(append([]string{"negation", "discourse", "self", "light"}, carryConcepts...), otherConcepts...)
+	neededConcepts = append(append([]string{"negation", "discourse", "self", "light", "history"}, carryConcepts...), otherConcepts...)
 )
 
 // Compile builds a classifier from the triage content: the concepts, the
@@ -94,6 +94,7 @@ func compileLexicon(t content.Triage) (*Classifier, error) {
 	c.ageMinor, _ = lex.Index("age_minor")
 	c.many, _ = lex.Index("many")
 	c.brief, _ = lex.Index("brief")
+	c.history, _ = lex.Index("history")
 	for _, name := range otherConcepts {
 		id, _ := lex.Index(name)
 		c.others[id] = true

@@ -44,7 +44,7 @@ func TestModelsAreTrainedFromTheCorpus(t *testing.T) {
 func TestCorpus(t *testing.T) {
 	r := safety.Evaluate(classifier(t), readLabelled(t, corpusGlob))
 	t.Log("\ncorpus (trained on):\n" + r.String())
-	if r.Recall() < 96 || r.ExactRate() < 90 || r.BenignAlarm() > 7 || r.DistressAlarm() > 10 {
+	if r.Recall() < 97.5 || r.ExactRate() < 97 || r.SevereRate() < 97 || r.BenignAlarm() > 2.5 || r.DistressAlarm() > 3.5 || r.HelperRate() < 99 {
 		t.Errorf("triage on its own corpus fell below its floors:\n%s", r)
 	}
 }
@@ -91,4 +91,4 @@ func TestContextSet(t *testing.T) {
 
 // The floors of TestContextSet, a regression test: the set was read while
 // the after rules were written.
-const contextFloor, contextCrisisFloor = 75.0, 78.0
+const contextFloor, contextCrisisFloor = 78.0, 83.0

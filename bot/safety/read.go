@@ -28,9 +28,12 @@ func (c *Classifier) read(text string) *reading {
 		if t.Kind != lexicon.Number {
 			continue
 		}
-		if isAge(toks, i) {
+		switch {
+		case isAge(toks, i):
 			r.ms = append(r.ms, lexicon.Match{Concept: c.ageMinor, Start: i, End: i + 1})
-		} else if isCount(toks, i) {
+		case isYear(toks[i].Key):
+			r.ms = append(r.ms, lexicon.Match{Concept: c.history, Start: i, End: i + 1})
+		case isCount(toks, i):
 			r.ms = append(r.ms, lexicon.Match{Concept: c.many, Start: i, End: i + 1})
 		}
 	}
@@ -130,6 +133,13 @@ func isAge(toks []lexicon.Token, i int) bool {
 		}
 	}
 	return false
+}
+
+// isYear reports whether a number is a year gone by: "in 2019" tells of
+// the past.
+func isYear(key string) bool {
+	n, suffix := number(key)
+	return suffix == "" && n >= 1950 && n <= 2025
 }
 
 // isCount reports whether the number at i counts five or more things

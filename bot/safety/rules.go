@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/textline/textline/bot/lexicon"
 	"github.com/textline/textline/content"
 )
 
@@ -25,6 +26,7 @@ type rule struct {
 	ordered  bool
 	adjacent bool
 	subject  string
+	firm     bool
 	category Category // "" for an after rule's "prior"
 	severity Severity
 	from     map[Category]bool
@@ -35,7 +37,7 @@ func (c *Classifier) compileRules(rs []content.Rule) ([]*rule, error) {
 	out := make([]*rule, 0, len(rs))
 	for _, r := range rs {
 		cr := &rule{
-			id: r.ID, within: r.Within, ordered: r.Ordered || r.Adjacent, adjacent: r.Adjacent, subject: r.Subject,
+			id: r.ID, within: r.Within, ordered: r.Ordered || r.Adjacent, adjacent: r.Adjacent, subject: r.Subject, firm: r.Firm,
 			severity: Severity(r.Severity), from: map[Category]bool{}, asked: Asked(r.Asked),
 		}
 		if r.Category != "prior" {
@@ -172,12 +174,37 @@ func (c *Classifier) lightBetween(rd *reading, from, to int) bool {
 }
 
 // stopped reports whether an unless term of r is in the sentence of the
-// token at pos.
+// token at pos, or anywhere when the rule reads the whole message.
 func (c *Classifier) stopped(r *rule, rd *reading, pos int) bool {
 	sentence := rd.toks[pos].Sentence
 	for _, t := range r.unless {
 		for _, k := range rd.occurrences(t) {
-			if rd.toks[rd.ms[k].Start].Sentence == sentence {
+			m := rd.ms[k]
+			if (r.within == content.WithinMessage || rd.toks[m.Start].Sentence == sentence) && !rd.shadowed(m, r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// shadowed reports whether m lies inside a longer match of a concept the
+// rule itself looks for: in "safe now", read as being safe, "now" is no
+// time.
+func (rd *reading) shadowed(m lexicon.Match, r *rule) bool {
+	for _, o := range rd.ms {
+		if o.Concept != m.Concept && o.Start <= m.Start && o.End >= m.End && o.End-o.Start > m.End-m.Start && r.looksFor(o.Concept) {
+			return true
+		}
+	}
+	return false
+}
+
+// looksFor reports whether concept is one of the rule's terms.
+func (r *rule) looksFor(concept int) bool {
+	for _, t := range r.terms {
+		for _, a := range t {
+			if a.concept == concept {
 				return true
 			}
 		}

@@ -10,7 +10,7 @@ import (
 
 // TrainOptions are the settings models are trained with; the same corpus,
 // lexicon and options always give the same models.
-var TrainOptions = learn.Options{Bits: defaultBits, Epochs: 30, Rate: 0.2, L2: 1e-6, Seed: 20261130, Balance: 0.5}
+var TrainOptions = learn.Options{Bits: defaultBits, Epochs: 30, Rate: 0.5, L2: 1e-6, Seed: 20261130, Balance: 0.5}
 
 // crisisSeverities are the classes of the severity model.
 var crisisSeverities = []Severity{Possible, Moderate, High, Imminent}
