@@ -94,14 +94,41 @@ func (l *Lexicon) candidates(key string, out []candidate) []candidate {
 		}
 		return out
 	}
-	for _, probe := range append(deletes(key), key) {
-		for _, u := range l.fuzzy[probe] {
+	probe := func(p string) {
+		for _, u := range l.fuzzy[p] {
 			if oneEdit(key, l.keys[u]) {
 				add(u, true)
 			}
 		}
 	}
+	probe(key)
+	if !ascii(key) {
+		for _, d := range deletes(key) {
+			probe(d)
+		}
+		return out
+	}
+	var buf [64]byte
+	for i := 0; i < len(key) && len(key) <= len(buf); i++ {
+		d := append(append(buf[:0], key[:i]...), key[i+1:]...)
+		if us, ok := l.fuzzy[string(d)]; ok { // no allocation: the conversion is only for the lookup
+			for _, u := range us {
+				if oneEdit(key, l.keys[u]) {
+					add(u, true)
+				}
+			}
+		}
+	}
 	return out
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func censored(key string) bool { return strings.ContainsRune(key, censor) }
