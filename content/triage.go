@@ -71,7 +71,8 @@ type Rule struct {
 	Subject string `yaml:"subject"`
 
 	// Firm: the model never overrules this rule's crisis (its precision on
-	// texts it was not written for is 95% or more).
+	// texts it was not written for is 95% or more); a firm shift to a calm
+	// category applies whatever the model says.
 	Firm bool `yaml:"firm"`
 
 	Category string `yaml:"category"` // rules, after ("prior": the earlier crisis's); shift: the new one

@@ -172,6 +172,9 @@ func (c *Classifier) context(rd *reading, prior Prior, v Verdict) Verdict {
 // modify applies the shifts, then the raises.
 func (c *Classifier) modify(rd *reading, v Verdict) Verdict {
 	for _, r := range c.shift {
+		if !r.category.Crisis() && !r.firm && c.category != nil && v.Probability >= calmShiftBelow {
+			continue // the model judges history and worry better than the rule
+		}
 		if r.from[v.Category] && c.fires(r, rd) {
 			v.Category = r.category
 			v.Signals = append(v.Signals, r.id)

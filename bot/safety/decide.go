@@ -30,6 +30,11 @@ var (
 	// When the model is this sure of a crisis, its severity model may
 	// raise the severity a rule gave, or the Possible of a model crisis.
 	severeAbove = 0.75
+	// A shift to a calm category (history told as history, a denial,
+	// worry for someone safe now) applies only below this: above it the
+	// model, which reads the same words, judges better. On texts they
+	// were not written for, calm shifts undid more crises than alarms.
+	calmShiftBelow = 0.5
 )
 
 // Long messages are also scored a sentence at a time (a clause at a time
