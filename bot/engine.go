@@ -87,14 +87,16 @@ func NewEngine(lib *content.Library, triage *safety.Classifier, sessions Session
 // Handle answers one message. On error the reply is still one to send: the
 // fallback with crisis resources.
 func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error) {
-	text := Normalize(in.Body)
-	folded := content.Fold(text)
-	verdict := e.triage.Classify(text)
+	// Until triage has spoken, a failure is answered as a crisis might be.
+	verdict := safety.Verdict{Category: safety.SuicideRisk}
 	defer func() {
 		if p := recover(); p != nil {
 			reply, err = e.Fallback(verdict.Crisis()), fmt.Errorf("handle message: panic: %v", p)
 		}
 	}()
+	text := Normalize(in.Body)
+	folded := content.Fold(text)
+	verdict = e.triage.Classify(text)
 	var fx effects
 	answer, fresh, err := e.sessions.Apply(ctx, in.From.ID(), in.ID, func(s Session) Outcome {
 		t := turn{e: e, in: in, text: text, folded: folded, verdict: verdict}

@@ -21,6 +21,7 @@ type conversation struct {
 	store  *memSessions
 	texter bot.Texter
 	n      int
+	clock  time.Duration // since the first message
 }
 
 func newConversation(t *testing.T) *conversation {
@@ -33,8 +34,9 @@ func newConversation(t *testing.T) *conversation {
 func (c *conversation) send(body string) string {
 	c.t.Helper()
 	c.n++
+	c.clock += time.Minute
 	r, err := c.engine.Handle(context.Background(), bot.Inbound{
-		ID: fmt.Sprintf("SM%d", c.n), From: c.texter, Body: body, At: time.Unix(1_800_000_000, 0).Add(time.Duration(c.n) * time.Minute),
+		ID: fmt.Sprintf("SM%d", c.n), From: c.texter, Body: body, At: time.Unix(1_800_000_000, 0).Add(c.clock),
 	})
 	if err != nil {
 		c.t.Fatalf("send %q: %v", body, err)
@@ -389,5 +391,44 @@ func TestDistressAndHelperAreSupported(t *testing.T) {
 				t.Errorf("%q (first %v) got %q in state %s; want %q in %s", tc.text, first, got, c.store.get(c.texter.ID()).State, tc.want, tc.state)
 			}
 		}
+	}
+}
+
+// A short reply is read in the light of the line's last question only
+// while that question is fresh: "saturday" an hour after a crisis names no
+// day for it.
+func TestContextFades(t *testing.T) {
+	for _, tc := range []struct {
+		wait     time.Duration
+		imminent bool
+	}{
+		{0, true},
+		{2 * time.Hour, false},
+	} {
+		var buf bytes.Buffer
+		c := newConversation(t)
+		c.engine.Log = slog.New(slog.NewJSONHandler(&buf, nil))
+		c.send("hi")
+		c.send("i want to kill myself")
+		c.clock += tc.wait
+		c.send("saturday")
+		if got := strings.Contains(buf.String(), `"severity":"imminent"`); got != tc.imminent {
+			t.Errorf("\"saturday\" %v after a crisis: imminent %v, want %v; log %s", tc.wait, got, tc.imminent, buf.String())
+		}
+	}
+}
+
+// During a crisis a possible risk is answered as the crisis it may be,
+// not with a new question.
+func TestPossibleRiskDuringCrisis(t *testing.T) {
+	c := newConversation(t)
+	c.send("hi")
+	c.send("i want to kill myself")
+	got := c.send("i just want it all to stop")
+	if !strings.Contains(got, "988") || strings.Contains(got, "thinking about suicide") {
+		t.Errorf("possible risk in a crisis got %q; want the referral and no new question", got)
+	}
+	if s := c.store.get(c.texter.ID()).State; s != flows.Crisis {
+		t.Errorf("state %s, want %s", s, flows.Crisis)
 	}
 }

@@ -17,12 +17,6 @@ import (
 // content.MaxSegments. It returns one located line per problem, sorted.
 func Lint(lib *content.Library) []string {
 	var out []string
-	switch c, err := safety.Compile(lib.Triage); {
-	case err != nil:
-		out = append(out, err.Error())
-	case !c.Trained():
-		out = append(out, "triage: no trained models (category.model, severity.model): run textline triage train")
-	}
 	for _, lang := range content.Langs {
 		for _, p := range flows.Check(func(id string) bool { return lib.Has(lang, id) }) {
 			out = append(out, fmt.Sprintf("%s: %s", lang, p))
@@ -32,7 +26,7 @@ func Lint(lib *content.Library) []string {
 				out = append(out, fmt.Sprintf("%s/messages.yaml: %s: missing; the engine sends it", lang, id))
 			}
 		}
-		for _, c := range crisisCategories {
+		for _, c := range safety.CrisisCategories() {
 			if id := "crisis." + string(c); !lib.Has(lang, id) {
 				out = append(out, fmt.Sprintf("%s/messages.yaml: %s: missing; every crisis category has its referral", lang, id))
 			}
@@ -66,13 +60,7 @@ var requiredTexts = []string{
 	"responder.taken_other", "responder.unknown", "responder.list", "responder.list_empty",
 	"responder.passed", "responder.closed", "responder.none_held", "responder.which",
 	"responder.relay", "responder.relay_flag", "responder.texter_left",
-	"responder.help", "reprompt.risk_check",
-}
-
-// crisisCategories each have their own crisis text.
-var crisisCategories = []safety.Category{
-	safety.SuicideRisk, safety.SelfHarm, safety.Overdose, safety.AbuseDV, safety.SexualAssault,
-	safety.ChildAbuse, safety.MedicalEmergency, safety.HarmToOthers,
+	"responder.help",
 }
 
 type reply struct{ where, text string }
@@ -90,11 +78,14 @@ func replies(lib *content.Library, lang content.Lang, row flows.Transition) []re
 		for _, id := range []string{"groups.results", "groups.none_near"} {
 			bodies = append(bodies, reply{"messages.yaml: " + id, strings.ReplaceAll(lib.Text(lang, id), "{groups}", worst)})
 		}
-	case flows.DoCrisis, flows.DoEscalate:
-		// Either may carry the handoff notice under the referral.
+	case flows.DoCrisis, flows.DoEscalate, flows.DoAsk:
+		// Each may carry the handoff notice under the referral.
 		prefix := "crisis."
-		if row.Do == flows.DoEscalate {
+		switch row.Do {
+		case flows.DoEscalate:
 			prefix = row.Say
+		case flows.DoAsk:
+			prefix = "risk_check."
 		}
 		notice := lib.Text(lang, "handoff.notice")
 		for _, id := range lib.IDs(lang) {

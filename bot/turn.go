@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/looplab/fsm"
 
@@ -38,7 +39,8 @@ const (
 
 func (t *turn) run(s Session) Outcome {
 	t.fx = effects{}
-	away := !s.LastSeen.IsZero() && t.in.At.Sub(s.LastSeen) > t.e.idle()
+	since := t.in.At.Sub(s.LastSeen)
+	away := !s.LastSeen.IsZero() && since > t.e.idle()
 	s.Turns++
 	s.LastSeen = t.in.At
 	first := s.New()
@@ -54,38 +56,14 @@ func (t *turn) run(s Session) Outcome {
 	if v := t.verdict; v.Lang != "" && v.Category != safety.Benign && (v.Crisis() || first || v.Lang == content.Spanish) {
 		s.Lang = v.Lang
 	}
-	if prior := priorOf(s); prior.Asked != safety.AskedNothing {
-		// A short reply to "are you thinking about suicide?" or "are you
-		// safe?" means what it answers: "yeah", "saturday".
-		t.verdict = t.e.triage.ClassifyAfter(t.text, prior)
-	}
 	kw := t.e.lib.Vocab.Keyword(t.folded)
-	if t.verdict.Crisis() && !t.verdict.Ruled && (kw != "" || t.answer(s)) {
-		// A keyword or the answer the state asked for ("done", "2",
-		// "END") is what it says; the model alone does not overrule it.
-		t.verdict = safety.Verdict{Category: safety.Benign, Severity: safety.None}
-	}
+	t.reread(s, since, kw)
 	if t.e.Line == nil {
 		s.Handoff = "" // the human line was turned off
 	}
 	switch {
 	case t.verdict.Crisis():
-		if s.OptedOut {
-			t.alert("crisis from an opted-out texter", false)
-			t.handoff(s, HandoffAlert, "crisis from an opted-out texter")
-			return Outcome{Session: s}
-		}
-		if s.Handoff != "" {
-			// The person who holds it reads the message; the referral still
-			// goes out at once.
-			t.alert("crisis during a handoff", true)
-			t.handoff(s, HandoffOpen, "crisis during a handoff")
-			return Outcome{Session: s, Reply: t.crisisText(s.Lang)}
-		}
-		if t.verdict.Severity == safety.Possible && s.State != flows.Crisis {
-			return t.fire(s, flows.EvPossible)
-		}
-		return t.fire(s, flows.EvCrisis)
+		return t.crisis(s)
 	case s.OptedOut:
 		if kw == kwOptIn || t.folded == "yes" {
 			s.OptedOut = false
@@ -119,6 +97,52 @@ func (t *turn) run(s Session) Outcome {
 		return t.keyword(s, kw)
 	}
 	return t.converse(s, away)
+}
+
+// contextFor is how long the line's last question colours a short reply:
+// "saturday", a day after a crisis, answers nothing.
+const contextFor = time.Hour
+
+// reread triages the message again in the light of the line's last
+// question, when it was asked within contextFor; and a crisis the model
+// alone saw in a keyword or an answer the state takes ("done", "2",
+// "END") is dropped: they are what they say.
+func (t *turn) reread(s Session, since time.Duration, kw string) {
+	if prior := priorOf(s); prior.Asked != safety.AskedNothing && since <= contextFor {
+		t.verdict = t.e.triage.ClassifyAfter(t.text, prior)
+	}
+	if t.verdict.Crisis() && !t.verdict.Ruled && (kw != "" || t.answer(s)) {
+		t.verdict = safety.Verdict{Category: safety.Benign, Severity: safety.None}
+	}
+}
+
+// crisis answers a crisis verdict, in any state.
+func (t *turn) crisis(s Session) Outcome {
+	possible := t.verdict.Severity == safety.Possible
+	if s.OptedOut {
+		if possible {
+			return Outcome{Session: s} // no one can be asked: nothing is sent
+		}
+		t.alert("crisis from an opted-out texter", false)
+		t.handoff(s, HandoffAlert, "crisis from an opted-out texter")
+		return Outcome{Session: s}
+	}
+	if _, asks := flows.Lookup(flows.EvPossible, s.State); possible && (s.Handoff != "" || !asks) {
+		// During a crisis or a handoff a possible risk is not asked about
+		// with a new question: it is answered as the crisis it may be.
+		t.verdict.Severity = safety.Moderate
+	}
+	if s.Handoff != "" {
+		// The person who holds it reads the message; the referral still
+		// goes out at once.
+		t.alert("crisis during a handoff", true)
+		t.handoff(s, HandoffOpen, "crisis during a handoff")
+		return Outcome{Session: s, Reply: t.crisisText(s.Lang)}
+	}
+	if t.verdict.Severity == safety.Possible {
+		return t.fire(s, flows.EvPossible)
+	}
+	return t.fire(s, flows.EvCrisis)
 }
 
 // askPerson hands the texter to the human line: at once when responders

@@ -31,6 +31,8 @@ type Concept struct {
 	Typos bool     `yaml:"typos"`
 	En    []string `yaml:"en"`
 	Es    []string `yaml:"es"`
+	// File is where the concept was read from (triage/concepts/...).
+	File string `yaml:"-"`
 }
 
 // Members returns the concept's members in lang.
@@ -88,6 +90,9 @@ type Rule struct {
 	// (checked by go test ./bot/safety).
 	Examples Phrases `yaml:"examples"`
 	Counter  Phrases `yaml:"counter"`
+
+	// File is where the rule was read from (triage/rules/...).
+	File string `yaml:"-"`
 }
 
 // Phrases are texts by language.
@@ -115,6 +120,9 @@ func loadTriage(fsys fs.FS, t *Triage) error {
 		if err := decode(fsys, f, &part); err != nil {
 			errs = append(errs, fmt.Sprintf("%s: %v", path.Base(f), err))
 		}
+		for i := range part.Concepts {
+			part.Concepts[i].File = f
+		}
 		t.Concepts = append(t.Concepts, part.Concepts...)
 	}
 	files, _ = fs.Glob(fsys, "triage/rules/*.yaml")
@@ -122,6 +130,11 @@ func loadTriage(fsys fs.FS, t *Triage) error {
 		var part Rules
 		if err := decode(fsys, f, &part); err != nil {
 			errs = append(errs, fmt.Sprintf("%s: %v", path.Base(f), err))
+		}
+		for _, rs := range [][]Rule{part.Verdicts, part.Raise, part.Shift, part.After} {
+			for i := range rs {
+				rs[i].File = f
+			}
 		}
 		t.Rules.Verdicts = append(t.Rules.Verdicts, part.Verdicts...)
 		t.Rules.Raise = append(t.Rules.Raise, part.Raise...)
@@ -133,7 +146,7 @@ func loadTriage(fsys fs.FS, t *Triage) error {
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Sprintf("%s: %v", name, err))
 		}
-		*dst = b // none yet: bot.Lint says to train them
+		*dst = b // none yet: textline lint says to train them
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%s", strings.Join(errs, "; "))

@@ -12,21 +12,25 @@ import (
 // 30") and brief (the whole message is three words or emoji or fewer).
 var BuiltinConcepts = []string{"age_minor", "many", "brief"}
 
-// CrisisCategories are the categories that call for a crisis referral,
-// most urgent first; then come helper, distress and benign.
-var CrisisCategories = []string{"overdose", "medical_emergency", "suicide_risk", "harm_to_others", "child_abuse", "sexual_assault", "abuse_dv", "self_harm"}
+// The names rules may give (bot/safety has the same as types, and its
+// tests hold the two lists together). CrisisCategories call for a crisis
+// referral, most urgent first; then come helper, distress and benign.
+// CrisisSeverities are a crisis's, least urgent first.
+var (
+	CrisisCategories = []string{"overdose", "medical_emergency", "suicide_risk", "harm_to_others", "child_abuse", "sexual_assault", "abuse_dv", "self_harm"}
+	CrisisSeverities = []string{"possible", "moderate", "high", "imminent"}
+)
 
 var (
-	calmCategories   = []string{"helper", "distress", "benign"}
-	crisisSeverities = []string{"possible", "moderate", "high", "imminent"}
-	windows          = []string{"", WithinClause, WithinSentence, WithinMessage}
+	calmCategories = []string{"helper", "distress", "benign"}
+	windows        = []string{"", WithinClause, WithinSentence, WithinMessage}
 )
 
 func (l *Library) validateTriage() Problems {
 	var ps Problems
 	t := l.Triage
 	bad := func(file, item, format string, args ...any) {
-		ps = append(ps, Problem{File: "triage/" + file, Item: item, Msg: fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{File: file, Item: item, Msg: fmt.Sprintf(format, args...)})
 	}
 	concepts := map[string]bool{}
 	for _, b := range BuiltinConcepts {
@@ -34,15 +38,15 @@ func (l *Library) validateTriage() Problems {
 	}
 	for _, c := range t.Concepts {
 		if !idRe.MatchString(c.ID) || concepts[c.ID] {
-			bad("concepts", c.ID, "concept id must be unique lower-case words")
+			bad(c.File, c.ID, "concept id must be unique lower-case words")
 		}
 		concepts[c.ID] = true
 		if len(c.En) == 0 {
-			bad("concepts", c.ID, "no English members")
+			bad(c.File, c.ID, "no English members")
 		}
 		for _, m := range append(slices.Clone(c.En), c.Es...) {
 			if strings.TrimSpace(m) == "" || strings.Trim(m, "*") == "" {
-				bad("concepts", c.ID, "empty member")
+				bad(c.File, c.ID, "empty member")
 			}
 		}
 	}
@@ -50,56 +54,65 @@ func (l *Library) validateTriage() Problems {
 	seen := map[string]bool{}
 	check := func(kind string, r Rule) {
 		if !idRe.MatchString(r.ID) || seen[r.ID] {
-			bad("rules", r.ID, "rule id must be unique lower-case words")
+			bad(r.File, r.ID, "rule id must be unique lower-case words")
 		}
 		seen[r.ID] = true
 		if len(r.All) == 0 {
-			bad("rules", r.ID, "a rule needs terms in all")
+			bad(r.File, r.ID, "a rule needs terms in all")
 		}
 		for _, term := range append(slices.Clone(r.All), r.Unless...) {
 			for _, alt := range strings.Split(term, "|") {
 				name := strings.TrimPrefix(strings.TrimSpace(alt), "not ")
 				if !concepts[name] {
-					bad("rules", r.ID, "term %q names no concept", term)
+					bad(r.File, r.ID, "term %q names no concept", term)
 				}
 			}
 		}
 		if !slices.Contains(windows, r.Within) {
-			bad("rules", r.ID, "within %q is not clause, sentence or message", r.Within)
+			bad(r.File, r.ID, "within %q is not clause, sentence or message", r.Within)
 		}
 		if r.Subject != "" && r.Subject != "self" && r.Subject != "other" {
-			bad("rules", r.ID, "subject %q is not self or other", r.Subject)
+			bad(r.File, r.ID, "subject %q is not self or other", r.Subject)
 		}
 		if len(r.Examples.En) == 0 {
-			bad("rules", r.ID, "no English example")
+			bad(r.File, r.ID, "no English example")
 		}
-		sevOK := slices.Contains(crisisSeverities, r.Severity)
+		sevOK := slices.Contains(CrisisSeverities, r.Severity)
+		if kind != "after" && r.Asked != "" {
+			bad(r.File, r.ID, "only an after rule reads what the line asked")
+		}
+		if kind != "raise" && kind != "shift" && len(r.From) > 0 {
+			bad(r.File, r.ID, "only a raise or a shift applies from categories")
+		}
 		switch kind {
 		case "rules":
 			if !isCat(r.Category) {
-				bad("rules", r.ID, "category %q is not a triage category", r.Category)
+				bad(r.File, r.ID, "category %q is not a triage category", r.Category)
 			}
 			if slices.Contains(CrisisCategories, r.Category) != sevOK {
-				bad("rules", r.ID, "severity %q does not fit category %q", r.Severity, r.Category)
+				bad(r.File, r.ID, "severity %q does not fit category %q", r.Severity, r.Category)
 			}
 		case "raise", "shift":
+			if len(r.From) == 0 {
+				bad(r.File, r.ID, "a %s needs the categories it applies to in from", kind)
+			}
 			for _, c := range r.From {
 				if !isCat(c) {
-					bad("rules", r.ID, "from %q is not a triage category", c)
+					bad(r.File, r.ID, "from %q is not a triage category", c)
 				}
 			}
 			if kind == "raise" && !sevOK {
-				bad("rules", r.ID, "a raise needs a crisis severity, not %q", r.Severity)
+				bad(r.File, r.ID, "a raise needs a crisis severity, not %q", r.Severity)
 			}
 			if kind == "shift" && !isCat(r.Category) {
-				bad("rules", r.ID, "a shift needs a category, not %q", r.Category)
+				bad(r.File, r.ID, "a shift needs a category, not %q", r.Category)
 			}
 		case "after":
 			if r.Asked != "ask" && r.Asked != "crisis" {
-				bad("rules", r.ID, "asked %q is not ask or crisis", r.Asked)
+				bad(r.File, r.ID, "asked %q is not ask or crisis", r.Asked)
 			}
-			if r.Category != "prior" && !isCat(r.Category) || !sevOK {
-				bad("rules", r.ID, "an after rule needs a category (or prior) and a crisis severity")
+			if r.Category != "prior" && !slices.Contains(CrisisCategories, r.Category) || !sevOK {
+				bad(r.File, r.ID, "an after rule needs a crisis category (or prior) and a crisis severity")
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package learn
 
 import (
 	"bytes"
+	"compress/gzip"
 	"math/rand/v2"
 	"testing"
 )
@@ -79,10 +80,30 @@ func TestMarshalRoundTrip(t *testing.T) {
 }
 
 func TestUnmarshalRefusesGarbage(t *testing.T) {
+	gz := func(raw string) []byte {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write([]byte(raw))
+		zw.Close()
+		return b.Bytes()
+	}
 	var m Model
-	for _, b := range [][]byte{nil, []byte("not gzip"), mustMarshal(t, &Model{Classes: []string{"a"}, Bits: 30, W: nil, Bias: []float32{0}})} {
+	for _, b := range [][]byte{nil, []byte("not gzip"), gz("TLM1\x1e\x01\x01a"), gz("TLM1\x0c\x00"), gz("TLM9\x0c\x01\x01a")} {
 		if err := m.UnmarshalBinary(b); err == nil {
 			t.Errorf("UnmarshalBinary(%q...) = nil, want an error", b[:min(len(b), 8)])
+		}
+	}
+}
+
+func TestMarshalRefusesMisshapenModels(t *testing.T) {
+	for _, m := range []*Model{
+		{Classes: []string{"a"}, Bits: 30, Bias: []float32{0}},
+		{Classes: []string{"a", "b"}, Bits: 2, W: make([]float32, 8), Bias: []float32{0}},
+		{Classes: []string{"a"}, Bits: 2, W: make([]float32, 3), Bias: []float32{0}},
+		{Bits: 2},
+	} {
+		if _, err := m.MarshalBinary(); err == nil {
+			t.Errorf("MarshalBinary(%d classes, %d bits, %d weights) = nil, want an error", len(m.Classes), m.Bits, len(m.W))
 		}
 	}
 }

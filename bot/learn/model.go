@@ -72,6 +72,9 @@ const magic = "TLM1"
 // MarshalBinary stores the model: the weights of every bucket that has
 // any, quantised to 16 bits, gzipped.
 func (m *Model) MarshalBinary() ([]byte, error) {
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("store model: %w", err)
+	}
 	var raw bytes.Buffer
 	raw.WriteString(magic)
 	raw.WriteByte(m.Bits)
@@ -115,6 +118,33 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// The limits of a model that can be stored and read back.
+const (
+	maxBits      = 24
+	maxClasses   = 64
+	maxClassName = 64
+	maxStored    = 256 << 20 // bytes, unzipped
+)
+
+// check reports a model whose shape MarshalBinary cannot store.
+func (m *Model) check() error {
+	k := len(m.Classes)
+	switch {
+	case m.Bits > maxBits:
+		return fmt.Errorf("%d bits is too many", m.Bits)
+	case k == 0 || k > maxClasses:
+		return fmt.Errorf("%d classes", k)
+	case len(m.Bias) != k || len(m.W) != k<<m.Bits:
+		return fmt.Errorf("%d biases and %d weights for %d classes of %d bits", len(m.Bias), len(m.W), k, m.Bits)
+	}
+	for _, c := range m.Classes {
+		if len(c) > maxClassName {
+			return fmt.Errorf("class name %.20q... is too long", c)
+		}
+	}
+	return nil
+}
+
 func allZero(row []float32, scale float32) bool {
 	for _, w := range row {
 		if math.Round(float64(w/scale)) != 0 {
@@ -134,9 +164,12 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	if err != nil {
 		return fmt.Errorf("read model: %w", err)
 	}
-	raw, err := io.ReadAll(zr)
+	raw, err := io.ReadAll(io.LimitReader(zr, maxStored+1))
 	if err != nil {
 		return fmt.Errorf("read model: %w", err)
+	}
+	if len(raw) > maxStored {
+		return errors.New("read model: too large")
 	}
 	r := bytes.NewReader(raw)
 	head := make([]byte, len(magic)+1)
@@ -144,17 +177,17 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		return errors.New("read model: not a model")
 	}
 	m.Bits = head[len(magic)]
-	if m.Bits > 24 {
+	if m.Bits > maxBits {
 		return fmt.Errorf("read model: %d bits is too many", m.Bits)
 	}
 	n, err := binary.ReadUvarint(r)
-	if err != nil || n == 0 || n > 64 {
+	if err != nil || n == 0 || n > maxClasses {
 		return errors.New("read model: bad class count")
 	}
 	m.Classes = make([]string, n)
 	for i := range m.Classes {
 		l, err := binary.ReadUvarint(r)
-		if err != nil || l > 64 {
+		if err != nil || l > maxClassName {
 			return errors.New("read model: bad class name")
 		}
 		name := make([]byte, l)

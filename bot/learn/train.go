@@ -11,7 +11,8 @@ type Example struct {
 	Class int
 }
 
-// Options steer training. The zero value of a field means its default.
+// Options steer training. A zero (or, for Epochs, Rate and L2, a
+// negative) field means its default.
 type Options struct {
 	Bits   uint8   // feature buckets, 1<<Bits; default 18
 	Epochs int     // passes over the data; default 20
@@ -27,13 +28,13 @@ func (o Options) withDefaults() Options {
 	if o.Bits == 0 {
 		o.Bits = 18
 	}
-	if o.Epochs == 0 {
+	if o.Epochs < 1 {
 		o.Epochs = 20
 	}
-	if o.Rate == 0 {
+	if o.Rate <= 0 {
 		o.Rate = 0.5
 	}
-	if o.L2 == 0 {
+	if o.L2 <= 0 {
 		o.L2 = 1e-4
 	}
 	if o.Seed == 0 {
@@ -45,7 +46,9 @@ func (o Options) withDefaults() Options {
 // Train fits a model to examples by stochastic gradient descent on the
 // L2-penalised log loss, one example at a time with a shrinking step, in
 // an order drawn from the seed: the same examples and options always give
-// the same model.
+// the same model. (Products are rounded before they are added, so no
+// processor fuses them differently; math.Exp may still differ in its last
+// bit from one architecture to another.)
 func Train(classes []string, examples []Example, opts Options) *Model {
 	opts = opts.withDefaults()
 	k := len(classes)
@@ -72,7 +75,7 @@ func Train(classes []string, examples []Example, opts Options) *Model {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			ex := examples[i]
-			eta := opts.Rate / (1 + opts.Rate*opts.L2*t)
+			eta := opts.Rate / (1 + float64(opts.Rate*opts.L2*t))
 			t++
 			norm := ex.X.norm()
 			for j := range p {
@@ -85,19 +88,19 @@ func Train(classes []string, examples []Example, opts Options) *Model {
 				}
 			}
 			for j := range p {
-				p[j] = p[j]*scale*norm + bias[j]
+				p[j] = float64(p[j]*scale*norm) + bias[j]
 			}
 			softmax(p)
-			scale *= 1 - eta*opts.L2
+			scale *= 1 - float64(eta*opts.L2)
 			for j := range p {
 				p[j] = (p[j] - b2f(j == ex.Class)) * weight[ex.Class]
-				bias[j] -= eta * p[j]
+				bias[j] -= float64(eta * p[j])
 			}
 			step := eta * norm / scale
 			for _, b := range ex.X {
 				row := w[int(b&mask)*k:][:k]
 				for j, g := range p {
-					row[j] -= step * g
+					row[j] -= float64(step * g)
 				}
 			}
 			if scale < 1e-9 {
@@ -109,7 +112,7 @@ func Train(classes []string, examples []Example, opts Options) *Model {
 		}
 		if epoch >= opts.Epochs/2 {
 			for i, v := range w {
-				avg[i] += v * scale
+				avg[i] += float64(v * scale)
 			}
 			for i, v := range bias {
 				avgBias[i] += v

@@ -28,19 +28,12 @@ const (
 
 // AddBytes adds the feature named kind + ":" + p.
 func (b *Bag) AddBytes(kind string, p []byte) {
-	h := mix(uint32(offset32), kind)
-	h = (h ^ ':') * prime32
-	for _, c := range p {
-		h = (h ^ uint32(c)) * prime32
-	}
-	b.ids = append(b.ids, h)
+	b.ids = append(b.ids, mix(named(kind), p))
 }
 
 // Add adds the feature named kind + ":" + parts joined by spaces.
 func (b *Bag) Add(kind string, parts ...string) {
-	h := uint32(offset32)
-	h = mix(h, kind)
-	h = (h ^ ':') * prime32
+	h := named(kind)
 	for i, p := range parts {
 		if i > 0 {
 			h = (h ^ ' ') * prime32
@@ -50,7 +43,12 @@ func (b *Bag) Add(kind string, parts ...string) {
 	b.ids = append(b.ids, h)
 }
 
-func mix(h uint32, s string) uint32 {
+// named hashes the start of a feature's name: kind + ":".
+func named(kind string) uint32 {
+	return (mix(offset32, kind) ^ ':') * prime32
+}
+
+func mix[T string | []byte](h uint32, s T) uint32 {
 	for i := 0; i < len(s); i++ {
 		h = (h ^ uint32(s[i])) * prime32
 	}

@@ -14,7 +14,7 @@ type Concept struct {
 	ID      string
 	Members map[content.Lang][]string
 	// Typos: a text word spelled within one edit of a one-word member of
-	// MinFuzzy letters or more matches it too, unless it is itself a
+	// minFuzzy letters or more matches it too, unless it is itself a
 	// member of some concept. For concepts of distinctive words (suicide,
 	// medicine names), not for everyday ones.
 	Typos bool
@@ -35,9 +35,9 @@ type Options struct {
 	Carry []string
 }
 
-// MinFuzzy is the shortest member a word spelled within one edit of it
+// minFuzzy is the shortest member a word spelled within one edit of it
 // still matches: shorter words have too many neighbours.
-const MinFuzzy = 6
+const minFuzzy = 6
 
 // minStem is the shortest stem a "*" member may have.
 const minStem = 3
@@ -170,7 +170,7 @@ func (l *Lexicon) unit(m map[string]int32, key string, word bool) int32 {
 	u := int32(len(l.keys))
 	l.keys = append(l.keys, key)
 	m[key] = u
-	if word && len([]rune(key)) >= MinFuzzy {
+	if word && len([]rune(key)) >= minFuzzy {
 		for _, d := range deletes(key) {
 			l.fuzzy[d] = append(l.fuzzy[d], u)
 		}

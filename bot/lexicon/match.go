@@ -85,13 +85,16 @@ func (l *Lexicon) candidates(key string, out []candidate) []candidate {
 			add(u, false)
 		}
 	}
-	if ok || len([]rune(key)) < MinFuzzy-1 {
+	if ok {
 		return out
 	}
 	if censored(key) {
 		for _, u := range l.uncensor(key) {
 			add(u, false)
 		}
+		return out
+	}
+	if len([]rune(key)) < minFuzzy-1 {
 		return out
 	}
 	probe := func(p string) {
@@ -160,22 +163,6 @@ func (l *Lexicon) uncensor(key string) []int32 {
 	return out
 }
 
-// Misspells reports whether a word is no member's exact spelling but is
-// read as a member spelled within one edit.
-func (l *Lexicon) Misspells(word string) bool {
-	key := Key(word)
-	if _, ok := l.words[key]; ok || key == "" {
-		return false
-	}
-	toks := []Token{{Key: key, Alt: key}}
-	for _, m := range l.Find(toks) {
-		if m.Fuzzy {
-			return true
-		}
-	}
-	return false
-}
-
 // oneEdit reports whether a and b are within one insertion, deletion,
 // substitution or swap of neighbours of each other.
 func oneEdit(a, b string) bool {
@@ -228,11 +215,13 @@ func dedupe(ms []Match) []Match {
 	return out
 }
 
-// negate binds each negating word to what it negates, in its clause:
-// reaching over Pass concepts and words that are no concept's, it marks
-// the concepts that start at the first word of another concept, and what
-// lies inside them; a Carry concept passes the negation on to the concept
-// after it. A negating word inside a Discourse phrase ("not gonna lie")
+// negate binds each negating word to what it negates, within its clause
+// and maxReach words. It steps over words where only Pass concepts start
+// ("not really a", "never be") and marks the concepts that start at the
+// next word, with those inside them ("not a burden" negates burden too);
+// a word of no concept takes the negation and ends it. A marked Carry
+// concept passes the negation on to what follows it ("dont want to
+// die"). A negating word inside a Discourse phrase ("not gonna lie")
 // negates nothing.
 func (l *Lexicon) negate(toks []Token, ms []Match) {
 	if l.negation < 0 {

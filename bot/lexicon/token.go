@@ -185,25 +185,19 @@ func hasRun(w string) bool {
 	return false
 }
 
-// Key returns the form a single word is matched in.
-func Key(word string) string {
-	toks := Tokenize(word)
-	if len(toks) != 1 {
-		return ""
-	}
-	return toks[0].Key
-}
-
-// joinSpelled joins three or more one-letter words typed apart: "k i l l".
+// joinSpelled joins three or more one-letter words typed apart: "k i l
+// l". Letters that are words of their own in texting ("u r a", "y o")
+// are left apart.
 func joinSpelled(toks []Token) []Token {
 	single := func(t Token) bool { return t.Kind == Word && len(t.Word) == 1 }
 	out := toks[:0]
 	for i := 0; i < len(toks); {
-		j := i
+		j, words := i, true
 		for j < len(toks) && single(toks[j]) && toks[j].Clause == toks[i].Clause {
+			words = words && strings.Contains(letterWords, toks[j].Word)
 			j++
 		}
-		if j-i >= 3 {
+		if j-i >= 3 && !words {
 			var b strings.Builder
 			for _, t := range toks[i:j] {
 				b.WriteString(t.Word)
@@ -220,6 +214,10 @@ func joinSpelled(toks []Token) []Token {
 	}
 	return out
 }
+
+// letterWords are letters that stand for words when texted: i, a, u (you),
+// r (are), y (and), o (or), e (and), k (ok).
+const letterWords = "iauryoek"
 
 // isPictograph reports whether r is an emoji or a pictographic symbol.
 func isPictograph(r rune) bool {

@@ -57,23 +57,46 @@ func Compile(t content.Triage) (*Classifier, error) {
 	}
 	if c.category != nil {
 		c.bits = c.category.Bits
-		for _, cat := range c.category.Classes {
-			if !known(Category(cat)) {
-				return nil, fmt.Errorf("triage: the model knows no category %q", cat)
-			}
+		if err := sameClasses("category", c.category.Classes, allCategories); err != nil {
+			return nil, err
 		}
 	}
-	if c.severity != nil && c.severity.Bits != c.bits {
-		return nil, fmt.Errorf("triage: the two models read %d and %d bits", c.bits, c.severity.Bits)
+	if c.severity != nil {
+		if c.category == nil || c.severity.Bits != c.bits {
+			return nil, fmt.Errorf("triage: the severity model needs a category model reading the same features")
+		}
+		if err := sameClasses("severity", c.severity.Classes, crisisSeverities); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
+}
+
+// sameClasses checks that a model was trained on exactly the classes the
+// classifier reads from it, in any order.
+func sameClasses[T ~string](model string, got []string, want []T) error {
+	w := make([]string, len(want))
+	for i, k := range want {
+		w[i] = string(k)
+	}
+	g := slices.Clone(got)
+	slices.Sort(g)
+	slices.Sort(w)
+	if !slices.Equal(g, w) {
+		return fmt.Errorf("triage: the %s model has classes %v, want %v", model, got, w)
+	}
+	return nil
 }
 
 // compileLexicon builds the lexicon and the rules.
 func compileLexicon(t content.Triage) (*Classifier, error) {
 	concepts := make([]lexicon.Concept, 0, len(t.Concepts)+len(content.BuiltinConcepts))
 	for _, k := range t.Concepts {
-		concepts = append(concepts, lexicon.Concept{ID: k.ID, Typos: k.Typos, Members: map[content.Lang][]string{content.English: k.En, content.Spanish: k.Es}})
+		members := make(map[content.Lang][]string, len(content.Langs))
+		for _, lang := range content.Langs {
+			members[lang] = k.Members(lang)
+		}
+		concepts = append(concepts, lexicon.Concept{ID: k.ID, Typos: k.Typos, Members: members})
 	}
 	for _, b := range content.BuiltinConcepts {
 		concepts = append(concepts, lexicon.Concept{ID: b})

@@ -10,7 +10,7 @@ import (
 // steers the verdict at these points, chosen by cross-validation on the
 // corpus (textline triage train -folds) to catch as many crises as
 // possible with few alarms on everyday texts.
-var (
+const (
 	// A rule's crisis stands unless the model gives a crisis less than
 	// this: the model is all but sure the rule misread the text.
 	vetoBelow = 0.4
@@ -50,7 +50,7 @@ const (
 // decide turns the rules that fired and the model's reading into a
 // verdict.
 func (c *Classifier) decide(rd *reading, fired []*rule) Verdict {
-	ruled := ruledVerdict(fired)
+	ruled := rulesSay(fired)
 	if c.category == nil {
 		return ruled.Verdict
 	}
@@ -77,21 +77,25 @@ func (c *Classifier) decide(rd *reading, fired []*rule) Verdict {
 		}
 	default:
 		v.Category = c.calm(probs, ruled.Category == Helper)
-		if v.Category == Helper && ruled.Category == Helper {
+		switch {
+		case ruled.Crisis():
+			// Vetoed: the rules stay on record for whoever reads the log.
+			v.Signals = append([]string{"model.veto"}, ruled.Signals...)
+		case v.Category == Helper && ruled.Category == Helper:
 			v.Signals, v.Ruled = ruled.Signals, true
 		}
 	}
 	return v
 }
 
-// ruled is what the rules that fired say: the most urgent crisis at its
-// highest severity (firm when a firm rule gave it), or helper.
-type ruled struct {
+// ruleVerdict is what the rules that fired say: the most urgent crisis at
+// its highest severity (firm when a firm rule gave it), or helper.
+type ruleVerdict struct {
 	Verdict
 	firm bool
 }
 
-func ruledVerdict(fired []*rule) ruled {
+func rulesSay(fired []*rule) ruleVerdict {
 	v := Verdict{Category: Benign, Severity: None}
 	helper := false
 	for _, r := range fired {
@@ -113,7 +117,7 @@ func ruledVerdict(fired []*rule) ruled {
 		}
 	}
 	v.Ruled = v.Category != Benign
-	return ruled{v, firm}
+	return ruleVerdict{v, firm}
 }
 
 // crisisOf sums the crisis categories' probabilities and names the

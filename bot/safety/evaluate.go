@@ -4,17 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/textline/textline/content"
 )
 
 // Labelled is a text with the verdict a person gave it: one line of a
 // labelled set (JSONL).
 type Labelled struct {
-	Text     string   `json:"text"`
-	Expect   Category `json:"expect"`
-	Severity Severity `json:"severity,omitempty"`
-	Lang     string   `json:"lang,omitempty"`
-	Note     string   `json:"note,omitempty"`
+	Text     string       `json:"text"`
+	Expect   Category     `json:"expect"`
+	Severity Severity     `json:"severity,omitempty"`
+	Lang     content.Lang `json:"lang,omitempty"`
+	Note     string       `json:"note,omitempty"`
 }
 
 // ParseLabelled reads a labelled set, one JSON object a line.
@@ -28,12 +31,28 @@ func ParseLabelled(data []byte) ([]Labelled, error) {
 		if err := json.Unmarshal(line, &l); err != nil {
 			return nil, fmt.Errorf("line %d: %w", n+1, err)
 		}
-		if !known(l.Expect) {
-			return nil, fmt.Errorf("line %d: unknown category %q", n+1, l.Expect)
+		if err := l.check(); err != nil {
+			return nil, fmt.Errorf("line %d: %w", n+1, err)
 		}
 		out = append(out, l)
 	}
 	return out, nil
+}
+
+// check refuses a label the classifier could not be judged by: an
+// unknown category, a crisis without its severity, a calm text with one.
+func (l Labelled) check() error {
+	switch {
+	case !known(l.Expect):
+		return fmt.Errorf("unknown category %q", l.Expect)
+	case l.Expect.Crisis() && !slices.Contains(crisisSeverities, l.Severity):
+		return fmt.Errorf("%s needs a severity of %v, not %q", l.Expect, crisisSeverities, l.Severity)
+	case !l.Expect.Crisis() && l.Severity != "" && l.Severity != None:
+		return fmt.Errorf("%s takes no severity, not %q", l.Expect, l.Severity)
+	case l.Lang != "" && l.Lang != content.English && l.Lang != content.Spanish:
+		return fmt.Errorf("unknown language %q", l.Lang)
+	}
+	return nil
 }
 
 // Report is how triage did on a labelled set.

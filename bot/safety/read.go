@@ -135,11 +135,11 @@ func isAge(toks []lexicon.Token, i int) bool {
 	return false
 }
 
-// isYear reports whether a number is a year gone by: "in 2019" tells of
-// the past.
+// isYear reports whether a number is a year: "in 2019" tells of the past
+// (a date to come is told otherwise: "on saturday", "next month").
 func isYear(key string) bool {
 	n, suffix := number(key)
-	return suffix == "" && n >= 1950 && n <= 2025
+	return suffix == "" && n >= 1950 && n < 2100
 }
 
 // isCount reports whether the number at i counts five or more things

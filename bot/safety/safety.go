@@ -21,7 +21,11 @@
 // verdict is the lowest severity, Possible: the reply asks directly.
 package safety
 
-import "github.com/textline/textline/content"
+import (
+	"slices"
+
+	"github.com/textline/textline/content"
+)
 
 // Category is a triage category.
 type Category string
@@ -45,6 +49,10 @@ const (
 // first: one message may carry several signals, and its label is the most
 // urgent.
 var allCategories = []Category{Overdose, MedicalEmergency, SuicideRisk, HarmToOthers, ChildAbuse, SexualAssault, AbuseDV, SelfHarm, Helper, Distress, Benign}
+
+// CrisisCategories are the categories that call for a crisis referral,
+// most urgent first.
+func CrisisCategories() []Category { return slices.Clone(allCategories[:urgency(Helper)]) }
 
 func known(c Category) bool { return urgency(c) < len(allCategories) }
 
@@ -97,10 +105,12 @@ type Verdict struct {
 	Severity Severity
 	// Probability is how likely the model thinks a crisis is, 0 to 1.
 	Probability float64
-	// Signals are the ids of the rules that decided, and "model" when the
-	// model did; never the text.
+	// Signals are the ids of the rules that decided, "model" when the
+	// model decided or named the category, and "model.veto" before the
+	// ids of rules whose crisis the model overruled; never the text.
 	Signals []string
-	// Ruled: a rule found the category, not the model alone.
+	// Ruled: a rule found the crisis (or the helper), not the model
+	// alone; the model may still have named the category.
 	Ruled bool
 	// Lang is the language the text was written in, when its words tell:
 	// a crisis is answered in the language it was told in.

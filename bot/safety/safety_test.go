@@ -1,6 +1,7 @@
 package safety_test
 
 import (
+	"slices"
 	"sync"
 	"testing"
 
@@ -162,5 +163,21 @@ func TestVerdictLanguageAndProbability(t *testing.T) {
 	}
 	if v := c.Classify("what are your hours"); v.Crisis() || v.Probability > 0.5 {
 		t.Errorf("a question about the line: %+v", v)
+	}
+}
+
+// The content validates rules by the names it knows; they are the names
+// triage reads.
+func TestContentNamesTheSameCategories(t *testing.T) {
+	var cats []string
+	for _, c := range safety.CrisisCategories() {
+		cats = append(cats, string(c))
+	}
+	if !slices.Equal(cats, content.CrisisCategories) {
+		t.Errorf("crisis categories: safety %v, content %v", cats, content.CrisisCategories)
+	}
+	sevs := []string{string(safety.Possible), string(safety.Moderate), string(safety.High), string(safety.Imminent)}
+	if !slices.Equal(sevs, content.CrisisSeverities) {
+		t.Errorf("crisis severities: safety %v, content %v", sevs, content.CrisisSeverities)
 	}
 }

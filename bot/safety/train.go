@@ -8,9 +8,11 @@ import (
 	"github.com/textline/textline/content"
 )
 
-// TrainOptions are the settings models are trained with; the same corpus,
-// lexicon and options always give the same models.
-var TrainOptions = learn.Options{Bits: defaultBits, Epochs: 30, Rate: 0.5, L2: 1e-6, Seed: 20261130, Balance: 0.5}
+// TrainOptions are the settings the shipped models are trained with; the
+// same corpus, lexicon and options always give the same models.
+func TrainOptions() learn.Options {
+	return learn.Options{Bits: defaultBits, Epochs: 30, Rate: 0.5, L2: 1e-6, Seed: 20261130, Balance: 0.5}
+}
 
 // crisisSeverities are the classes of the severity model.
 var crisisSeverities = []Severity{Possible, Moderate, High, Imminent}

@@ -234,9 +234,22 @@ func loadFrom(fsys fs.FS) (*content.Library, *safety.Classifier, error) {
 	if problems := bot.Lint(lib); len(problems) > 0 {
 		return nil, nil, fmt.Errorf("content: %s", strings.Join(problems, "\n"))
 	}
-	triage, err := safety.Compile(lib.Triage)
+	triage, err := compileTriage(lib)
 	if err != nil {
 		return nil, nil, fmt.Errorf("content: %w", err)
 	}
 	return lib, triage, nil
+}
+
+// compileTriage builds the crisis triage of lib; a line never runs on
+// rules alone, so its models must be there.
+func compileTriage(lib *content.Library) (*safety.Classifier, error) {
+	c, err := safety.Compile(lib.Triage)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Trained() {
+		return nil, errors.New("triage: no trained models (category.model, severity.model): run textline triage train")
+	}
+	return c, nil
 }

@@ -35,7 +35,11 @@ func lint(args []string, getenv func(string) string, stdout, stderr io.Writer) e
 	case err != nil:
 		return err
 	}
-	if ps := bot.Lint(lib); len(ps) > 0 {
+	ps := bot.Lint(lib)
+	if _, err := compileTriage(lib); err != nil {
+		ps = append(ps, err.Error())
+	}
+	if len(ps) > 0 {
 		for _, p := range ps {
 			fmt.Fprintln(stdout, p)
 		}

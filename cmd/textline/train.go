@@ -33,7 +33,7 @@ func triageTrain(args []string, getenv func(string) string, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	opts := safety.TrainOptions
+	opts := safety.TrainOptions()
 	if *folds > 0 {
 		start := time.Now()
 		r, err := safety.CrossValidate(lib.Triage, corpus, *folds, opts)
@@ -48,19 +48,44 @@ func triageTrain(args []string, getenv func(string) string, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	for name, m := range map[string]interface{ MarshalBinary() ([]byte, error) }{"category.model": models.Category, "severity.model": models.Severity} {
-		data, err := m.MarshalBinary()
+	for _, m := range []struct {
+		name  string
+		model interface{ MarshalBinary() ([]byte, error) }
+	}{{"category.model", models.Category}, {"severity.model", models.Severity}} {
+		data, err := m.model.MarshalBinary()
 		if err != nil {
-			return fmt.Errorf("store %s: %w", name, err)
+			return fmt.Errorf("store %s: %w", m.name, err)
 		}
-		path := filepath.Join(*outDir, name)
-		if err := os.WriteFile(path, data, 0o644); err != nil {
+		path := filepath.Join(*outDir, m.name)
+		if err := writeFileAtomic(path, data); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s (%d KB)\n", path, len(data)>>10)
 	}
 	fmt.Fprintf(stdout, "trained on %d texts in %s\n", len(corpus), time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// writeFileAtomic replaces path with data, or leaves it as it was: a
+// model half written would not load.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // after a rename, there is nothing to remove
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // triageScore runs `textline triage score FILE...`: how triage does on
