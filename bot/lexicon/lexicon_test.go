@@ -25,6 +25,7 @@ func TestTokenize(t *testing.T) {
 		{"im fine but im not", "im fine | im not"},
 		{"i got r*ped", "i got r*ped"},
 		{"my ex SA'd me", "my ex sa d me"},
+		{"she OD'd, od'ing", "she od d | od ing"},
 		{"💊💊 👋🏽", "💊 💊 👋"},
 		{"im 13yo", "im 13yo"},
 		{"", ""},

@@ -58,8 +58,9 @@ func Tokenize(text string) []Token {
 		r = content.Unaccent(unicode.ToLower(r))
 		switch {
 		case r == '\'' || r == '’' || r == '‘' || r == '`' || r == '´':
-			// don't = dont; but SA'd (sexually assaulted) is not sad
-			if string(tz.word) == "sa" && i+1 < len(runes) && unicode.ToLower(runes[i+1]) == 'd' {
+			// don't = dont; but SA'd (sexually assaulted) is not sad, and
+			// OD'd, OD'ing (overdosed) are OD
+			if w := string(tz.word); (w == "sa" || w == "od") && i+1 < len(runes) && strings.ContainsRune("dDiI", runes[i+1]) {
 				tz.flush()
 			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):

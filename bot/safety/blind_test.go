@@ -28,7 +28,7 @@ func TestBlind(t *testing.T) {
 		got, want float64
 		atMost    bool
 	}{
-		{"crisis caught", r.Recall(), blindRecall, false},
+		{"crisis caught", r.Recall(), 97, false},
 		{"exact category", r.ExactRate(), 90, false},
 		{"high or imminent where expected", r.SevereRate(), 90, false},
 		{"crisis on benign texts", r.BenignAlarm(), 3, true},
@@ -40,10 +40,6 @@ func TestBlind(t *testing.T) {
 		}
 	}
 }
-
-// blindRecall is the floor of crises caught on the blind set: 96%, what
-// triage reaches today; the aim is 97%.
-const blindRecall = 96
 
 // readLabelled reads every labelled set matching glob.
 func readLabelled(t *testing.T, glob string) []safety.Labelled {
