@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
+	"github.com/textline/textline/bot/console"
+	"github.com/textline/textline/bot/handoff"
 	"github.com/textline/textline/bot/redisstore/redistest"
 	"github.com/textline/textline/bot/twilio/twiliotest"
 )
@@ -24,25 +24,30 @@ const (
 )
 
 // handoffEnv is a serve environment with responders and Twilio's REST API
-// at a fake. The handoff queue is shared by every replica on one Redis, so
-// these tests get a database of their own, emptied first.
+// at a fake. The handoff queue and the console's accounts are shared by
+// every replica on one Redis, so their keys are cleared from the test's
+// database before and after.
 func handoffEnv(t *testing.T, responders ...string) (map[string]string, *twiliotest.Fake) {
 	t.Helper()
 	env := serveEnv(t)
 	if redistest.Real() {
-		o, err := redis.ParseURL(env["REDIS_URL"])
-		if err != nil {
-			t.Fatal(err)
+		rdb := redistest.Client(t)
+		clear := func() {
+			ctx := context.Background()
+			for _, prefix := range []string{handoff.Prefix, console.Prefix} {
+				iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+				for iter.Next(ctx) {
+					if err := rdb.Del(ctx, iter.Val()).Err(); err != nil {
+						t.Errorf("clear %s keys: %v", prefix, err)
+					}
+				}
+				if err := iter.Err(); err != nil {
+					t.Fatalf("clear %s keys: %v", prefix, err)
+				}
+			}
 		}
-		o.DB = 3
-		rdb := redis.NewClient(o)
-		defer rdb.Close()
-		if err := rdb.FlushDB(context.Background()).Err(); err != nil {
-			t.Fatal(err)
-		}
-		u, _ := url.Parse(env["REDIS_URL"])
-		u.Path = "/3"
-		env["REDIS_URL"] = u.String()
+		clear()
+		t.Cleanup(clear)
 	}
 	api := twiliotest.New(fakeAccount, fakeKey, fakeSecret)
 	t.Cleanup(api.Close)
