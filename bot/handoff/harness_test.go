@@ -132,10 +132,8 @@ func forgetTexter(w *world, number string) {
 }
 
 func deleteKeys(w *world, pattern string) {
-	ctx := context.Background()
-	keys, _ := w.rdb.Keys(ctx, pattern).Result()
-	for _, k := range keys {
-		w.rdb.Del(ctx, k)
+	if err := redistest.DeleteMatching(context.Background(), w.rdb, pattern); err != nil {
+		w.t.Errorf("clean up: %v", err)
 	}
 }
 

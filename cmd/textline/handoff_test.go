@@ -33,16 +33,9 @@ func handoffEnv(t *testing.T, responders ...string) (map[string]string, *twiliot
 	if redistest.Real() {
 		rdb := redistest.Client(t)
 		clear := func() {
-			ctx := context.Background()
 			for _, prefix := range []string{handoff.Prefix, console.Prefix} {
-				iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-				for iter.Next(ctx) {
-					if err := rdb.Del(ctx, iter.Val()).Err(); err != nil {
-						t.Errorf("clear %s keys: %v", prefix, err)
-					}
-				}
-				if err := iter.Err(); err != nil {
-					t.Fatalf("clear %s keys: %v", prefix, err)
+				if err := redistest.DeleteMatching(context.Background(), rdb, prefix+"*"); err != nil {
+					t.Fatal(err)
 				}
 			}
 		}

@@ -5,6 +5,7 @@ package redistest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 
@@ -43,4 +44,19 @@ func Client(tb testing.TB) *redis.Client {
 		tb.Fatalf("redis at %s does not answer: %v", o.Addr, err)
 	}
 	return rdb
+}
+
+// DeleteMatching deletes the keys that match pattern, found with SCAN:
+// how a test clears what it wrote, and nothing else.
+func DeleteMatching(ctx context.Context, rdb redis.Cmdable, pattern string) error {
+	iter := rdb.Scan(ctx, 0, pattern, 1000).Iterator()
+	for iter.Next(ctx) {
+		if err := rdb.Del(ctx, iter.Val()).Err(); err != nil {
+			return fmt.Errorf("delete %s: %w", pattern, err)
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return fmt.Errorf("scan %s: %w", pattern, err)
+	}
+	return nil
 }
