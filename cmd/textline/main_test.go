@@ -29,7 +29,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"textline": main})
+	testscript.Main(redistest.Guard(m), map[string]func(){"textline": main})
 }
 
 // syncBuffer collects what the program writes while tests read it.

@@ -6,8 +6,10 @@ package redistest
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
@@ -59,4 +61,45 @@ func DeleteMatching(ctx context.Context, rdb redis.Cmdable, pattern string) erro
 		return fmt.Errorf("scan %s: %w", pattern, err)
 	}
 	return nil
+}
+
+// Runner is what a TestMain runs; *testing.M is one.
+type Runner interface{ Run() int }
+
+// Guard wraps the tests of a package that uses the Redis REDIS_URL names:
+// before they run it writes a canary key of its own to that database,
+// and after they ran it fails the binary if the canary is gone or
+// changed, which is what a flush or a careless delete of keys that are
+// not the tests' own would do. Without REDIS_URL it only runs the tests.
+func Guard(m Runner) Runner { return guarded{m} }
+
+type guarded struct{ m Runner }
+
+func (g guarded) Run() int {
+	u := os.Getenv("REDIS_URL")
+	if u == "" {
+		return g.m.Run()
+	}
+	o, err := redis.ParseURL(u)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "REDIS_URL: %v\n", err)
+		return 1
+	}
+	rdb := redis.NewClient(o)
+	defer rdb.Close()
+	ctx := context.Background()
+	key := fmt.Sprintf("textline-test:canary:%d:%x", os.Getpid(), rand.Uint64())
+	want := "left alone"
+	if err := rdb.Set(ctx, key, want, time.Hour).Err(); err != nil {
+		fmt.Fprintf(os.Stderr, "redis at %s: write the canary key: %v\n", o.Addr, err)
+		return 1
+	}
+	code := g.m.Run()
+	got, err := rdb.Get(ctx, key).Result()
+	rdb.Del(ctx, key)
+	if err != nil || got != want {
+		fmt.Fprintf(os.Stderr, "FAIL: the canary key %s in the database REDIS_URL names is gone or changed (%v): a test deleted keys that were not its own\n", key, err)
+		return 1
+	}
+	return code
 }
