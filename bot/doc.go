@@ -22,8 +22,10 @@
 //     human line (CALL asks for a call) and the flows stay silent. Then
 //     requests for a person, keywords (START, MENU, BACK, ESPAÑOL,
 //     ENGLISH, DELETE), plain requests to stop and media-only texts.
-//  6. the conversation's state machine (package flows) picks the next step;
-//     a message it does not understand gets the state's question again.
+//  6. the conversation's table (package flows) picks the next step; every
+//     change of state is one of its rows, and each row's action is done by
+//     the registry in actions.go. A message the state does not take gets
+//     its question again.
 //  7. the session and the reply are stored together, atomically; side
 //     effects (the human line, alerts, counters) happen only after that
 //     commit, and only once per message.

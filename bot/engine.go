@@ -127,7 +127,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 // close updates the session too, unless that failed.
 func (e *Engine) rejoin(ctx context.Context, in Inbound) (Reply, error) {
 	answer, _, err := e.sessions.Apply(ctx, in.From.ID(), in.ID+":rejoin", func(s Session) Outcome {
-		s.Handoff, s.State = "", flows.Menu
+		s.Flow.Fire(flows.EvClosed, e.Line != nil)
 		return Outcome{Session: s, Reply: e.lib.Text(s.Lang, "handoff.closed")}
 	})
 	if err != nil {

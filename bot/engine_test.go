@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/flows"
 )
 
@@ -52,7 +53,7 @@ func TestOptOutWords(t *testing.T) {
 			if got := c.send(word); got != "" {
 				t.Errorf("reply to %q = %q, want nothing (the carrier confirms)", word, got)
 			}
-			if !c.store.get(c.texter.ID()).OptedOut {
+			if !c.store.get(c.texter.ID()).OptedOut() {
 				t.Errorf("%q did not opt out", word)
 			}
 			for _, later := range []string{"hello", "1", "menu", "help", "stop"} {
@@ -75,7 +76,7 @@ func TestNotAnOptOut(t *testing.T) {
 			if got := c.send(text); got == "" {
 				t.Errorf("%q got no reply; only the whole word opts out", text)
 			}
-			if c.store.get(c.texter.ID()).OptedOut {
+			if c.store.get(c.texter.ID()).OptedOut() {
 				t.Errorf("%q opted out", text)
 			}
 		})
@@ -84,7 +85,7 @@ func TestNotAnOptOut(t *testing.T) {
 
 func TestEveryStateAnswersCrisis(t *testing.T) {
 	// How to reach each state from a new texter.
-	paths := map[string][]string{
+	paths := map[flows.State][]string{
 		flows.Welcome:       nil,
 		flows.Menu:          {"hi"},
 		flows.Tips:          {"hi", "1"},
@@ -100,8 +101,11 @@ func TestEveryStateAnswersCrisis(t *testing.T) {
 		flows.ConfirmDelete: {"hi", "delete"},
 	}
 	for _, state := range flows.All {
+		if state == flows.Waiting || state == flows.WithPerson || state == flows.OptedOut {
+			continue // with the human line, or opted out: see handoff_test.go and crisis_opted_out.txt
+		}
 		for _, text := range []string{"i want to kill myself", "Quiero morir"} {
-			t.Run(state+"/"+text, func(t *testing.T) {
+			t.Run(string(state)+"/"+text, func(t *testing.T) {
 				c := newConversation(t)
 				path, ok := paths[state]
 				if !ok {
@@ -110,12 +114,12 @@ func TestEveryStateAnswersCrisis(t *testing.T) {
 				for _, p := range path {
 					c.send(p)
 				}
-				if got := c.store.get(c.texter.ID()).State; state != flows.Welcome && got != state {
+				if got := c.store.get(c.texter.ID()).Flow.State(); state != flows.Welcome && got != state {
 					t.Fatalf("path reached %s, want %s", got, state)
 				}
 				got := c.send(text)
-				if !strings.Contains(got, "988") || c.store.get(c.texter.ID()).State != flows.Crisis {
-					t.Errorf("crisis in %s got %q, state %s; want the 988 referral and the crisis state", state, got, c.store.get(c.texter.ID()).State)
+				if !strings.Contains(got, "988") || c.store.get(c.texter.ID()).Flow.State() != flows.Crisis {
+					t.Errorf("crisis in %s got %q, state %s; want the 988 referral and the crisis state", state, got, c.store.get(c.texter.ID()).Flow.State())
 				}
 			})
 		}
@@ -245,7 +249,7 @@ func TestOnlyStartOptsBackIn(t *testing.T) {
 			c := newConversation(t)
 			c.send("hi")
 			c.send("STOP")
-			if got := c.send(text); got != "" || !c.store.get(c.texter.ID()).OptedOut {
+			if got := c.send(text); got != "" || !c.store.get(c.texter.ID()).OptedOut() {
 				t.Errorf("after STOP, %q got %q; want silence and still opted out", text, got)
 			}
 		})
@@ -270,8 +274,8 @@ func TestOptOutForgetsTheConversation(t *testing.T) {
 	c.send("1")
 	c.send("stop")
 	got := c.store.get(c.texter.ID())
-	want := bot.Session{State: flows.Welcome, Lang: "en", OptedOut: true, Turns: got.Turns, LastSeen: got.LastSeen}
-	if got != want {
+	want := bot.Session{Flow: got.Flow, Lang: "en", Turns: got.Turns, LastSeen: got.LastSeen}
+	if got != want || !got.OptedOut() {
 		t.Errorf("after STOP the session is %+v, want %+v", got, want)
 	}
 }
@@ -318,7 +322,7 @@ func TestInvisibleCharactersDoNotHideACrisis(t *testing.T) {
 	for _, text := range []string{"i want to kill my\u00adself", "sui\u200bcide", "quiero\u200d morir"} {
 		c := newConversation(t)
 		c.send("hi")
-		if got := c.send(text); !strings.Contains(got, "988") || c.store.get(c.texter.ID()).State != flows.Crisis {
+		if got := c.send(text); !strings.Contains(got, "988") || c.store.get(c.texter.ID()).Flow.State() != flows.Crisis {
 			t.Errorf("%q got %q; want the crisis referral", text, got)
 		}
 	}
@@ -328,7 +332,7 @@ func TestInvisibleCharactersDoNotHideACrisis(t *testing.T) {
 // first message and in the middle of a conversation, in both languages.
 func TestCrisisReferrals(t *testing.T) {
 	for _, tc := range []struct {
-		category string
+		category safety.Category
 		text     string
 		want     []string
 	}{
@@ -364,8 +368,8 @@ func TestCrisisReferrals(t *testing.T) {
 					}
 				}
 				s := c.store.get(c.texter.ID())
-				if s.State != flows.Crisis || s.Category != tc.category {
-					t.Errorf("state %s, category %s; want crisis, %s", s.State, s.Category, tc.category)
+				if s.Flow.State() != flows.Crisis || s.Category != tc.category {
+					t.Errorf("state %s, category %s; want crisis, %s", s.Flow.State(), s.Category, tc.category)
 				}
 			})
 		}
@@ -375,7 +379,10 @@ func TestCrisisReferrals(t *testing.T) {
 // Distress is met with support, never an alarm; a worried helper gets how
 // to help.
 func TestDistressAndHelperAreSupported(t *testing.T) {
-	for _, tc := range []struct{ text, want, state string }{
+	for _, tc := range []struct {
+		text, want string
+		state      flows.State
+	}{
 		{"i feel so lonely", "You're not alone", flows.Menu},
 		{"me siento muy sola", "No estas sola", flows.Menu},
 		{"my friend is suicidal how can i help", "you want to help", flows.Someone},
@@ -387,8 +394,8 @@ func TestDistressAndHelperAreSupported(t *testing.T) {
 				c.send("1")
 			}
 			got := c.send(tc.text)
-			if !strings.Contains(got, tc.want) || c.store.get(c.texter.ID()).State != tc.state {
-				t.Errorf("%q (first %v) got %q in state %s; want %q in %s", tc.text, first, got, c.store.get(c.texter.ID()).State, tc.want, tc.state)
+			if !strings.Contains(got, tc.want) || c.store.get(c.texter.ID()).Flow.State() != tc.state {
+				t.Errorf("%q (first %v) got %q in state %s; want %q in %s", tc.text, first, got, c.store.get(c.texter.ID()).Flow.State(), tc.want, tc.state)
 			}
 		}
 	}
@@ -428,7 +435,36 @@ func TestPossibleRiskDuringCrisis(t *testing.T) {
 	if !strings.Contains(got, "988") || strings.Contains(got, "thinking about suicide") {
 		t.Errorf("possible risk in a crisis got %q; want the referral and no new question", got)
 	}
-	if s := c.store.get(c.texter.ID()).State; s != flows.Crisis {
+	if s := c.store.get(c.texter.ID()).Flow.State(); s != flows.Crisis {
 		t.Errorf("state %s, want %s", s, flows.Crisis)
+	}
+}
+
+// "family" is a word of the menu's "someone I care about" and of the
+// groups step's family groups: each step reads it as its own choice.
+func TestChoiceWordsArePerStep(t *testing.T) {
+	lib := library(t)
+	for _, tc := range []struct {
+		path []string
+		want flows.State
+		text string
+	}{
+		{[]string{"hi", "family"}, flows.Someone, "someone.main"},
+		{[]string{"hi", "groups", "family"}, flows.GroupsWhere, "groups.ask_where"},
+		{[]string{"hola", "familia"}, flows.Someone, "someone.main"},
+		{[]string{"hola", "grupos", "familia"}, flows.GroupsWhere, "groups.ask_where"},
+	} {
+		c := newConversation(t)
+		var got string
+		for _, text := range tc.path {
+			got = c.send(text)
+		}
+		s := c.store.get(c.texter.ID())
+		if s.Flow.State() != tc.want || !strings.HasPrefix(got, lib.Text(s.Lang, tc.text)) {
+			t.Errorf("%q: in %s with %q; want %s and %s", tc.path, s.Flow.State(), got, tc.want, tc.text)
+		}
+		if tc.want == flows.GroupsWhere && s.GroupKind != string(flows.EvFamily) {
+			t.Errorf("%q: looking for %q groups, want family", tc.path, s.GroupKind)
+		}
 	}
 }

@@ -7,12 +7,6 @@ import (
 	"github.com/textline/textline/content"
 )
 
-// Handoff states of a session.
-const (
-	HandoffWaiting = "waiting" // a person was asked to join
-	HandoffActive  = "active"  // a responder holds the conversation
-)
-
 // HumanLine is the handoff to people (package handoff). The engine tells it
 // what a committed message asks for; it is never told twice about one
 // message.

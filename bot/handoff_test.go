@@ -53,31 +53,31 @@ func TestHandoffTurns(t *testing.T) {
 	en := func(id string) string { return lib.Text(content.English, id) }
 	es := func(id string) string { return lib.Text(content.Spanish, id) }
 	for _, tc := range []struct {
-		name    string
-		texts   []string
-		want    string // the last reply; "" for none
-		kinds   string
-		handoff string // the session's handoff after
+		name  string
+		texts []string
+		want  string // the last reply; "" for none
+		kinds string
+		state flows.State // the texter's state after
 	}{
-		{"keyword", []string{"hi", "PERSON"}, en("handoff.asked"), "open", bot.HandoffWaiting},
-		{"talk", []string{"hi", "talk"}, en("handoff.asked"), "open", bot.HandoffWaiting},
-		{"first message asks", []string{"can i talk to a real person"}, en("handoff.asked"), "open", bot.HandoffWaiting},
-		{"spanish", []string{"quiero hablar con una persona"}, es("handoff.asked"), "open", bot.HandoffWaiting},
-		{"negated is not a request", []string{"hi", "i dont want to talk to a person"}, "", "", ""},
-		{"waiting", []string{"hi", "human", "hello?"}, en("handoff.waiting"), "open,open", bot.HandoffWaiting},
-		{"flows silent", []string{"hi", "human", "1"}, en("handoff.waiting"), "open,open", bot.HandoffWaiting},
-		{"menu stops waiting", []string{"hi", "human", "menu"}, en("menu"), "open,cancel", ""},
-		{"delete stops waiting", []string{"hi", "human", "delete"}, en("delete_confirm"), "open,cancel", ""},
-		{"language while waiting", []string{"hi", "human", "espanol"}, es("handoff.waiting"), "open,open", bot.HandoffWaiting},
-		{"no while waiting in crisis", []string{"hi", "i am going to kill myself tonight", "no"}, en("crisis.safe_no"), "open,open", bot.HandoffWaiting},
-		{"call", []string{"hi", "human", "CALL"}, en("handoff.calling"), "open,call", bot.HandoffWaiting},
-		{"stop ends it", []string{"hi", "human", "STOP"}, "", "open,leave", ""},
-		{"help still answered", []string{"hi", "human", "help"}, en("help"), "open", bot.HandoffWaiting},
-		{"crisis escalates", []string{"hi", "i am going to kill myself tonight"}, en("crisis.suicide_risk") + "\n" + en("handoff.notice"), "open", bot.HandoffWaiting},
-		{"crisis while waiting", []string{"hi", "human", "i am going to kill myself tonight"}, en("crisis.suicide_risk"), "open,open", bot.HandoffWaiting},
-		{"moderate crisis does not", []string{"hi", "i cut myself last night"}, en("crisis.self_harm"), "", ""},
-		{"not safe escalates", []string{"hi", "i cut myself last night", "no"}, en("crisis.safe_no") + "\n" + en("handoff.notice"), "open", bot.HandoffWaiting},
-		{"opted-out crisis alerts", []string{"hi", "stop", "i am going to kill myself tonight"}, "", "alert", ""},
+		{"keyword", []string{"hi", "PERSON"}, en("handoff.asked"), "open", flows.Waiting},
+		{"talk", []string{"hi", "talk"}, en("handoff.asked"), "open", flows.Waiting},
+		{"first message asks", []string{"can i talk to a real person"}, en("handoff.asked"), "open", flows.Waiting},
+		{"spanish", []string{"quiero hablar con una persona"}, es("handoff.asked"), "open", flows.Waiting},
+		{"negated is not a request", []string{"hi", "i dont want to talk to a person"}, "", "", flows.Menu},
+		{"waiting", []string{"hi", "human", "hello?"}, en("handoff.waiting"), "open,open", flows.Waiting},
+		{"flows silent", []string{"hi", "human", "1"}, en("handoff.waiting"), "open,open", flows.Waiting},
+		{"menu stops waiting", []string{"hi", "human", "menu"}, en("menu"), "open,cancel", flows.Menu},
+		{"delete stops waiting", []string{"hi", "human", "delete"}, en("delete_confirm"), "open,cancel", flows.ConfirmDelete},
+		{"language while waiting", []string{"hi", "human", "espanol"}, es("handoff.waiting"), "open,open", flows.Waiting},
+		{"no while waiting in crisis", []string{"hi", "i am going to kill myself tonight", "no"}, en("crisis.safe_no"), "open,open", flows.Waiting},
+		{"call", []string{"hi", "human", "CALL"}, en("handoff.calling"), "open,call", flows.Waiting},
+		{"stop ends it", []string{"hi", "human", "STOP"}, "", "open,leave", flows.OptedOut},
+		{"help still answered", []string{"hi", "human", "help"}, en("help"), "open", flows.Waiting},
+		{"crisis escalates", []string{"hi", "i am going to kill myself tonight"}, en("crisis.suicide_risk") + "\n" + en("handoff.notice"), "open", flows.Waiting},
+		{"crisis while waiting", []string{"hi", "human", "i am going to kill myself tonight"}, en("crisis.suicide_risk"), "open,open", flows.Waiting},
+		{"moderate crisis does not", []string{"hi", "i cut myself last night"}, en("crisis.self_harm"), "", flows.Crisis},
+		{"not safe escalates", []string{"hi", "i cut myself last night", "no"}, en("crisis.safe_no") + "\n" + en("handoff.notice"), "open", flows.Waiting},
+		{"opted-out crisis alerts", []string{"hi", "stop", "i am going to kill myself tonight"}, "", "alert", flows.OptedOut},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, h := withLine(t)
@@ -94,8 +94,8 @@ func TestHandoffTurns(t *testing.T) {
 			if k := h.kinds(); k != tc.kinds {
 				t.Errorf("human line asked %q, want %q", k, tc.kinds)
 			}
-			if s := c.store.get(c.texter.ID()); s.Handoff != tc.handoff {
-				t.Errorf("session handoff %q, want %q", s.Handoff, tc.handoff)
+			if s := c.store.get(c.texter.ID()).Flow.State(); s != tc.state {
+				t.Errorf("texter in %s, want %s", s, tc.state)
 			}
 		})
 	}
@@ -106,7 +106,7 @@ func TestHandoffTurns(t *testing.T) {
 func TestHandoffActiveIsSilent(t *testing.T) {
 	c, h := withLine(t)
 	c.send("person")
-	c.store.update(c.texter.ID(), func(s *bot.Session) { s.Handoff = bot.HandoffActive })
+	c.store.update(c.texter.ID(), func(s *bot.Session) { s.Flow.Fire(flows.EvTaken, true) })
 	if got := c.send("thanks for being here"); got != "" {
 		t.Errorf("active: bot said %q", got)
 	}
@@ -132,7 +132,7 @@ func TestHandoffOffHours(t *testing.T) {
 	if len(h.got) != 1 || !h.got[0].OffHours {
 		t.Errorf("human line got %+v, want an off-hours request", h.got)
 	}
-	if s := c.store.get(c.texter.ID()); s.Handoff != "" || s.State != flows.Menu {
+	if s := c.store.get(c.texter.ID()); s.Flow.State() != flows.Menu {
 		t.Errorf("session %+v, want the menu", s)
 	}
 }
@@ -142,12 +142,12 @@ func TestHandoffOffHours(t *testing.T) {
 func TestHandoffRejoin(t *testing.T) {
 	c, h := withLine(t)
 	c.send("person")
-	c.store.update(c.texter.ID(), func(s *bot.Session) { s.Handoff = bot.HandoffActive })
+	c.store.update(c.texter.ID(), func(s *bot.Session) { s.Flow.Fire(flows.EvTaken, true) })
 	h.closed = true
 	if got := c.send("hello?"); got != library(t).Text(content.English, "handoff.closed") {
 		t.Errorf("reply %q, want handoff.closed", got)
 	}
-	if s := c.store.get(c.texter.ID()); s.Handoff != "" || s.State != flows.Menu {
+	if s := c.store.get(c.texter.ID()); s.Flow.State() != flows.Menu {
 		t.Errorf("session %+v, want the menu", s)
 	}
 }
@@ -160,7 +160,7 @@ func TestNoHumanLine(t *testing.T) {
 	if got := c.send("PERSON"); got != library(t).Text(content.English, "talk.person") {
 		t.Errorf("reply %q, want talk.person", got)
 	}
-	c.store.update(c.texter.ID(), func(s *bot.Session) { s.Handoff = bot.HandoffWaiting })
+	c.store.update(c.texter.ID(), func(s *bot.Session) { s.Flow.Fire(flows.EvPassed, true) })
 	if got := c.send("menu"); got != library(t).Text(content.English, "menu") {
 		t.Errorf("after the line was turned off: %q, want the menu", got)
 	}

@@ -11,19 +11,28 @@ import (
 )
 
 // Lint checks what content.Load cannot check alone: that the flows and the
-// content fit together, in every language. Every text the flows name
-// exists, and every reply a transition of the table can compose (its text
-// with the state's footer, each tip, the longest list of groups) fits in
-// content.MaxSegments. It returns one located line per problem, sorted.
-func Lint(lib *content.Library) []string {
+// content fit together, in every language. Every text the flows and the
+// engine name exists; every action of the table is one the engine has; no
+// two choices a step takes share a word; and every reply a transition can
+// compose (its text with the state's footer, each tip, the longest list
+// of groups) fits in content.MaxSegments. It returns one located line per
+// problem, sorted. also are the ids other parts of the line send (the
+// human line, the voice handler): they must exist too.
+func Lint(lib *content.Library, also ...string) []string {
 	var out []string
+	for _, row := range flows.Table {
+		if _, ok := actions[row.Do]; row.Do != "" && !ok {
+			out = append(out, fmt.Sprintf("flows: event %q does %q, which the engine does not know", row.Event, row.Do))
+		}
+	}
+	out = append(out, sharedWords(lib)...)
 	for _, lang := range content.Langs {
 		for _, p := range flows.Check(func(id string) bool { return lib.Has(lang, id) }) {
 			out = append(out, fmt.Sprintf("%s: %s", lang, p))
 		}
-		for _, id := range requiredTexts {
+		for _, id := range append(engineTexts, also...) {
 			if !lib.Has(lang, id) {
-				out = append(out, fmt.Sprintf("%s/messages.yaml: %s: missing; the engine sends it", lang, id))
+				out = append(out, fmt.Sprintf("%s/messages.yaml: %s: missing; the line sends it", lang, id))
 			}
 		}
 		for _, c := range safety.CrisisCategories() {
@@ -48,19 +57,30 @@ func Lint(lib *content.Library) []string {
 	return out
 }
 
-// requiredTexts are sent by the engine outside the flows table.
-var requiredTexts = []string{
-	"welcome", "welcome_back", "menu", "help", "media_only", "stop_hint",
-	"opted_in", "fallback", "crisis.fallback", "groups.results", "groups.none_near",
-	"support.distress", "support.helper", "talk.person", "talk.person.human",
-	"handoff.asked", "handoff.notice", "handoff.waiting", "handoff.reminder", "handoff.joined",
-	"handoff.joined_call", "handoff.closed", "handoff.passed", "handoff.off_hours", "handoff.calling",
-	"handoff.no_call", "voice.connect", "voice.no_line", "voice.no_answer",
-	"responder.alert", "responder.alert_again", "responder.alert_optedout", "responder.taken",
-	"responder.taken_other", "responder.unknown", "responder.list", "responder.list_empty",
-	"responder.passed", "responder.closed", "responder.none_held", "responder.which",
-	"responder.relay", "responder.relay_flag", "responder.texter_left",
-	"responder.help",
+// sharedWords finds a word that picks two choices of one step: which one
+// it picks would be a matter of chance.
+func sharedWords(lib *content.Library) []string {
+	var out []string
+	for _, state := range flows.All {
+		evs := flows.ByWord(state)
+		for i, a := range evs {
+			for _, b := range evs[i+1:] {
+				if w := lib.Vocab.Shared(string(a), string(b)); len(w) > 0 {
+					a, b := min(a, b), max(a, b)
+					out = append(out, fmt.Sprintf("vocab.yaml: choices %s and %s share %s, and step %s takes both",
+						a, b, strings.Join(w, ", "), state))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// engineTexts are sent by the engine itself, outside any row of the
+// table; the rows' own texts come from flows.Texts.
+var engineTexts = []string{
+	"help", "media_only", "stop_hint", "fallback", "crisis.fallback", "talk.person",
+	"handoff.notice", "handoff.no_call",
 }
 
 type reply struct{ where, text string }
@@ -68,43 +88,33 @@ type reply struct{ where, text string }
 // replies lists every reply row can send in lang, composed as fire does.
 func replies(lib *content.Library, lang content.Lang, row flows.Transition) []reply {
 	var bodies []reply // where: file and id of the body
-	switch row.Do {
-	case flows.DoTip:
-		for _, tip := range lib.Tips(lang) {
-			bodies = append(bodies, reply{"tips.yaml: " + tip.ID, tip.Text})
-		}
-	case flows.DoGroups, flows.DoOnline:
-		worst := longestGroups(lib, lang)
-		for _, id := range []string{"groups.results", "groups.none_near"} {
-			bodies = append(bodies, reply{"messages.yaml: " + id, strings.ReplaceAll(lib.Text(lang, id), "{groups}", worst)})
-		}
-	case flows.DoCrisis, flows.DoEscalate, flows.DoAsk:
-		// Each may carry the handoff notice under the referral.
-		prefix := "crisis."
-		switch row.Do {
-		case flows.DoEscalate:
-			prefix = row.Say
-		case flows.DoAsk:
-			prefix = "risk_check."
-		}
-		notice := lib.Text(lang, "handoff.notice")
-		for _, id := range lib.IDs(lang) {
-			if strings.HasPrefix(id, prefix) {
-				bodies = append(bodies, reply{"messages.yaml: " + id + " with handoff.notice", lib.Text(lang, id) + "\n" + notice})
-			}
-		}
-	default:
+	if a := actions[row.Do]; a.bodies != nil {
+		bodies = a.bodies(lib, lang, row)
+	} else {
 		id := row.Say
 		if id == "" {
-			step, _ := flows.StepOf(row.Dst)
+			step, _ := flows.StepOf(row.To)
 			id = step.Enter
+		}
+		if id == "" {
+			return nil
 		}
 		bodies = append(bodies, reply{"messages.yaml: " + id, lib.Text(lang, id)})
 	}
-	for i := range bodies {
-		bodies[i].text = compose(lib, lang, row.Dst, bodies[i].text)
+	if row.Plain {
+		return bodies
 	}
-	return bodies
+	targets := []flows.State{row.To}
+	if row.To == "" {
+		targets = row.From // a row that stays composes with each state's footer
+	}
+	var out []reply
+	for _, to := range targets {
+		for _, b := range bodies {
+			out = append(out, reply{b.where, compose(lib, lang, to, b.text)})
+		}
+	}
+	return out
 }
 
 // longestGroups is the longest list of groups a reply could carry.

@@ -108,7 +108,7 @@ func play(t *testing.T, lib *content.Library, script string) string {
 		if text == "" {
 			text = "(no reply)"
 		}
-		fmt.Fprintf(&out, "> %s\n%s\n[%s %s]\n\n", line, text, s.State, s.Lang)
+		fmt.Fprintf(&out, "> %s\n%s\n[%s %s]\n\n", line, text, s.Flow.State(), s.Lang)
 	}
 	return out.String()
 }

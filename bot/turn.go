@@ -1,12 +1,9 @@
 package bot
 
 import (
-	"context"
-	"errors"
+	"slices"
 	"strings"
 	"time"
-
-	"github.com/looplab/fsm"
 
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/content"
@@ -21,6 +18,7 @@ type turn struct {
 	folded  string // for matching
 	verdict safety.Verdict
 	fx      effects
+	erase   bool // the step forgets the texter
 }
 
 // Keywords of vocab.yaml.
@@ -38,17 +36,16 @@ const (
 )
 
 func (t *turn) run(s Session) Outcome {
-	t.fx = effects{}
+	t.fx, t.erase = effects{}, false
 	since := t.in.At.Sub(s.LastSeen)
 	away := !s.LastSeen.IsZero() && since > t.e.idle()
+	first := s.New()
 	s.Turns++
 	s.LastSeen = t.in.At
-	first := s.New()
 	if first || away {
 		t.fx.counters = append(t.fx.counters, "conversation.start")
 	}
 	if first {
-		s.State = flows.Welcome
 		s.Lang = t.language()
 	}
 	// Answer a disclosure in its own language. Distress words are short
@@ -59,30 +56,26 @@ func (t *turn) run(s Session) Outcome {
 	kw := t.e.lib.Vocab.Keyword(t.folded)
 	t.reread(s, since, kw)
 	if t.e.Line == nil {
-		s.Handoff = "" // the human line was turned off
+		s.Flow.Fire(flows.EvLineOff, false) // the human line was turned off
 	}
+	state := s.Flow.State()
 	switch {
 	case t.verdict.Crisis():
 		return t.crisis(s)
-	case s.OptedOut:
+	case state == flows.OptedOut:
 		if kw == kwOptIn || t.folded == "yes" {
-			s.OptedOut = false
-			s.State = flows.Menu
-			return t.say(s, "opted_in")
+			return t.fire(s, flows.EvStart)
 		}
 		return Outcome{Session: s} // nothing is sent until START
 	case kw == kwOptOut:
-		if s.Handoff != "" {
-			t.handoff(s, HandoffLeave, "opted out")
-		}
-		return optOut(s)
+		return t.fire(s, flows.EvStop)
 	case kw == kwHelp:
 		return t.say(s, "help")
-	case s.Handoff != "":
+	case s.WithLine():
 		return t.during(s, kw)
 	case t.e.Line != nil && (kw == kwPerson || kw == kwCall || t.e.lib.Vocab.AsksForPerson(t.folded)):
 		return t.askPerson(s)
-	case s.State == flows.Welcome:
+	case state == flows.Welcome:
 		// Whatever a first message says, the texter first learns what the
 		// line is; a language keyword picks the language of that welcome.
 		if lang, ok := keywordLang[kw]; ok {
@@ -91,8 +84,7 @@ func (t *turn) run(s Session) Outcome {
 		if out, ok := t.support(s); ok {
 			return out
 		}
-		s.State = flows.Menu
-		return t.say(s, "welcome")
+		return t.fire(s, flows.EvArrive)
 	case kw != "":
 		return t.keyword(s, kw)
 	}
@@ -118,29 +110,22 @@ func (t *turn) reread(s Session, since time.Duration, kw string) {
 
 // crisis answers a crisis verdict, in any state.
 func (t *turn) crisis(s Session) Outcome {
-	possible := t.verdict.Severity == safety.Possible
-	if s.OptedOut {
-		if possible {
-			return Outcome{Session: s} // no one can be asked: nothing is sent
-		}
-		t.alert("crisis from an opted-out texter", false)
-		t.handoff(s, HandoffAlert, "crisis from an opted-out texter")
-		return Outcome{Session: s}
-	}
-	if _, asks := flows.Lookup(flows.EvPossible, s.State); possible && (s.Handoff != "" || !asks) {
-		// During a crisis or a handoff a possible risk is not asked about
-		// with a new question: it is answered as the crisis it may be.
-		t.verdict.Severity = safety.Moderate
-	}
-	if s.Handoff != "" {
-		// The person who holds it reads the message; the referral still
-		// goes out at once.
-		t.alert("crisis during a handoff", true)
-		t.handoff(s, HandoffOpen, "crisis during a handoff")
-		return Outcome{Session: s, Reply: t.crisisText(s.Lang)}
-	}
+	state := s.Flow.State()
 	if t.verdict.Severity == safety.Possible {
-		return t.fire(s, flows.EvPossible)
+		switch {
+		case state == flows.OptedOut:
+			return Outcome{Session: s} // no one can be asked: nothing is sent
+		case !flows.Takes(state, flows.EvPossible):
+			// During a crisis or a handoff a possible risk is not asked
+			// about with a new question: it is answered as the crisis it
+			// may be.
+			t.verdict.Severity = safety.Moderate
+		default:
+			return t.fire(s, flows.EvPossible)
+		}
+	}
+	if t.e.Line != nil && escalates(t.verdict) && flows.Takes(state, flows.EvUrgent) {
+		return t.fire(s, flows.EvUrgent)
 	}
 	return t.fire(s, flows.EvCrisis)
 }
@@ -149,69 +134,52 @@ func (t *turn) crisis(s Session) Outcome {
 // are on duty; outside HANDOFF_HOURS the request is recorded for them
 // and the texter gets the 24/7 lines.
 func (t *turn) askPerson(s Session) Outcome {
-	if s.State == flows.Welcome {
-		s.State = flows.Menu
-	}
 	t.fx.counters = append(t.fx.counters, "handoff.requested")
 	if t.e.OnDuty != nil && !t.e.OnDuty(t.in.At) {
-		t.handoff(s, HandoffOpen, "asked for a person off hours")
-		t.fx.handoff.OffHours = true
-		return t.say(s, "handoff.off_hours")
+		return t.fire(s, flows.EvPersonOff)
 	}
-	s.Handoff = HandoffWaiting
-	t.handoff(s, HandoffOpen, "asked for a person")
-	return t.say(s, "handoff.asked")
+	return t.fire(s, flows.EvPerson)
 }
 
 // during handles a message while a person is asked for or holds the
-// conversation: the bot's flows stay silent and the message goes to the
+// conversation: the bot's steps stay silent and the message goes to the
 // human line.
 func (t *turn) during(s Session, kw string) Outcome {
-	waiting := s.Handoff == HandoffWaiting
+	waiting := s.Flow.State() == flows.Waiting
 	switch {
 	case kw == kwCall && !t.e.Calls:
 		return t.say(s, "handoff.no_call")
 	case kw == kwCall:
-		t.handoff(s, HandoffCall, "asked for a call")
-		return t.say(s, "handoff.calling")
+		return t.fire(s, flows.EvCall)
 	case t.text == "" && t.in.NumMedia > 0:
 		return t.say(s, "media_only")
-	case waiting && (kw == kwMenu || kw == kwBack || kw == kwDelete):
+	case waiting && kw == kwMenu:
 		// Nobody has joined yet: the texter may stop waiting.
-		t.handoff(s, HandoffCancel, "texter stopped waiting")
-		s.Handoff = ""
-		return t.keyword(s, kw)
-	case s.State == flows.Crisis && t.answersNo(s):
+		return t.fire(s, flows.EvMenu)
+	case waiting && kw == kwBack:
+		return t.fire(s, flows.EvBack)
+	case waiting && kw == kwDelete:
+		return t.fire(s, flows.EvDelete)
+	case s.Flow.Asked() == flows.AskedSafe && t.answersNo():
 		// "No" to "are you safe right now?": the most urgent there is.
-		t.verdict = safety.Verdict{Category: safety.Category(s.Category), Severity: safety.Imminent}
-		t.alert("not safe right now", true)
-		t.handoff(s, HandoffOpen, "not safe right now")
-		return Outcome{Session: s, Reply: t.textFor(s, "crisis.safe_no")}
+		return t.fire(s, flows.EvNo)
 	}
 	if lang, ok := keywordLang[kw]; ok {
 		s.Lang = lang
 	}
-	if waiting {
-		// Open, not only relay: a handoff lost after it was promised is
-		// opened again.
-		t.handoff(s, HandoffOpen, "still waiting")
-		return t.say(s, "handoff.waiting")
-	}
-	t.handoff(s, HandoffMessage, "")
-	return Outcome{Session: s}
+	return t.fire(s, flows.EvText)
 }
 
 // answer reports whether the message is one the current state takes: a
 // number or a word of its choices.
 func (t *turn) answer(s Session) bool {
-	_, ok := flows.Parse(s.State, t.folded, words{t.e.lib})
-	return ok && s.State != flows.Welcome && s.State != flows.ConfirmDelete
+	_, ok := flows.Parse(s.Flow.State(), t.folded, words{t.e.lib})
+	return ok && s.Flow.State() != flows.ConfirmDelete
 }
 
-// answersNo reports whether the message is the crisis step's NO.
-func (t *turn) answersNo(s Session) bool {
-	ev, ok := flows.Parse(s.State, t.folded, words{t.e.lib})
-	return ok && ev == flows.EvNo
+// answersNo reports whether the message is a NO.
+func (t *turn) answersNo() bool {
+	return slices.Contains(words{t.e.lib}.Choices(t.folded), flows.EvNo)
 }
 
 // handoff asks the human line, once the step is stored, to act on this
@@ -223,36 +191,12 @@ func (t *turn) handoff(s Session, kind, reason string) {
 	}
 }
 
-// escalate hands a crisis to the human line, when there is one, and says
-// so under the referral.
-func (t *turn) escalate(s *Session, body, reason string) string {
-	if t.e.Line == nil {
-		return body
-	}
-	s.Handoff = HandoffWaiting
-	t.handoff(*s, HandoffOpen, reason)
-	return body + "\n" + t.e.lib.Text(s.Lang, "handoff.notice")
-}
-
 var keywordLang = map[string]content.Lang{kwSpanish: content.Spanish, kwEnglish: content.English}
-
-// optOut keeps only what is needed to stay silent until START: the
-// conversation itself is forgotten. The carrier confirms opt-outs itself,
-// so Textline sends nothing.
-func optOut(s Session) Outcome {
-	return Outcome{Session: Session{
-		State: flows.Welcome, Lang: s.Lang, OptedOut: true, StopHinted: s.StopHinted,
-		Turns: s.Turns, LastSeen: s.LastSeen,
-	}}
-}
 
 // keyword handles START, MENU, BACK, the language keywords and DELETE.
 func (t *turn) keyword(s Session, kw string) Outcome {
 	switch kw {
-	case kwOptIn:
-		s.State = flows.Menu
-		return t.say(s, "menu")
-	case kwMenu:
+	case kwOptIn, kwMenu:
 		return t.fire(s, flows.EvMenu)
 	case kwBack:
 		return t.fire(s, flows.EvBack)
@@ -262,7 +206,7 @@ func (t *turn) keyword(s Session, kw string) Outcome {
 	case kwPerson, kwCall:
 		return t.say(s, "talk.person") // no human line: 988 is the way to a person
 	case kwDelete:
-		if s.State == flows.ConfirmDelete {
+		if s.Flow.State() == flows.ConfirmDelete {
 			return t.fire(s, flows.EvConfirm)
 		}
 		return t.fire(s, flows.EvDelete)
@@ -282,11 +226,10 @@ func (t *turn) converse(s Session, away bool) Outcome {
 		}
 		return t.reprompt(s)
 	}
-	if away && s.State != flows.Crisis {
-		s.State = flows.Menu
-		return t.say(s, "welcome_back")
+	if away && flows.Takes(s.Flow.State(), flows.EvReturn) {
+		return t.fire(s, flows.EvReturn)
 	}
-	ev, ok := flows.Parse(s.State, t.folded, words{t.e.lib})
+	ev, ok := flows.Parse(s.Flow.State(), t.folded, words{t.e.lib})
 	if !ok {
 		if out, ok := t.support(s); ok {
 			return out
@@ -303,78 +246,61 @@ func (t *turn) converse(s Session, away bool) Outcome {
 func (t *turn) support(s Session) (Outcome, bool) {
 	switch t.verdict.Category {
 	case safety.Distress:
-		s.State = flows.Menu
-		return t.say(s, "support.distress"), true
+		return t.fire(s, flows.EvDistress), true
 	case safety.Helper:
-		s.State = flows.Someone
-		return t.say(s, "support.helper"), true
+		return t.fire(s, flows.EvHelper), true
 	}
 	return Outcome{}, false
 }
 
-// fire moves the state machine with ev and says what the new step says.
-func (t *turn) fire(s Session, ev string) Outcome {
-	row, _ := flows.Lookup(ev, s.State)
-	m := flows.New(s.State)
-	err := m.Event(context.Background(), ev)
-	var same fsm.NoTransitionError
-	if err != nil && !errors.As(err, &same) {
-		// InvalidEventError or UnknownEventError: not something this state
-		// takes, so ask again.
+// fire moves the texter by ev, does the row's action and says what the
+// row says. A message the state does not take is asked again.
+func (t *turn) fire(s Session, ev flows.Event) Outcome {
+	from := s.Flow.State()
+	row, ok := s.Flow.Fire(ev, t.e.Line != nil)
+	if !ok {
 		return t.reprompt(s)
 	}
-	if from := s.State; from == flows.Menu && m.Current() != from && m.Current() != flows.Crisis {
-		t.fx.counters = append(t.fx.counters, "menu."+m.Current())
+	if from == flows.Menu && menuPick(ev) {
+		t.fx.counters = append(t.fx.counters, "menu."+string(row.To))
 	}
-	s.State = m.Current()
-
 	var body string
-	switch row.Do {
-	case flows.DoTip:
-		body = t.tip(&s)
-	case flows.DoKind:
-		s.GroupKind = ev
-	case flows.DoGroups, flows.DoOnline:
-		body = t.groups(s, row.Do == flows.DoOnline)
-	case flows.DoCrisis:
-		s.Category = string(t.verdict.Category)
-		t.alert("crisis", true)
-		body = t.crisisText(s.Lang)
-		if escalates(t.verdict) {
-			body = t.escalate(&s, body, "crisis")
-		}
-	case flows.DoAsk:
-		s.Category = string(t.verdict.Category)
-		t.alert("possible crisis: asked directly", true)
-		body = t.crisisText(s.Lang)
-	case flows.DoEscalate:
-		t.verdict = safety.Verdict{Category: safety.Category(s.Category), Severity: safety.Imminent}
-		t.alert("not safe right now", true)
-		body = t.escalate(&s, t.textFor(s, row.Say), "not safe right now")
-	case flows.DoErase:
-		out := t.say(s, row.Say)
-		out.Erase = true
-		t.handoff(s, HandoffErase, "deleted")
-		return out
-	case flows.DoFeedback:
-		t.fx.counters = append(t.fx.counters, "feedback."+ev)
+	if a, ok := actions[row.Do]; ok && a.run != nil {
+		body = a.run(t, &s, fired{row: row, from: from, ev: ev})
 	}
 	if body == "" {
 		id := row.Say
 		if id == "" {
-			step, _ := flows.StepOf(s.State)
+			step, _ := flows.StepOf(s.Flow.State())
 			id = step.Enter
 		}
-		body = t.textFor(s, id)
+		if id != "" {
+			body = t.textFor(s, id)
+		}
 	}
-	return Outcome{Session: s, Reply: compose(t.e.lib, s.Lang, s.State, body)}
+	out := Outcome{Session: s, Reply: body, Erase: t.erase}
+	if !row.Plain && body != "" {
+		out.Reply = compose(t.e.lib, s.Lang, s.Flow.State(), body)
+	}
+	return out
+}
+
+// menuPick reports whether ev is one of the menu's numbered options.
+func menuPick(ev flows.Event) bool {
+	step, _ := flows.StepOf(flows.Menu)
+	for _, o := range step.Options {
+		if o.Event == ev {
+			return true
+		}
+	}
+	return false
 }
 
 // textFor is the text id in the texter's language, in its version for the
 // crisis at hand when it has one (crisis.safe_no.abuse_dv before
 // crisis.safe_no), or for when the human line is on (talk.person.human).
 func (t *turn) textFor(s Session, id string) string {
-	if variant := id + "." + s.Category; s.Category != "" && t.e.lib.Has(s.Lang, variant) {
+	if variant := id + "." + string(s.Category); s.Category != "" && t.e.lib.Has(s.Lang, variant) {
 		id = variant
 	} else if variant := id + ".human"; t.e.Line != nil && t.e.lib.Has(s.Lang, variant) {
 		id = variant
@@ -390,18 +316,78 @@ func (t *turn) say(s Session, id string) Outcome {
 // reprompt asks the state's question again, in its version for the
 // crisis at hand when it has one (reprompt.risk_check.abuse_dv).
 func (t *turn) reprompt(s Session) Outcome {
-	step, _ := flows.StepOf(s.State)
+	step, _ := flows.StepOf(s.Flow.State())
+	if step.Reprompt == "" {
+		return Outcome{Session: s}
+	}
 	return Outcome{Session: s, Reply: t.textFor(s, step.Reprompt)}
 }
 
 // compose is the reply a state gives with body: body, then the state's
 // footer, if it has one.
-func compose(lib *content.Library, lang content.Lang, state, body string) string {
+func compose(lib *content.Library, lang content.Lang, state flows.State, body string) string {
 	step, _ := flows.StepOf(state)
 	if step.Footer == "" {
 		return body
 	}
 	return body + "\n\n" + lib.Text(lang, step.Footer)
+}
+
+// crisisText is the referral for the verdict's category: the crisis text,
+// or, for a possible risk, the direct question that carries the referral.
+func (t *turn) crisisText(lang content.Lang) string {
+	if t.verdict.Severity == safety.Possible {
+		return t.e.lib.Text(lang, "risk_check."+string(t.verdict.Category))
+	}
+	return t.e.lib.Text(lang, "crisis."+string(t.verdict.Category))
+}
+
+// priorOf is what the line's last message asked, for reading the next
+// in its light.
+func priorOf(s Session) safety.Prior {
+	switch s.Flow.Asked() {
+	case flows.AskedRisk:
+		return safety.Prior{Asked: safety.AskedRisk, Category: s.Category}
+	case flows.AskedSafe:
+		return safety.Prior{Asked: safety.AskedSafe, Category: s.Category}
+	}
+	return safety.Prior{}
+}
+
+// alert records that the human line must hear of this message, and counts
+// it for the line's reports.
+func (t *turn) alert(reason string, replied bool) {
+	t.fx.alert = &alert{reason: reason, category: t.verdict.Category, severity: t.verdict.Severity, replied: replied}
+	counter := "crisis."
+	if t.verdict.Severity == safety.Possible {
+		counter = "possible."
+	}
+	t.fx.counters = append(t.fx.counters, counter+string(t.verdict.Category))
+}
+
+// language guesses a new texter's language from their first message.
+func (t *turn) language() content.Lang {
+	if t.e.lib.Vocab.LooksSpanish(t.folded) {
+		return content.Spanish
+	}
+	return content.English
+}
+
+// words adapts the content library to what flows.Parse needs.
+type words struct{ lib *content.Library }
+
+func (w words) Choices(folded string) []flows.Event {
+	names := w.lib.Vocab.Picks(folded)
+	out := make([]flows.Event, len(names))
+	for i, n := range names {
+		out[i] = flows.Event(n)
+	}
+	return out
+}
+
+func (w words) IsPlace(folded string) bool {
+	_, ok := w.lib.PlaceOf(folded)
+	return ok
 }
 
 // tip returns the next coping tip: none repeats until all were shown.
@@ -437,54 +423,4 @@ func (t *turn) groups(s Session, online bool) string {
 		lines[i] = g.Line(s.Lang)
 	}
 	return strings.ReplaceAll(lib.Text(s.Lang, id), "{groups}", strings.Join(lines, "\n"))
-}
-
-// crisisText is the referral for the verdict's category: the crisis text,
-// or, for a possible risk, the direct question that carries the referral.
-func (t *turn) crisisText(lang content.Lang) string {
-	if t.verdict.Severity == safety.Possible {
-		return t.e.lib.Text(lang, "risk_check."+string(t.verdict.Category))
-	}
-	return t.e.lib.Text(lang, "crisis."+string(t.verdict.Category))
-}
-
-// priorOf is what the line's last message asked, for reading the next
-// in its light.
-func priorOf(s Session) safety.Prior {
-	switch s.State {
-	case flows.RiskCheck:
-		return safety.Prior{Asked: safety.AskedRisk, Category: safety.Category(s.Category)}
-	case flows.Crisis:
-		return safety.Prior{Asked: safety.AskedSafe, Category: safety.Category(s.Category)}
-	}
-	return safety.Prior{}
-}
-
-// alert records that the human line must hear of this message, and counts
-// it for the line's reports.
-func (t *turn) alert(reason string, replied bool) {
-	t.fx.alert = &alert{reason: reason, category: t.verdict.Category, severity: t.verdict.Severity, replied: replied}
-	counter := "crisis."
-	if t.verdict.Severity == safety.Possible {
-		counter = "possible."
-	}
-	t.fx.counters = append(t.fx.counters, counter+string(t.verdict.Category))
-}
-
-// language guesses a new texter's language from their first message.
-func (t *turn) language() content.Lang {
-	if t.e.lib.Vocab.LooksSpanish(t.folded) {
-		return content.Spanish
-	}
-	return content.English
-}
-
-// words adapts the content library to what flows.Parse needs.
-type words struct{ lib *content.Library }
-
-func (w words) Choice(folded string) string { return w.lib.Vocab.Choice(folded) }
-
-func (w words) IsPlace(folded string) bool {
-	_, ok := w.lib.PlaceOf(folded)
-	return ok
 }

@@ -1,6 +1,9 @@
 package content
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Vocab is the words Textline recognises (vocab.yaml).
 type Vocab struct {
@@ -14,13 +17,22 @@ type Vocab struct {
 	SpanishHints   []string            `yaml:"spanish_hints"`
 
 	keyword map[string]string
-	choice  map[string]string
+	choice  map[string][]string // folded word: the choices that have it, sorted
 	hints   map[string]bool
 }
 
 func (v *Vocab) compile() {
 	v.keyword = invert(v.Keywords)
-	v.choice = invert(v.Choices)
+	v.choice = map[string][]string{}
+	for name, words := range v.Choices {
+		for _, w := range words {
+			f := Fold(w)
+			if !slices.Contains(v.choice[f], name) {
+				v.choice[f] = append(v.choice[f], name)
+				slices.Sort(v.choice[f])
+			}
+		}
+	}
 	v.hints = map[string]bool{}
 	for _, w := range v.SpanishHints {
 		v.hints[Fold(w)] = true
@@ -47,8 +59,22 @@ func invert(m map[string][]string) map[string]string {
 // is, or "".
 func (v *Vocab) Keyword(folded string) string { return v.keyword[folded] }
 
-// Choice returns the event a folded message picks by name, or "".
-func (v *Vocab) Choice(folded string) string { return v.choice[folded] }
+// Picks returns the choices (events of the flows) whose words include a
+// folded message, sorted; a word may belong to choices of different
+// steps ("family": the menu's someone, the groups step's family).
+func (v *Vocab) Picks(folded string) []string { return v.choice[folded] }
+
+// Shared returns the words two choices have in common, folded and sorted.
+func (v *Vocab) Shared(a, b string) []string {
+	var out []string
+	for w, names := range v.choice {
+		if slices.Contains(names, a) && slices.Contains(names, b) {
+			out = append(out, w)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 // AsksToStop reports whether a folded message contains a plain request to
 // stop the messages.

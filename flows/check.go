@@ -6,15 +6,21 @@ import (
 )
 
 // Check validates the table against the content: every text it names
-// exists (has reports whether an id does), every state can reach the menu
-// and the crisis path, and no event is defined twice for one state. It
-// returns one line per problem.
+// exists (has reports whether an id does), every state takes a crisis and
+// can get back to the menu, and no two rows share an event, a state and a
+// condition. It returns one line per problem.
 func Check(has func(id string) bool) []string {
 	var out []string
-	seen := map[[2]string]bool{}
+	type cell struct {
+		ev    Event
+		state State
+		needs Needs
+		after Question
+	}
+	seen := map[cell]bool{}
 	for _, t := range Table {
-		for _, s := range t.Src {
-			k := [2]string{t.Event, s}
+		for _, s := range t.From {
+			k := cell{t.Event, s, t.Needs, t.After}
 			if seen[k] {
 				out = append(out, fmt.Sprintf("flows: event %q is defined twice in state %q", t.Event, s))
 			}
@@ -23,24 +29,26 @@ func Check(has func(id string) bool) []string {
 		if t.Say != "" && !has(t.Say) {
 			out = append(out, fmt.Sprintf("flows: event %q says %q, which is not in the content", t.Event, t.Say))
 		}
-		if t.Say == "" && t.Do == "" {
-			if s, ok := steps[t.Dst]; !ok || s.Enter == "" {
-				out = append(out, fmt.Sprintf("flows: event %q leads to %q, which has nothing to say on entry", t.Event, t.Dst))
+		if t.Say == "" && t.Do == "" && t.To != "" {
+			if s, ok := steps[t.To]; !ok || s.Enter == "" && !silent[t.Event] {
+				out = append(out, fmt.Sprintf("flows: event %q leads to %q, which has nothing to say on entry", t.Event, t.To))
 			}
 		}
 	}
-	for _, s := range Steps {
-		for _, id := range []string{s.Enter, s.Footer, steps[s.Name].Reprompt} {
+	for _, st := range Steps {
+		s := steps[st.Name]
+		for _, id := range []string{s.Enter, s.Footer, s.Reprompt} {
 			if id != "" && !has(id) {
 				out = append(out, fmt.Sprintf("flows: state %q needs text %q, which is not in the content", s.Name, id))
 			}
 		}
 	}
 	for _, st := range All {
-		for _, goal := range []string{Menu, Crisis} {
-			if !reaches(st, goal) {
-				out = append(out, fmt.Sprintf("flows: state %q cannot reach %q", st, goal))
-			}
+		if !Takes(st, EvCrisis) {
+			out = append(out, fmt.Sprintf("flows: state %q does not take a crisis", st))
+		}
+		if !reaches(st, Menu) {
+			out = append(out, fmt.Sprintf("flows: state %q cannot reach %q", st, Menu))
 		}
 		if _, ok := steps[st]; !ok && st != Welcome {
 			out = append(out, fmt.Sprintf("flows: state %q has no step", st))
@@ -50,9 +58,13 @@ func Check(has func(id string) bool) []string {
 	return out
 }
 
-func reaches(from, goal string) bool {
-	seen := map[string]bool{from: true}
-	queue := []string{from}
+// silent are the events the human line fires: the texter hears of them
+// from the line itself, not from the bot.
+var silent = map[Event]bool{EvTaken: true, EvPassed: true, EvClosed: true, EvLineOff: true}
+
+func reaches(from, goal State) bool {
+	seen := map[State]bool{from: true}
+	queue := []State{from}
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
@@ -60,13 +72,36 @@ func reaches(from, goal string) bool {
 			return true
 		}
 		for _, t := range Table {
-			for _, src := range t.Src {
-				if src == s && !seen[t.Dst] {
-					seen[t.Dst] = true
-					queue = append(queue, t.Dst)
+			for _, src := range t.From {
+				if src == s && t.To != "" && !seen[t.To] {
+					seen[t.To] = true
+					queue = append(queue, t.To)
 				}
 			}
 		}
 	}
 	return false
+}
+
+// Texts lists every content id the table and its steps name, sorted.
+func Texts() []string {
+	set := map[string]bool{}
+	for _, t := range Table {
+		if t.Say != "" {
+			set[t.Say] = true
+		}
+	}
+	for _, s := range steps {
+		for _, id := range []string{s.Enter, s.Footer, s.Reprompt} {
+			if id != "" {
+				set[id] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for id := range set {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -4,19 +4,23 @@ import "strconv"
 
 // Words is what Parse needs to know about the texter's language.
 type Words interface {
-	// Choice returns the event a folded message picks by name, or "".
-	Choice(folded string) string
+	// Choices returns the events whose choice words include a folded
+	// message, or none.
+	Choices(folded string) []Event
 	// IsPlace reports whether a folded message is a ZIP code or a state.
 	IsPlace(folded string) bool
 }
 
-// Parse turns a folded message into the event it fires in state. ok is
-// false when the message means nothing there; the engine then asks again.
-// Keywords (MENU, HELP, STOP, …) are handled before Parse is called.
-func Parse(state, folded string, w Words) (event string, ok bool) {
+// Parse turns a folded message into the event it picks in state: a
+// number picks the step's numbered option, a choice word the event it
+// names when the state takes that event. ok is false when the message
+// means nothing there; the engine then asks again. Keywords (MENU, HELP,
+// STOP, …) and everything the engine reads (a crisis, a request for a
+// person) are handled before Parse is called.
+func Parse(state State, folded string, w Words) (ev Event, ok bool) {
 	switch state {
-	case Welcome:
-		return EvStart, true
+	case Welcome, Waiting, WithPerson, OptedOut:
+		return "", false
 	case ConfirmDelete:
 		// Only a second DELETE erases; the engine turns it into EvConfirm.
 		return EvKeep, true
@@ -31,10 +35,39 @@ func Parse(state, folded string, w Words) (event string, ok bool) {
 		}
 		return "", false
 	}
-	if ev := w.Choice(folded); ev != "" {
-		if _, found := Lookup(ev, state); found {
+	for _, ev := range w.Choices(folded) {
+		if Takes(state, ev) {
 			return ev, true
 		}
 	}
 	return "", false
+}
+
+// ByWord lists, for each state, the events that a choice word may pick
+// there: the events of its rows that are not the engine's or the human
+// line's. Two of them must never share a word (the content's lint checks).
+func ByWord(state State) []Event {
+	var out []Event
+	seen := map[Event]bool{}
+	for _, t := range Table {
+		if engineEvents[t.Event] || seen[t.Event] {
+			continue
+		}
+		for _, s := range t.From {
+			if s == state {
+				seen[t.Event] = true
+				out = append(out, t.Event)
+			}
+		}
+	}
+	return out
+}
+
+// engineEvents are fired by the engine or the human line, never by a
+// choice word.
+var engineEvents = map[Event]bool{
+	EvArrive: true, EvReturn: true, EvDistress: true, EvHelper: true, EvCrisis: true, EvUrgent: true,
+	EvPossible: true, EvPerson: true, EvPersonOff: true, EvTaken: true, EvPassed: true, EvClosed: true,
+	EvLineOff: true, EvStop: true, EvStart: true, EvCall: true, EvText: true, EvMenu: true, EvBack: true,
+	EvDelete: true, EvConfirm: true, EvKeep: true, EvLanguage: true, EvPlace: true,
 }

@@ -4,27 +4,24 @@ package flows
 // a message is not understood, the footer under each of its texts, its
 // numbered options and where BACK leads.
 type Step struct {
-	Name     string
+	Name     State
 	Enter    string // content id said on entering; empty when an action writes it
 	Footer   string // content id appended to what the state says
 	Options  []Option
-	Back     string
-	Reprompt string // content id
+	Back     State
+	Reprompt string // content id; empty for a state that never asks again
 }
 
 // Option is a numbered choice: its number is its place in Options, plus
 // one. It fires Event; an option with Say shows that text and stays.
 type Option struct {
-	Event string
+	Event Event
 	Say   string
 }
 
-// All lists every state.
-var All = []string{Welcome, Menu, Tips, GroupsKind, GroupsWhere, GroupsResult, Talk, Someone, Learn, Feedback, Crisis, RiskCheck, ConfirmDelete}
-
 // Steps describes every state but welcome, which only ever moves on.
 var Steps = []Step{
-	{Name: Menu, Enter: "menu", Back: Menu, Options: []Option{{Event: Tips}, {Event: EvGroups}, {Event: Talk}, {Event: Someone}, {Event: Learn}}},
+	{Name: Menu, Enter: "menu", Back: Menu, Options: []Option{{Event: Event(Tips)}, {Event: EvGroups}, {Event: Event(Talk)}, {Event: Event(Someone)}, {Event: Event(Learn)}}},
 	{Name: Tips, Footer: "footer.tips", Options: []Option{{Event: EvMore}}, Back: Menu},
 	{Name: GroupsKind, Enter: "groups.ask_kind", Options: []Option{{Event: EvPeer}, {Event: EvFamily}, {Event: EvOnline}}, Back: Menu},
 	{Name: GroupsWhere, Enter: "groups.ask_where", Back: GroupsKind},
@@ -61,19 +58,30 @@ var Steps = []Step{
 	{Name: Crisis},
 	{Name: RiskCheck, Back: Menu},
 	{Name: ConfirmDelete, Enter: "delete_confirm"},
+	// With the human line, the texter's words go to a person; opted out,
+	// nothing is answered.
+	{Name: Waiting},
+	{Name: WithPerson},
+	{Name: OptedOut},
 }
 
-var steps = func() map[string]Step {
-	m := make(map[string]Step, len(Steps))
+var steps = func() map[State]Step {
+	bot := map[State]bool{}
+	for _, s := range inBot {
+		bot[s] = true
+	}
+	m := make(map[State]Step, len(Steps))
 	for _, s := range Steps {
-		s.Reprompt = "reprompt." + s.Name
+		if bot[s.Name] {
+			s.Reprompt = "reprompt." + string(s.Name)
+		}
 		m[s.Name] = s
 	}
 	return m
 }()
 
 // StepOf returns the description of state.
-func StepOf(state string) (Step, bool) {
+func StepOf(state State) (Step, bool) {
 	s, ok := steps[state]
 	return s, ok
 }

@@ -1,162 +1,228 @@
 package flows
 
-import "github.com/looplab/fsm"
+// State is where a texter is in the conversation.
+type State string
 
 // States of the conversation.
 const (
-	Welcome       = "welcome"
-	Menu          = "menu"
-	Tips          = "tips"
-	GroupsKind    = "groups_kind"
-	GroupsWhere   = "groups_where"
-	GroupsResult  = "groups_result"
-	Talk          = "talk"
-	Someone       = "someone"
-	Learn         = "learn"
-	Feedback      = "feedback"
-	Crisis        = "crisis"
-	RiskCheck     = "risk_check" // a possible risk was asked about directly
-	ConfirmDelete = "confirm_delete"
+	Welcome       State = "welcome" // a new texter, or one whose data was erased
+	Menu          State = "menu"
+	Tips          State = "tips"
+	GroupsKind    State = "groups_kind"
+	GroupsWhere   State = "groups_where"
+	GroupsResult  State = "groups_result"
+	Talk          State = "talk"
+	Someone       State = "someone"
+	Learn         State = "learn"
+	Feedback      State = "feedback"
+	Crisis        State = "crisis"
+	RiskCheck     State = "risk_check" // a possible risk was asked about directly
+	ConfirmDelete State = "confirm_delete"
+	Waiting       State = "waiting"     // a person was asked to join
+	WithPerson    State = "with_person" // a responder holds the conversation
+	OptedOut      State = "opted_out"   // STOP: nothing is sent until START
 )
 
-// Actions the engine performs on a transition, besides saying its text.
+// Event is what moves a texter from one state to another.
+type Event string
+
+// Events. A menu pick uses the name of the state it leads to.
 const (
-	DoTip      = "tip"      // show the next coping tip
-	DoKind     = "kind"     // remember which kind of group was asked for
-	DoGroups   = "groups"   // list groups for the place given
-	DoOnline   = "online"   // list groups that meet online
-	DoCrisis   = "crisis"   // answer a crisis with its category's referral
-	DoAsk      = "ask"      // ask directly about a possible risk, with its referral
-	DoEscalate = "escalate" // the texter is not safe: alert the human line
-	DoErase    = "erase"    // forget everything kept about the texter
-	DoFeedback = "feedback" // count the answer to "did this help?"
+	// The texter's words.
+	EvMenu     Event = "menu"
+	EvBack     Event = "back"
+	EvMore     Event = "more"
+	EvDone     Event = "done"
+	EvYes      Event = "yes"
+	EvNo       Event = "no"
+	EvPeer     Event = "peer"
+	EvFamily   Event = "family"
+	EvOnline   Event = "online"
+	EvPlace    Event = "place"
+	EvExpect   Event = "expect"
+	EvGroups   Event = "groups"
+	EvDelete   Event = "delete"
+	EvConfirm  Event = "confirm" // a second DELETE
+	EvKeep     Event = "keep"    // anything else after DELETE
+	EvLanguage Event = "language"
+	EvStop     Event = "stop"  // a carrier opt-out word
+	EvStart    Event = "start" // START (or YES) after an opt-out
+	EvCall     Event = "call"  // CALL while waiting for or talking with a person
+	EvText     Event = "text"  // any other message while waiting for or talking with a person
+
+	// The engine's reading of a message.
+	EvArrive    Event = "arrive"     // the first message of a new texter
+	EvReturn    Event = "return"     // the first message after a long time away
+	EvDistress  Event = "distress"   // distress, not a crisis: met with support
+	EvHelper    Event = "helper"     // worried about someone else
+	EvCrisis    Event = "crisis"     // a crisis: its referral
+	EvUrgent    Event = "urgent"     // a crisis that calls the human line at once
+	EvPossible  Event = "possible"   // a possible risk: asked about directly
+	EvPerson    Event = "person"     // asks for a person, responders on duty
+	EvPersonOff Event = "person_off" // asks for a person outside duty hours
+
+	// The human line's doing.
+	EvTaken   Event = "taken"    // a responder took the conversation
+	EvPassed  Event = "passed"   // its responder passed it back to the queue
+	EvClosed  Event = "closed"   // its responder closed it
+	EvLineOff Event = "line_off" // the human line was turned off
 )
 
-// Events a texter's message can fire. Menu picks use the name of the state
-// they lead to.
+// Action is what the engine does on a transition besides saying its text.
+type Action string
+
+// Actions.
 const (
-	EvStart    = "start"
-	EvMenu     = "menu"
-	EvBack     = "back"
-	EvMore     = "more"
-	EvDone     = "done"
-	EvYes      = "yes"
-	EvNo       = "no"
-	EvPeer     = "peer"
-	EvFamily   = "family"
-	EvOnline   = "online"
-	EvPlace    = "place"
-	EvExpect   = "expect"
-	EvCrisis   = "crisis"
-	EvPossible = "possible"
-	EvDelete   = "delete"
-	EvConfirm  = "confirm"
-	EvKeep     = "keep"
-	EvLanguage = "language"
-	EvGroups   = "groups"
+	DoTip       Action = "tip"        // show the next coping tip
+	DoKind      Action = "kind"       // remember which kind of group was asked for
+	DoGroups    Action = "groups"     // list groups for the place given
+	DoOnline    Action = "online"     // list groups that meet online
+	DoFeedback  Action = "feedback"   // count the answer to "did this help?"
+	DoCrisis    Action = "crisis"     // answer a crisis with its category's referral
+	DoUrgent    Action = "urgent"     // the referral, and the human line is called
+	DoAsk       Action = "ask"        // ask directly about a possible risk, with its referral
+	DoUnsafe    Action = "unsafe"     // the texter is not safe right now: the human line is called
+	DoHeld      Action = "held"       // a crisis while a person is asked for or holds it
+	DoAlertOnly Action = "alert_only" // a crisis from an opted-out texter: responders only
+	DoHandoff   Action = "handoff"    // hand the texter to the human line
+	DoLater     Action = "later"      // record the request for when responders are on duty
+	DoWait      Action = "wait"       // keep the message for the person who will join
+	DoRelay     Action = "relay"      // pass the message to the responder who holds it
+	DoCallBack  Action = "call_back"  // a call to the texter, put through to the human line
+	DoCancel    Action = "cancel"     // the texter stopped waiting for a person
+	DoOptOut    Action = "opt_out"    // forget the conversation; keep silent until START
+	DoErase     Action = "erase"      // forget everything kept about the texter
 )
 
-// Transition is one row of the table: an event, the states it may fire in,
-// where it leads, what it says and what the engine does.
+// Question is what the line's last message asked, so that a short answer
+// can be read in its light.
+type Question uint8
+
+// Questions.
+const (
+	AskedNothing Question = iota
+	AskedSafe             // "are you safe right now?", with a crisis referral
+	AskedRisk             // a possible risk, asked about directly
+)
+
+// Needs is a condition on the human line under which a row applies.
+type Needs uint8
+
+// Conditions.
+const (
+	Always  Needs = iota
+	LineOn        // the human line is on
+	LineOff       // the human line is off
+)
+
+// Transition is one row of the table: an event, the states it fires in
+// and where it leads; what it says (a content id; empty means the Enter
+// text of To) and what the engine does; the question the reply asks;
+// and when the row applies. To is empty for a row that stays where it is.
 type Transition struct {
-	Event string
-	Src   []string
-	Dst   string
-	Say   string // content id; empty means the Enter text of Dst
-	Do    string // one of the Do* actions, or empty
+	Event Event
+	From  []State
+	To    State
+	Say   string
+	Do    Action
+	Asks  Question
+	Needs Needs
+	// After, when set, is the question the line must have asked last.
+	After Question
+	// Plain replies carry no footer of the state they lead to.
+	Plain bool
 }
 
-// Table is the whole conversation. Rows with the same event and source
-// state are not allowed (Check finds them).
+// Table is the whole conversation. No two rows share an event, a state
+// and a condition (Check finds them).
 var Table = build()
 
-// Events is Table in looplab/fsm's form.
-var Events = func() fsm.Events {
-	evs := make(fsm.Events, 0, len(Table))
-	for _, t := range Table {
-		evs = append(evs, fsm.EventDesc{Name: t.Event, Src: t.Src, Dst: t.Dst})
-	}
-	return evs
-}()
+// inBot are the states in which the bot answers.
+var inBot = []State{Welcome, Menu, Tips, GroupsKind, GroupsWhere, GroupsResult, Talk, Someone, Learn, Feedback, Crisis, RiskCheck, ConfirmDelete}
 
-// eventsFrom holds, for each state, the rows of Events that leave it: all
-// a machine standing in that state can do, so building one per message
-// stays cheap.
-var eventsFrom = func() map[string]fsm.Events {
-	m := map[string]fsm.Events{}
-	for _, e := range Events {
-		for _, src := range e.Src {
-			m[src] = append(m[src], fsm.EventDesc{Name: e.Name, Src: []string{src}, Dst: e.Dst})
-		}
-	}
-	return m
-}()
+// withLine are the states of a texter handed to the human line.
+var withLine = []State{Waiting, WithPerson}
 
-var index = func() map[[2]string]Transition {
-	m := make(map[[2]string]Transition, len(Table)*4)
-	for _, t := range Table {
-		for _, s := range t.Src {
-			m[[2]string{t.Event, s}] = t
-		}
-	}
-	return m
-}()
-
-// Lookup returns the row for event in state.
-func Lookup(event, state string) (Transition, bool) {
-	t, ok := index[[2]string{event, state}]
-	return t, ok
-}
-
-// New returns a state machine standing in state, with the transitions
-// that leave it.
-func New(state string) *fsm.FSM { return fsm.NewFSM(state, eventsFrom[state], nil) }
+// All lists every state.
+var All = append(append(append([]State(nil), inBot...), withLine...), OptedOut)
 
 func build() []Transition {
+	notStopped := without(All, OptedOut)
 	t := []Transition{
-		{Event: EvStart, Src: []string{Welcome}, Dst: Menu, Say: "welcome"},
-		{Event: EvYes, Src: []string{Feedback}, Dst: Menu, Say: "feedback.yes", Do: DoFeedback},
-		{Event: EvNo, Src: []string{Feedback}, Dst: Menu, Say: "feedback.no", Do: DoFeedback},
-		{Event: EvYes, Src: []string{Crisis}, Dst: Menu, Say: "crisis.safe_yes"},
-		{Event: EvNo, Src: []string{Crisis}, Dst: Crisis, Say: "crisis.safe_no", Do: DoEscalate},
-		{Event: EvMore, Src: []string{Tips}, Dst: Tips, Do: DoTip},
-		{Event: EvPeer, Src: []string{GroupsKind}, Dst: GroupsWhere, Do: DoKind},
-		{Event: EvFamily, Src: []string{GroupsKind}, Dst: GroupsWhere, Do: DoKind},
-		{Event: EvOnline, Src: []string{GroupsKind, GroupsWhere}, Dst: GroupsResult, Do: DoOnline},
-		{Event: EvPlace, Src: []string{GroupsWhere}, Dst: GroupsResult, Do: DoGroups},
-		{Event: EvExpect, Src: []string{GroupsResult}, Dst: GroupsResult, Say: "groups.expect"},
-		{Event: EvDone, Src: []string{Tips, GroupsResult, Talk, Someone, Learn}, Dst: Feedback, Say: "feedback.ask"},
-		{Event: EvConfirm, Src: []string{ConfirmDelete}, Dst: Welcome, Say: "delete_done", Do: DoErase},
-		{Event: EvKeep, Src: []string{ConfirmDelete}, Dst: Menu, Say: "delete_kept"},
-		{Event: EvCrisis, Src: All, Dst: Crisis, Do: DoCrisis},
-		{Event: EvPossible, Src: without(All, Crisis), Dst: RiskCheck, Do: DoAsk},
-		{Event: EvNo, Src: []string{RiskCheck}, Dst: Menu, Say: "risk_check.no"},
-		{Event: EvDelete, Src: All, Dst: ConfirmDelete, Say: "delete_confirm"},
-		{Event: EvLanguage, Src: All, Dst: Menu, Say: "lang_set"},
-		{Event: EvMenu, Src: without(All, Welcome), Dst: Menu},
+		// Arriving, coming back, opting out and in.
+		{Event: EvArrive, From: []State{Welcome}, To: Menu, Say: "welcome"},
+		{Event: EvReturn, From: without(inBot, Crisis), To: Menu, Say: "welcome_back"},
+		{Event: EvDistress, From: inBot, To: Menu, Say: "support.distress"},
+		{Event: EvHelper, From: inBot, To: Someone, Say: "support.helper", Plain: true},
+		{Event: EvStop, From: notStopped, To: OptedOut, Do: DoOptOut},
+		{Event: EvStart, From: []State{OptedOut}, To: Menu, Say: "opted_in"},
+
+		// Crisis, in every state.
+		{Event: EvCrisis, From: inBot, To: Crisis, Do: DoCrisis, Asks: AskedSafe},
+		{Event: EvUrgent, From: inBot, To: Waiting, Do: DoUrgent, Asks: AskedSafe, Needs: LineOn},
+		{Event: EvCrisis, From: withLine, Do: DoHeld, Asks: AskedSafe},
+		{Event: EvCrisis, From: []State{OptedOut}, Do: DoAlertOnly},
+		{Event: EvPossible, From: without(inBot, Crisis), To: RiskCheck, Do: DoAsk, Asks: AskedRisk},
+		{Event: EvYes, From: []State{Crisis}, To: Menu, Say: "crisis.safe_yes"},
+		{Event: EvNo, From: []State{Crisis}, To: Crisis, Say: "crisis.safe_no", Do: DoUnsafe, Asks: AskedSafe, Needs: LineOff},
+		{Event: EvNo, From: []State{Crisis}, To: Waiting, Say: "crisis.safe_no", Do: DoUnsafe, Asks: AskedSafe, Needs: LineOn},
+		{Event: EvNo, From: withLine, Say: "crisis.safe_no", Do: DoUnsafe, Asks: AskedSafe, After: AskedSafe},
+		{Event: EvNo, From: []State{RiskCheck}, To: Menu, Say: "risk_check.no"},
+
+		// The human line.
+		{Event: EvPerson, From: inBot, To: Waiting, Say: "handoff.asked", Do: DoHandoff, Needs: LineOn},
+		{Event: EvPersonOff, From: []State{Welcome}, To: Menu, Say: "handoff.off_hours", Do: DoLater, Needs: LineOn},
+		{Event: EvPersonOff, From: without(inBot, Welcome), Say: "handoff.off_hours", Do: DoLater, Needs: LineOn, Plain: true},
+		{Event: EvText, From: []State{Waiting}, Say: "handoff.waiting", Do: DoWait},
+		{Event: EvText, From: []State{WithPerson}, Do: DoRelay},
+		{Event: EvCall, From: withLine, Say: "handoff.calling", Do: DoCallBack},
+		{Event: EvMenu, From: []State{Waiting}, To: Menu, Do: DoCancel},
+		{Event: EvBack, From: []State{Waiting}, To: Menu, Do: DoCancel},
+		{Event: EvDelete, From: []State{Waiting}, To: ConfirmDelete, Say: "delete_confirm", Do: DoCancel},
+		{Event: EvTaken, From: notStopped, To: WithPerson},
+		{Event: EvPassed, From: notStopped, To: Waiting},
+		{Event: EvClosed, From: append([]State{Welcome}, withLine...), To: Menu},
+		{Event: EvLineOff, From: withLine, To: Menu},
+
+		// The steps.
+		{Event: EvYes, From: []State{Feedback}, To: Menu, Say: "feedback.yes", Do: DoFeedback},
+		{Event: EvNo, From: []State{Feedback}, To: Menu, Say: "feedback.no", Do: DoFeedback},
+		{Event: EvMore, From: []State{Tips}, To: Tips, Do: DoTip},
+		{Event: EvPeer, From: []State{GroupsKind}, To: GroupsWhere, Do: DoKind},
+		{Event: EvFamily, From: []State{GroupsKind}, To: GroupsWhere, Do: DoKind},
+		{Event: EvOnline, From: []State{GroupsKind, GroupsWhere}, To: GroupsResult, Do: DoOnline},
+		{Event: EvPlace, From: []State{GroupsWhere}, To: GroupsResult, Do: DoGroups},
+		{Event: EvExpect, From: []State{GroupsResult}, To: GroupsResult, Say: "groups.expect"},
+		{Event: EvDone, From: []State{Tips, GroupsResult, Talk, Someone, Learn}, To: Feedback, Say: "feedback.ask"},
+
+		// Deleting, the language, the menu: from every state of the bot.
+		{Event: EvDelete, From: inBot, To: ConfirmDelete, Say: "delete_confirm"},
+		{Event: EvConfirm, From: []State{ConfirmDelete}, To: Welcome, Say: "delete_done", Do: DoErase},
+		{Event: EvKeep, From: []State{ConfirmDelete}, To: Menu, Say: "delete_kept"},
+		{Event: EvLanguage, From: inBot, To: Menu, Say: "lang_set"},
+		{Event: EvMenu, From: without(inBot, Welcome), To: Menu},
 	}
 	for _, s := range Steps {
 		for _, opt := range s.Options {
 			if opt.Say != "" {
-				t = append(t, Transition{Event: opt.Event, Src: []string{s.Name}, Dst: s.Name, Say: opt.Say})
+				t = append(t, Transition{Event: opt.Event, From: []State{s.Name}, To: s.Name, Say: opt.Say})
 			}
 		}
 		if s.Back != "" {
-			t = append(t, Transition{Event: EvBack, Src: []string{s.Name}, Dst: s.Back})
+			t = append(t, Transition{Event: EvBack, From: []State{s.Name}, To: s.Back})
 		}
 	}
-	t = append(t,
-		Transition{Event: Tips, Src: []string{Menu}, Dst: Tips, Do: DoTip},
-		Transition{Event: EvGroups, Src: []string{Menu}, Dst: GroupsKind},
-		Transition{Event: Talk, Src: []string{Menu}, Dst: Talk},
-		Transition{Event: Someone, Src: []string{Menu}, Dst: Someone},
-		Transition{Event: Learn, Src: []string{Menu}, Dst: Learn},
+	return append(t,
+		Transition{Event: Event(Tips), From: []State{Menu}, To: Tips, Do: DoTip},
+		Transition{Event: EvGroups, From: []State{Menu}, To: GroupsKind},
+		Transition{Event: Event(Talk), From: []State{Menu}, To: Talk},
+		Transition{Event: Event(Someone), From: []State{Menu}, To: Someone},
+		Transition{Event: Event(Learn), From: []State{Menu}, To: Learn},
 	)
-	return t
 }
 
-func without(list []string, drop string) []string {
-	var out []string
+func without(list []State, drop State) []State {
+	var out []State
 	for _, s := range list {
 		if s != drop {
 			out = append(out, s)
@@ -164,3 +230,34 @@ func without(list []string, drop string) []string {
 	}
 	return out
 }
+
+type key struct {
+	ev    Event
+	state State
+}
+
+// index holds, for an event and a state, the rows that may apply.
+var index = func() map[key][]Transition {
+	m := make(map[key][]Transition, len(Table)*4)
+	for _, t := range Table {
+		for _, s := range t.From {
+			m[key{t.Event, s}] = append(m[key{t.Event, s}], t)
+		}
+	}
+	return m
+}()
+
+// Lookup returns the row for event in state, when the human line is on
+// or off and the line last asked asked.
+func Lookup(ev Event, state State, lineOn bool, asked Question) (Transition, bool) {
+	for _, t := range index[key{ev, state}] {
+		if t.Needs == LineOn && !lineOn || t.Needs == LineOff && lineOn || t.After != AskedNothing && t.After != asked {
+			continue
+		}
+		return t, true
+	}
+	return Transition{}, false
+}
+
+// Takes reports whether state takes ev under any condition.
+func Takes(state State, ev Event) bool { return len(index[key{ev, state}]) > 0 }

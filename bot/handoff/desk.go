@@ -127,14 +127,18 @@ func (l *Line) Act(ctx context.Context, a Action) (Outcome, error) {
 	}, nil
 }
 
-// follow brings the texter's session in line with their handoff: active
-// once taken, waiting once passed, back to the menu once closed.
+// follow brings the texter's session in line with their handoff: with a
+// person once taken, waiting once passed, back to the menu once closed.
 func (l *Line) follow(ctx context.Context, res result, msg string) error {
+	ev := flows.EvClosed
+	switch res.Session {
+	case "active":
+		ev = flows.EvTaken
+	case "waiting":
+		ev = flows.EvPassed
+	}
 	_, _, err := l.sessions.Apply(ctx, res.Texter, "handoff:"+msg, func(s bot.Session) bot.Outcome {
-		s.Handoff = res.Session
-		if res.Session == "" || s.New() {
-			s.State = flows.Menu
-		}
+		s.Flow.Fire(ev, true)
 		return bot.Outcome{Session: s}
 	})
 	if err != nil {

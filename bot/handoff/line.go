@@ -153,6 +153,16 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 	return res.State == "waiting" || res.State == "active", nil
 }
 
+// Texts are the ids of every text the human line sends, to texters and
+// to responders.
+var Texts = []string{
+	"handoff.joined", "handoff.joined_call", "handoff.closed", "handoff.passed", "handoff.reminder",
+	"responder.alert", "responder.alert_again", "responder.alert_optedout", "responder.taken",
+	"responder.taken_other", "responder.unknown", "responder.list", "responder.list_empty",
+	"responder.passed", "responder.closed", "responder.none_held", "responder.which",
+	"responder.relay", "responder.relay_flag", "responder.texter_left", "responder.help",
+}
+
 // requestCategory labels a handoff asked for without any triage signal.
 const requestCategory = "request"
 

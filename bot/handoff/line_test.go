@@ -11,7 +11,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/handoff"
 	"github.com/textline/textline/content"
 	"github.com/textline/textline/flows"
@@ -28,8 +27,8 @@ func TestWalk(t *testing.T) {
 		t.Fatalf("request: reply %q, want handoff.asked", reply)
 	}
 	contains(t, "request reply", reply, "988")
-	if s := w.session(); s.Handoff != bot.HandoffWaiting {
-		t.Fatalf("session handoff = %q, want waiting", s.Handoff)
+	if s := w.session().Flow.State(); s != flows.Waiting {
+		t.Fatalf("texter in %s, want waiting", s)
 	}
 
 	sent := w.flush()
@@ -61,8 +60,8 @@ func TestWalk(t *testing.T) {
 	if len(joined) != 1 || joined[0].Body != en("handoff.joined_call") {
 		t.Fatalf("texter got %+v, want handoff.joined_call", joined)
 	}
-	if s := w.session(); s.Handoff != bot.HandoffActive {
-		t.Fatalf("session handoff = %q, want active", s.Handoff)
+	if s := w.session().Flow.State(); s != flows.WithPerson {
+		t.Fatalf("texter in %s, want with_person", s)
 	}
 
 	contains(t, "second TAKE", w.text(w.resp[1], "TAKE "+handle), "already taken")
@@ -91,7 +90,7 @@ func TestWalk(t *testing.T) {
 	if len(closing) != 1 || closing[0].Body != en("handoff.closed") {
 		t.Fatalf("texter got %+v, want handoff.closed", closing)
 	}
-	if s := w.session(); s.Handoff != "" || s.State != flows.Menu {
+	if s := w.session(); s.Flow.State() != flows.Menu {
 		t.Fatalf("after CLOSE: session %+v, want the menu without a handoff", s)
 	}
 	if got := w.text(w.texter, "1"); !strings.Contains(got, w.lib.Tips(content.English)[0].Text) {
@@ -212,7 +211,7 @@ func TestOffHours(t *testing.T) {
 	if len(w.flush()) != 0 {
 		t.Fatal("responders alerted off hours")
 	}
-	if s := w.session(); s.Handoff != "" {
+	if s := w.session(); s.WithLine() {
 		t.Errorf("texter waits off hours: session %+v", s)
 	}
 	if got := w.text(w.texter, "1"); !strings.Contains(got, w.lib.Tips(content.English)[0].Text) {
@@ -232,7 +231,7 @@ func TestOffHours(t *testing.T) {
 	}
 	handle := handleOf(t, sent)
 	contains(t, "TAKE", w.text(w.resp[0], "TAKE "+handle), "You have")
-	if s := w.session(); s.Handoff != bot.HandoffActive {
+	if s := w.session(); s.Flow.State() != flows.WithPerson {
 		t.Errorf("after TAKE: session %+v", s)
 	}
 }

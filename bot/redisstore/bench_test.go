@@ -10,6 +10,7 @@ import (
 
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/redisstore/redistest"
+	"github.com/textline/textline/flows"
 )
 
 // benchStore returns a store whose keys expire a minute after the
@@ -35,7 +36,7 @@ var benchSeen = time.Unix(1767225600, 0)
 
 // benchStep is a typical turn: a tip from the menu.
 func benchStep(s bot.Session) bot.Outcome {
-	s.State, s.Lang, s.LastSeen = "tips", "en", benchSeen
+	s.Flow, s.Lang, s.LastSeen = at(flows.Tips, flows.AskedNothing), "en", benchSeen
 	s.TipNext++
 	s.Turns++
 	return bot.Outcome{Session: s, Reply: "Try box breathing: in for 4, hold for 4, out for 4, hold for 4. Reply MORE for another tip, MENU for options."}

@@ -8,40 +8,47 @@ import (
 	"time"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/content"
+	"github.com/textline/textline/flows"
 )
 
-// A session is stored as one short string, "2|state|lang|tip|kind|category|
-// flags|turns|lastseen|handoff": a few dozen bytes, so an idle session
-// costs well under 300 bytes of Redis memory. The leading number is the
-// format's version; version 1 had no handoff field and is still read. No
-// field can hold a "|": they are state, language, kind, category and
-// handoff names from the flows and the content, and numbers.
+// A session is stored as one short string, "3|state|lang|tip|kind|category|
+// flags|turns|lastseen|asked": a few dozen bytes, so an idle session costs
+// well under 300 bytes of Redis memory. The leading number is the
+// format's version. Versions 1 and 2 kept the human line apart from the
+// state ("2|…|handoff", and an opted-out flag); they are still read. No
+// field can hold a "|": they are state, language, kind and category names
+// from the flows and the content, and numbers.
 const (
 	formatV1 = "1"
 	formatV2 = "2"
+	formatV3 = "3"
 	fieldsV1 = 9
 	fieldsV2 = 10
+	fieldsV3 = 10
 )
 
 const (
-	flagOptOut = 1 << iota
+	flagOptOut = 1 << iota // versions 1 and 2 only
 	flagStopHinted
 )
 
 func encode(s bot.Session) string {
 	flags := 0
-	if s.OptedOut {
-		flags |= flagOptOut
-	}
 	if s.StopHinted {
 		flags |= flagStopHinted
+	}
+	state := ""
+	if !s.New() {
+		state = string(s.Flow.State())
 	}
 	var b strings.Builder
 	b.Grow(64)
 	for i, f := range []string{
-		formatV2, s.State, string(s.Lang), strconv.Itoa(s.TipNext), s.GroupKind, s.Category,
-		strconv.Itoa(flags), strconv.Itoa(s.Turns), strconv.FormatInt(s.LastSeen.Unix(), 10), s.Handoff,
+		formatV3, state, string(s.Lang), strconv.Itoa(s.TipNext), s.GroupKind, string(s.Category),
+		strconv.Itoa(flags), strconv.Itoa(s.Turns), strconv.FormatInt(s.LastSeen.Unix(), 10),
+		strconv.Itoa(int(s.Flow.Asked())),
 	} {
 		if i > 0 {
 			b.WriteByte('|')
@@ -59,9 +66,8 @@ func decode(v string) (bot.Session, error) {
 	}
 	f := strings.Split(v, "|")
 	switch {
-	case len(f) == fieldsV2 && f[0] == formatV2:
-	case len(f) == fieldsV1 && f[0] == formatV1:
-		f = append(f, "")
+	case len(f) == fieldsV3 && f[0] == formatV3:
+	case len(f) == fieldsV2 && f[0] == formatV2, len(f) == fieldsV1 && f[0] == formatV1:
 	default:
 		return bot.Session{}, errFormat
 	}
@@ -72,16 +78,54 @@ func decode(v string) (bot.Session, error) {
 	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		return bot.Session{}, fmt.Errorf("decode session: %w", err)
 	}
+	state, asked := flows.State(f[1]), flows.AskedNothing
+	if f[0] == formatV3 {
+		n, err := strconv.Atoi(f[9])
+		if err != nil {
+			return bot.Session{}, fmt.Errorf("decode session: %w", err)
+		}
+		asked = flows.Question(n)
+	} else {
+		state, asked = fromV2(state, f, flags)
+	}
+	pos, err := flows.Restore(state, asked)
+	if err != nil {
+		return bot.Session{}, fmt.Errorf("decode session: %w", err)
+	}
 	return bot.Session{
-		State:      f[1],
+		Flow:       pos,
 		Lang:       content.Lang(f[2]),
 		TipNext:    tip,
 		GroupKind:  f[4],
-		Category:   f[5],
-		OptedOut:   flags&flagOptOut != 0,
+		Category:   safety.Category(f[5]),
 		StopHinted: flags&flagStopHinted != 0,
 		Turns:      turns,
 		LastSeen:   time.Unix(seen, 0),
-		Handoff:    f[9],
 	}, nil
+}
+
+// fromV2 is the state and question of a version 1 or 2 session, which
+// kept the human line and the opt-out beside the step, and the question
+// in the step itself.
+func fromV2(state flows.State, f []string, flags int) (flows.State, flows.Question) {
+	asked := flows.AskedNothing
+	switch state {
+	case flows.Crisis:
+		asked = flows.AskedSafe
+	case flows.RiskCheck:
+		asked = flows.AskedRisk
+	}
+	handoff := ""
+	if len(f) == fieldsV2 {
+		handoff = f[9]
+	}
+	switch {
+	case flags&flagOptOut != 0:
+		return flows.OptedOut, flows.AskedNothing
+	case handoff == "waiting":
+		return flows.Waiting, asked
+	case handoff == "active":
+		return flows.WithPerson, asked
+	}
+	return state, asked
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/flows"
 )
 
 // codecCases pin the stored format: sessions written by a running line
@@ -19,53 +20,86 @@ var codecCases = []struct {
 	{
 		name:    "zero session",
 		session: bot.Session{},
-		stored:  "2|||0|||0|0|-62135596800|",
+		stored:  "3|||0|||0|0|-62135596800|0",
 	},
 	{
 		name: "all fields",
 		session: bot.Session{
-			State: "groups_result", Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
+			Flow: at(flows.GroupsResult, flows.AskedNothing), Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
 			StopHinted: true, Turns: 37, LastSeen: time.Unix(1767225600, 0),
 		},
-		stored: "2|groups_result|es|4|family|suicide_risk|2|37|1767225600|",
+		stored: "3|groups_result|es|4|family|suicide_risk|2|37|1767225600|0",
 	},
 	{
 		name:    "opted out",
-		session: bot.Session{State: "menu", Lang: "en", OptedOut: true, Turns: 2, LastSeen: time.Unix(1700000000, 0)},
-		stored:  "2|menu|en|0|||1|2|1700000000|",
+		session: bot.Session{Flow: at(flows.OptedOut, flows.AskedNothing), Lang: "en", Turns: 2, LastSeen: time.Unix(1700000000, 0)},
+		stored:  "3|opted_out|en|0|||0|2|1700000000|0",
 	},
 	{
 		name:    "opted out and hinted",
-		session: bot.Session{State: "menu", Lang: "en", OptedOut: true, StopHinted: true, Turns: 9, LastSeen: time.Unix(1700000000, 0)},
-		stored:  "2|menu|en|0|||3|9|1700000000|",
+		session: bot.Session{Flow: at(flows.OptedOut, flows.AskedNothing), Lang: "en", StopHinted: true, Turns: 9, LastSeen: time.Unix(1700000000, 0)},
+		stored:  "3|opted_out|en|0|||2|9|1700000000|0",
 	},
 	{
 		name:    "zero last seen",
-		session: bot.Session{State: "tips", Lang: "en", TipNext: 12, Turns: 1},
-		stored:  "2|tips|en|12|||0|1|-62135596800|",
+		session: bot.Session{Flow: at(flows.Tips, flows.AskedNothing), Lang: "en", TipNext: 12, Turns: 1},
+		stored:  "3|tips|en|12|||0|1|-62135596800|0",
 	},
 	{
 		name:    "before 1970",
-		session: bot.Session{State: "talk", LastSeen: time.Unix(-86400, 0)},
-		stored:  "2|talk||0|||0|0|-86400|",
+		session: bot.Session{Flow: at(flows.Talk, flows.AskedNothing), LastSeen: time.Unix(-86400, 0)},
+		stored:  "3|talk||0|||0|0|-86400|0",
 	},
 	{
 		name:    "non-ascii",
-		session: bot.Session{State: "menú", Lang: "es", GroupKind: "niños"},
-		stored:  "2|menú|es|0|niños||0|0|-62135596800|",
+		session: bot.Session{Flow: at(flows.Menu, flows.AskedNothing), Lang: "es", GroupKind: "niños"},
+		stored:  "3|menu|es|0|niños||0|0|-62135596800|0",
 	},
 	{
-		name:    "in a handoff",
-		session: bot.Session{State: "crisis", Lang: "en", Category: "suicide_risk", Handoff: bot.HandoffActive, Turns: 3, LastSeen: time.Unix(1700000000, 0)},
-		stored:  "2|crisis|en|0||suicide_risk|0|3|1700000000|active",
+		name:    "with a person, after are you safe",
+		session: bot.Session{Flow: at(flows.WithPerson, flows.AskedSafe), Lang: "en", Category: "suicide_risk", Turns: 3, LastSeen: time.Unix(1700000000, 0)},
+		stored:  "3|with_person|en|0||suicide_risk|0|3|1700000000|1",
 	},
+}
+
+// at is a stored position, as a store restores it.
+func at(state flows.State, asked flows.Question) flows.Position {
+	p, err := flows.Restore(state, asked)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// TestDecodeV2 reads sessions stored before the human line and the
+// opt-out were states of the conversation.
+func TestDecodeV2(t *testing.T) {
+	for _, tc := range []struct {
+		stored string
+		want   flows.Position
+	}{
+		{"2|menu|en|0|||1|2|1700000000|", at(flows.OptedOut, flows.AskedNothing)},
+		{"2|crisis|en|0||suicide_risk|0|3|1700000000|active", at(flows.WithPerson, flows.AskedSafe)},
+		{"2|menu|en|0|||0|3|1700000000|waiting", at(flows.Waiting, flows.AskedNothing)},
+		{"2|crisis|en|0||suicide_risk|0|3|1700000000|", at(flows.Crisis, flows.AskedSafe)},
+		{"2|risk_check|en|0||self_harm|0|3|1700000000|", at(flows.RiskCheck, flows.AskedRisk)},
+		{"2|tips|en|1|||0|3|1700000000|", at(flows.Tips, flows.AskedNothing)},
+	} {
+		got, err := decode(tc.stored)
+		if err != nil {
+			t.Fatalf("decode(%q): %v", tc.stored, err)
+		}
+		if got.Flow != tc.want {
+			t.Errorf("decode(%q) at %s asked %d; want %s asked %d", tc.stored, got.Flow.State(), got.Flow.Asked(), tc.want.State(), tc.want.Asked())
+		}
+	}
 }
 
 // TestDecodeV1 reads sessions stored before handoffs existed.
 func TestDecodeV1(t *testing.T) {
 	got, err := decode("1|groups_result|es|4|family|suicide_risk|2|37|1767225600")
 	want := bot.Session{
-		State: "groups_result", Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
+		Flow: at(flows.GroupsResult, flows.AskedNothing), Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
 		StopHinted: true, Turns: 37, LastSeen: time.Unix(1767225600, 0),
 	}
 	if err != nil {
@@ -116,7 +150,7 @@ func TestDecodeEmptyIsNewTexter(t *testing.T) {
 
 func TestEncodeDropsSubseconds(t *testing.T) {
 	seen := time.Date(2026, 3, 4, 5, 6, 7, 890_000_000, time.UTC)
-	got, err := decode(encode(bot.Session{State: "menu", LastSeen: seen}))
+	got, err := decode(encode(bot.Session{Flow: at(flows.Menu, flows.AskedNothing), LastSeen: seen}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +161,6 @@ func TestEncodeDropsSubseconds(t *testing.T) {
 
 func TestDecodeRejects(t *testing.T) {
 	for _, tc := range []struct{ name, stored string }{
-		{"next version", "2|menu|en|0|||0|1|1700000000"},
 		{"no version", "|menu|en|0|||0|1|1700000000"},
 		{"padded version", " 1|menu|en|0|||0|1|1700000000"},
 		{"json", `{"state":"menu"}`},
@@ -135,7 +168,11 @@ func TestDecodeRejects(t *testing.T) {
 		{"eight fields", "1|menu|en|0|||0|1"},
 		{"ten fields in version 1", "1|menu|en|0|||0|1|1700000000|x"},
 		{"nine fields in version 2", "2|menu|en|0|||0|1|1700000000"},
-		{"unknown version", "3|menu|en|0|||0|1|1700000000|"},
+		{"unknown version", "4|menu|en|0|||0|1|1700000000|0"},
+		{"unknown state", "3|nowhere|en|0|||0|1|1700000000|0"},
+		{"unknown question", "3|menu|en|0|||0|1|1700000000|7"},
+		{"bad question", "3|menu|en|0|||0|1|1700000000|x"},
+		{"nine fields in version 3", "3|menu|en|0|||0|1|1700000000"},
 		{"bad tip", "1|menu|en|x|||0|1|1700000000"},
 		{"bad flags", "1|menu|en|0|||x|1|1700000000"},
 		{"bad turns", "1|menu|en|0|||0|1.5|1700000000"},

@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/flows"
 )
 
 // newTexter returns a pseudonym no other test, run or machine sharing the
@@ -85,7 +86,7 @@ type turns struct{ runs atomic.Int64 }
 func (c *turns) step(s bot.Session) bot.Outcome {
 	c.runs.Add(1)
 	s.Turns++
-	s.State = "menu"
+	s.Flow.Fire(flows.EvArrive, false)
 	return bot.Outcome{Session: s, Reply: turnReply(s.Turns)}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/redisstore/redistest"
+	"github.com/textline/textline/flows"
 )
 
 func TestApplyTTL(t *testing.T) {
@@ -30,7 +31,12 @@ func TestApplyTTL(t *testing.T) {
 			for i, optedOut := range []bool{false, true, true, false} {
 				msg := fmt.Sprintf("SM%d", i)
 				if _, _, err := s.Apply(t.Context(), id, msg, func(sess bot.Session) bot.Outcome {
-					sess.State, sess.OptedOut = "menu", optedOut
+					if optedOut {
+						sess.Flow.Fire(flows.EvStop, false)
+					} else {
+						sess.Flow.Fire(flows.EvArrive, false)
+						sess.Flow.Fire(flows.EvStart, false)
+					}
 					return bot.Outcome{Session: sess, Reply: "ok"}
 				}); err != nil {
 					t.Fatalf("Apply(%s): %v", msg, err)

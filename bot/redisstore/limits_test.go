@@ -9,6 +9,7 @@ import (
 
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/redisstore/redistest"
+	"github.com/textline/textline/flows"
 )
 
 // A texter in crisis gets the fallback within 3 seconds (SPEC §4), so a
@@ -104,7 +105,7 @@ func TestIdleSessionMemory(t *testing.T) {
 	s := New(rdb)
 	id := newTexter(t, rdb)
 	session := bot.Session{
-		State: "groups_result", Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
+		Flow: at(flows.GroupsResult, flows.AskedNothing), Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
 		StopHinted: true, Turns: 37, LastSeen: time.Now(),
 	}
 	if _, _, err := s.Apply(t.Context(), id, "SM1", func(bot.Session) bot.Outcome {

@@ -135,7 +135,7 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 		next, ttl := "", int64(0)
 		if !out.Erase {
 			next = encode(out.Session)
-			if !out.Session.OptedOut {
+			if !out.Session.OptedOut() {
 				ttl = orDefault(s.SessionTTL, 96*time.Hour).Milliseconds()
 			}
 		}
@@ -206,7 +206,7 @@ func (s *Store) OptedOut(ctx context.Context, texterID string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("read session: %w", err)
 	}
-	return sess.OptedOut, nil
+	return sess.OptedOut(), nil
 }
 
 // Ping reports whether Redis answers.

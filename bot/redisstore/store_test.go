@@ -14,14 +14,15 @@ import (
 
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/redisstore/redistest"
+	"github.com/textline/textline/flows"
 )
 
 func TestApplyStoresOutcome(t *testing.T) {
 	rdb := redistest.Client(t)
 	s := New(rdb)
 	id := newTexter(t, rdb)
-	first := bot.Session{State: "menu", Lang: "es", Turns: 1, LastSeen: time.Unix(1767225600, 0)}
-	second := bot.Session{State: "tips", Lang: "es", TipNext: 1, StopHinted: true, Turns: 2, LastSeen: time.Unix(1767225660, 0)}
+	first := bot.Session{Flow: at(flows.Menu, flows.AskedNothing), Lang: "es", Turns: 1, LastSeen: time.Unix(1767225600, 0)}
+	second := bot.Session{Flow: at(flows.Tips, flows.AskedNothing), Lang: "es", TipNext: 1, StopHinted: true, Turns: 2, LastSeen: time.Unix(1767225660, 0)}
 
 	for _, c := range []struct {
 		msg      string
@@ -126,7 +127,7 @@ func TestApplyUnreadableSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seen bot.Session
-	want := bot.Session{State: "welcome", Turns: 1}
+	want := bot.Session{Turns: 1}
 	if _, _, err := s.Apply(t.Context(), id, "m1", func(got bot.Session) bot.Outcome {
 		seen = got
 		return bot.Outcome{Session: want, Reply: "hi"}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -226,12 +227,25 @@ var loadEmbedded = sync.OnceValue(func() loaded {
 	return loaded{lib, triage, err}
 })
 
+// What a call to the line says.
+const (
+	voiceConnect  = "voice.connect"
+	voiceNoAnswer = "voice.no_answer"
+	voiceNoLine   = "voice.no_line"
+)
+
+// lintContent checks the content against everything that sends it: the
+// engine's flows, the human line and the voice handler.
+func lintContent(lib *content.Library) []string {
+	return bot.Lint(lib, append(slices.Clone(handoff.Texts), voiceConnect, voiceNoAnswer, voiceNoLine)...)
+}
+
 func loadFrom(fsys fs.FS) (*content.Library, *safety.Classifier, error) {
 	lib, err := content.Load(fsys)
 	if err != nil {
 		return nil, nil, fmt.Errorf("content: %w", err)
 	}
-	if problems := bot.Lint(lib); len(problems) > 0 {
+	if problems := lintContent(lib); len(problems) > 0 {
 		return nil, nil, fmt.Errorf("content: %s", strings.Join(problems, "\n"))
 	}
 	triage, err := compileTriage(lib)

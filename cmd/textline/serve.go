@@ -239,7 +239,7 @@ func newLine(c *config, lib *content.Library, triage *safety.Classifier, rdb red
 		log.Info("handoff hours", slog.String("hours", h.String()), slog.Bool("on_duty", h.Open(now)),
 			slog.Time("next_on_duty", h.Next(now)))
 	}
-	connect, noAnswer := lib.Text(content.English, "voice.connect"), lib.Text(content.English, "voice.no_answer")
+	connect, noAnswer := lib.Text(content.English, voiceConnect), lib.Text(content.English, voiceNoAnswer)
 	if c.HumanLine != "" {
 		human.CallTwiML = twilio.CallTwiML(c.HumanLine, connect, noAnswer)
 	}
@@ -266,7 +266,7 @@ func newLine(c *config, lib *content.Library, triage *safety.Classifier, rdb red
 	sms.Observer = m
 	status := twilio.NewStatus(verify, statusSink{out})
 	status.Log = log
-	voice := twilio.NewVoice(verify, c.HumanLine, connect, lib.Text(content.English, "voice.no_line"), noAnswer)
+	voice := twilio.NewVoice(verify, c.HumanLine, connect, lib.Text(content.English, voiceNoLine), noAnswer)
 	desk := console.New(accounts, human, handoff.NewFeed(rdb, handoff.Prefix), tally, inserts(lib))
 	desk.Secure = !dev
 	desk.Log = log

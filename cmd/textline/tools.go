@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/textline/textline/bot"
 	"github.com/textline/textline/content"
 	"github.com/textline/textline/flows"
 )
@@ -35,7 +34,7 @@ func lint(args []string, getenv func(string) string, stdout, stderr io.Writer) e
 	case err != nil:
 		return err
 	}
-	ps := bot.Lint(lib)
+	ps := lintContent(lib)
 	if _, err := compileTriage(lib); err != nil {
 		ps = append(ps, err.Error())
 	}
@@ -63,7 +62,7 @@ func graph(args []string, stdout, stderr io.Writer) error {
 	var err error
 	switch *format {
 	case "mermaid":
-		out, err = flows.Mermaid()
+		out = flows.Mermaid()
 	case "dot":
 		out, err = flows.Dot()
 	default:

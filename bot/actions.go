@@ -1,0 +1,186 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/content"
+	"github.com/textline/textline/flows"
+)
+
+// fired is the row a message followed, from where, by which event.
+type fired struct {
+	row  flows.Transition
+	from flows.State
+	ev   flows.Event
+}
+
+// action is what the engine does for one flows.Action: the only code that
+// runs on a transition, used by the engine and by Lint alike.
+type action struct {
+	// run does it, on the session already moved; it returns the reply's
+	// body, or "" for the row's own text.
+	run func(t *turn, s *Session, f fired) string
+	// bodies lists every body run can return in lang, for Lint; nil
+	// means the row's own text.
+	bodies func(lib *content.Library, lang content.Lang, row flows.Transition) []reply
+}
+
+// actions is the registry of every flows.Action.
+var actions = map[flows.Action]action{
+	flows.DoTip: {
+		run: func(t *turn, s *Session, _ fired) string { return t.tip(s) },
+		bodies: func(lib *content.Library, lang content.Lang, _ flows.Transition) []reply {
+			var out []reply
+			for _, tip := range lib.Tips(lang) {
+				out = append(out, reply{"tips.yaml: " + tip.ID, tip.Text})
+			}
+			return out
+		},
+	},
+	flows.DoKind: {run: func(_ *turn, s *Session, f fired) string {
+		s.GroupKind = string(f.ev)
+		return ""
+	}},
+	flows.DoGroups: {
+		run:    func(t *turn, s *Session, _ fired) string { return t.groups(*s, false) },
+		bodies: groupBodies,
+	},
+	flows.DoOnline: {
+		run:    func(t *turn, s *Session, _ fired) string { return t.groups(*s, true) },
+		bodies: groupBodies,
+	},
+	flows.DoFeedback: {run: func(t *turn, _ *Session, f fired) string {
+		t.fx.counters = append(t.fx.counters, "feedback."+string(f.ev))
+		return ""
+	}},
+	flows.DoCrisis: {
+		run: func(t *turn, s *Session, _ fired) string {
+			s.Category = t.verdict.Category
+			t.alert("crisis", true)
+			return t.crisisText(s.Lang)
+		},
+		bodies: withPrefix("crisis.", false),
+	},
+	flows.DoUrgent: {
+		run: func(t *turn, s *Session, _ fired) string {
+			s.Category = t.verdict.Category
+			t.alert("crisis", true)
+			t.handoff(*s, HandoffOpen, "crisis")
+			return t.crisisText(s.Lang) + "\n" + t.e.lib.Text(s.Lang, "handoff.notice")
+		},
+		bodies: withPrefix("crisis.", true),
+	},
+	flows.DoHeld: {
+		// The person who holds it reads the message; the referral still
+		// goes out at once.
+		run: func(t *turn, s *Session, _ fired) string {
+			s.Category = t.verdict.Category
+			t.alert("crisis during a handoff", true)
+			t.handoff(*s, HandoffOpen, "crisis during a handoff")
+			return t.crisisText(s.Lang)
+		},
+		bodies: withPrefix("crisis.", false),
+	},
+	flows.DoAsk: {
+		run: func(t *turn, s *Session, _ fired) string {
+			s.Category = t.verdict.Category
+			t.alert("possible crisis: asked directly", true)
+			return t.crisisText(s.Lang)
+		},
+		bodies: withPrefix("risk_check.", false),
+	},
+	flows.DoUnsafe: {
+		run: func(t *turn, s *Session, f fired) string {
+			t.verdict = safety.Verdict{Category: s.Category, Severity: safety.Imminent}
+			t.alert("not safe right now", true)
+			body := t.textFor(*s, f.row.Say)
+			if f.row.To == flows.Waiting || f.from == flows.Waiting || f.from == flows.WithPerson {
+				t.handoff(*s, HandoffOpen, "not safe right now")
+			}
+			if f.row.To == flows.Waiting {
+				body += "\n" + t.e.lib.Text(s.Lang, "handoff.notice")
+			}
+			return body
+		},
+		bodies: func(lib *content.Library, lang content.Lang, row flows.Transition) []reply {
+			return withPrefix(row.Say, row.To == flows.Waiting)(lib, lang, row)
+		},
+	},
+	flows.DoAlertOnly: {run: func(t *turn, s *Session, _ fired) string {
+		t.alert("crisis from an opted-out texter", false)
+		t.handoff(*s, HandoffAlert, "crisis from an opted-out texter")
+		return ""
+	}},
+	flows.DoHandoff: {run: func(t *turn, s *Session, _ fired) string {
+		t.handoff(*s, HandoffOpen, "asked for a person")
+		return ""
+	}},
+	flows.DoLater: {run: func(t *turn, s *Session, _ fired) string {
+		t.handoff(*s, HandoffOpen, "asked for a person off hours")
+		t.fx.handoff.OffHours = true
+		return ""
+	}},
+	flows.DoWait: {run: func(t *turn, s *Session, _ fired) string {
+		// Open, not only relay: a handoff lost after it was promised is
+		// opened again.
+		t.handoff(*s, HandoffOpen, "still waiting")
+		return ""
+	}},
+	flows.DoRelay: {run: func(t *turn, s *Session, _ fired) string {
+		t.handoff(*s, HandoffMessage, "")
+		return ""
+	}},
+	flows.DoCallBack: {run: func(t *turn, s *Session, _ fired) string {
+		t.handoff(*s, HandoffCall, "asked for a call")
+		return ""
+	}},
+	flows.DoCancel: {run: func(t *turn, s *Session, _ fired) string {
+		t.handoff(*s, HandoffCancel, "texter stopped waiting")
+		return ""
+	}},
+	flows.DoOptOut: {run: func(t *turn, s *Session, f fired) string {
+		if f.from == flows.Waiting || f.from == flows.WithPerson {
+			t.handoff(*s, HandoffLeave, "opted out")
+		}
+		// Only what is needed to stay silent until START is kept: the
+		// conversation itself is forgotten. The carrier confirms opt-outs
+		// itself, so Textline sends nothing.
+		*s = Session{Flow: s.Flow, Lang: s.Lang, StopHinted: s.StopHinted, Turns: s.Turns, LastSeen: s.LastSeen}
+		return ""
+	}},
+	flows.DoErase: {run: func(t *turn, s *Session, _ fired) string {
+		t.erase = true
+		t.handoff(*s, HandoffErase, "deleted")
+		return ""
+	}},
+}
+
+// withPrefix lists every text whose id starts with prefix, with the
+// handoff notice under it when notice is set.
+func withPrefix(prefix string, notice bool) func(*content.Library, content.Lang, flows.Transition) []reply {
+	return func(lib *content.Library, lang content.Lang, _ flows.Transition) []reply {
+		var out []reply
+		for _, id := range lib.IDs(lang) {
+			if !strings.HasPrefix(id, prefix) {
+				continue
+			}
+			r := reply{"messages.yaml: " + id, lib.Text(lang, id)}
+			if notice {
+				r.where += " with handoff.notice"
+				r.text += "\n" + lib.Text(lang, "handoff.notice")
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+}
+
+func groupBodies(lib *content.Library, lang content.Lang, _ flows.Transition) []reply {
+	worst := longestGroups(lib, lang)
+	var out []reply
+	for _, id := range []string{"groups.results", "groups.none_near"} {
+		out = append(out, reply{"messages.yaml: " + id, strings.ReplaceAll(lib.Text(lang, id), "{groups}", worst)})
+	}
+	return out
+}
