@@ -5,9 +5,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,8 +25,9 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts")
 // message per line. Lines starting with @ are directives: "@wait 25h"
 // moves the clock, "@media" sends a picture without text, "@retry" sends
 // the previous message again with the same MessageSid. # starts a comment.
-// The golden file NAME.golden holds each message, the reply and the state
-// after it.
+// The golden file NAME.golden holds each message, the reply, the texter's
+// state and language after it, and its effects: the alerts logged ("!")
+// and the counters counted ("+").
 func TestTranscripts(t *testing.T) {
 	scripts, err := filepath.Glob("testdata/transcripts/*.txt")
 	if err != nil || len(scripts) == 0 {
@@ -62,7 +65,10 @@ func play(t *testing.T, lib *content.Library, script string) string {
 	defer f.Close()
 	store := newMemSessions()
 	e := bot.NewEngine(lib, classifier(t, lib), store)
-	e.Log = quietLog()
+	logged := &records{}
+	e.Log = slog.New(logged)
+	counted := &counts{}
+	e.Counter = counted
 	texter := bot.NewPseudonymizer([]byte("test")).Texter("+15555550100")
 	now := time.Date(2026, 11, 2, 15, 0, 0, 0, time.UTC)
 	var out strings.Builder
@@ -108,7 +114,68 @@ func play(t *testing.T, lib *content.Library, script string) string {
 		if text == "" {
 			text = "(no reply)"
 		}
-		fmt.Fprintf(&out, "> %s\n%s\n[%s %s]\n\n", line, text, s.Flow.State(), s.Lang)
+		fmt.Fprintf(&out, "> %s\n%s\n[%s %s]\n", line, text, s.Flow.State(), s.Lang)
+		for _, r := range logged.take() {
+			fmt.Fprintf(&out, "! %s\n", r)
+		}
+		if c := counted.take(); len(c) > 0 {
+			fmt.Fprintf(&out, "+ %s\n", strings.Join(c, " "))
+		}
+		out.WriteString("\n")
 	}
 	return out.String()
+}
+
+// records keeps what the engine logs, as "message: reason category
+// severity".
+type records struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (r *records) Enabled(context.Context, slog.Level) bool { return true }
+func (r *records) WithAttrs([]slog.Attr) slog.Handler       { return r }
+func (r *records) WithGroup(string) slog.Handler            { return r }
+func (r *records) Handle(_ context.Context, rec slog.Record) error {
+	var f []string
+	rec.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "reason", "category", "severity":
+			f = append(f, a.Value.String())
+		}
+		return true
+	})
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lines = append(r.lines, rec.Message+": "+strings.Join(f, " "))
+	return nil
+}
+
+func (r *records) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.lines
+	r.lines = nil
+	return out
+}
+
+// counts keeps the counters the engine counts.
+type counts struct {
+	mu    sync.Mutex
+	names []string
+}
+
+func (c *counts) Count(_ context.Context, name string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.names = append(c.names, name)
+	return nil
+}
+
+func (c *counts) take() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.names
+	c.names = nil
+	return out
 }

@@ -1,0 +1,195 @@
+package handoff_test
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/textline/textline/bot"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden transcripts")
+
+// A transcript script (testdata/transcripts/NAME.txt) plays a whole line:
+// one message per line, from the texter unless it starts with "R1:" or
+// "R2:", a responder's text. "$1" in a message stands for the first handle
+// the responders were alerted with. Lines starting with @ are directives:
+// "@wait 4m" moves the clock, "@tick" runs the reminders, "@retry" sends
+// the texter's previous message again with its MessageSid, "@media" sends
+// a picture without text. # starts a comment. The golden file NAME.golden holds, for each message, the reply,
+// where the texter is after it, the alerts logged and every SMS or call
+// the outbox sent.
+func TestLineTranscripts(t *testing.T) {
+	scripts, err := filepath.Glob("testdata/transcripts/*.txt")
+	if err != nil || len(scripts) == 0 {
+		t.Fatalf("no transcripts: %v", err)
+	}
+	for _, script := range scripts {
+		name := strings.TrimSuffix(filepath.Base(script), ".txt")
+		t.Run(name, func(t *testing.T) {
+			got := playLine(t, script)
+			golden := strings.TrimSuffix(script, ".txt") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./bot/handoff -run TestLineTranscripts -update)", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("transcript %s changed (-golden +now); if intended, run with -update:\n%s", name, diff)
+			}
+		})
+	}
+}
+
+// alerts keeps the engine's warnings: crisis alerts and handoffs opened.
+type alerts struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (a *alerts) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+func (a *alerts) WithAttrs([]slog.Attr) slog.Handler           { return a }
+func (a *alerts) WithGroup(string) slog.Handler                { return a }
+func (a *alerts) Handle(_ context.Context, r slog.Record) error {
+	var f []string
+	r.Attrs(func(at slog.Attr) bool {
+		switch at.Key {
+		case "reason", "category", "severity":
+			f = append(f, at.Value.String())
+		}
+		return true
+	})
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.lines = append(a.lines, "! "+r.Message+": "+strings.Join(f, " "))
+	return nil
+}
+
+func (a *alerts) take() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := a.lines
+	a.lines = nil
+	return out
+}
+
+var handleRe = regexp.MustCompile(`\b(?:[A-Z][2-9]{1,2}|N\d+)\b`)
+
+func playLine(t *testing.T, script string) string {
+	t.Helper()
+	f, err := os.Open(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w := newWorld(t)
+	log := &alerts{}
+	w.engine.Log = slog.New(log)
+	w.line.Log = slog.New(log)
+	who := map[string]string{w.texter: "texter", w.resp[0]: "R1", w.resp[1]: "R2"}
+	var handles []string
+	// label hides what changes from run to run: handles become $1, $2…
+	label := func(s string) string {
+		return handleRe.ReplaceAllStringFunc(s, func(h string) string {
+			if i := slices.Index(handles, h); i >= 0 {
+				return fmt.Sprintf("$%d", i+1)
+			}
+			return h
+		})
+	}
+	var out strings.Builder
+	var last bot.Inbound
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		var reply string
+		switch {
+		case strings.HasPrefix(line, "@wait "):
+			d, err := time.ParseDuration(strings.TrimPrefix(line, "@wait "))
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			w.advance(d)
+			fmt.Fprintf(&out, "(%s later)\n", d)
+		case line == "@tick":
+			if _, err := w.line.Tick(context.Background()); err != nil {
+				t.Fatalf("tick: %v", err)
+			}
+			out.WriteString("(reminders run)\n")
+		default:
+			from, body := w.texter, line
+			if r, rest, ok := strings.Cut(line, ": "); ok && (r == "R1" || r == "R2") {
+				from, body = w.resp[map[string]int{"R1": 0, "R2": 1}[r]], rest
+			}
+			for i, h := range handles {
+				body = strings.ReplaceAll(body, fmt.Sprintf("$%d", i+1), h)
+			}
+			in := bot.Inbound{
+				ID: fmt.Sprintf("SM%d", rand.Int64()), From: w.pseudo.Texter(from), To: w.to, Body: body, At: w.clock(),
+			}
+			if line == "@media" {
+				in.Body, in.NumMedia = "", 1
+			}
+			if line == "@retry" {
+				in = last
+			} else if from == w.texter {
+				last = in
+			}
+			r, err := w.line.Route(w.engine).Handle(context.Background(), in)
+			if err != nil {
+				t.Fatalf("%q: %v", line, err)
+			}
+			reply = r.Text
+			if reply == "" {
+				reply = "(no reply)"
+			}
+			w.advance(time.Minute)
+		}
+		if !strings.HasPrefix(line, "@") || line == "@retry" || line == "@media" {
+			fmt.Fprintf(&out, "> %s\n< %s\n", line, strings.ReplaceAll(label(reply), "\n", "\n< "))
+		}
+		s := w.session()
+		fmt.Fprintf(&out, "[%s %s]\n", s.Flow.State(), s.Lang)
+		for _, a := range log.take() {
+			fmt.Fprintln(&out, label(a))
+		}
+		var sends []string
+		for _, s := range w.flush() {
+			if m := takeRe.FindStringSubmatch(s.Body); m != nil && !slices.Contains(handles, m[1]) {
+				handles = append(handles, m[1])
+			}
+			body := s.Body
+			if s.Kind == "call" {
+				body = "(a call)"
+			}
+			sends = append(sends, fmt.Sprintf("→ %s: %s", who[s.To], strings.ReplaceAll(body, "\n", "\n    ")))
+		}
+		slices.Sort(sends)
+		for _, s := range sends {
+			fmt.Fprintln(&out, label(s))
+		}
+		out.WriteString("\n")
+	}
+	return out.String()
+}
