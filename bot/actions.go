@@ -66,7 +66,7 @@ var actions = map[flows.Action]action{
 		run: func(t *turn, s *Session, _ fired) string {
 			s.Category = t.verdict.Category
 			t.alert("crisis", true)
-			t.handoff(*s, HandoffOpen, "crisis")
+			t.toLine(*s, HandoffOpen, "crisis")
 			return t.crisisText(s.Lang) + "\n" + t.e.lib.Text(s.Lang, "handoff.notice")
 		},
 		bodies: withPrefix("crisis.", true),
@@ -77,7 +77,7 @@ var actions = map[flows.Action]action{
 		run: func(t *turn, s *Session, _ fired) string {
 			s.Category = t.verdict.Category
 			t.alert("crisis during a handoff", true)
-			t.handoff(*s, HandoffOpen, "crisis during a handoff")
+			t.toLine(*s, HandoffOpen, "crisis during a handoff")
 			return t.crisisText(s.Lang)
 		},
 		bodies: withPrefix("crisis.", false),
@@ -96,7 +96,7 @@ var actions = map[flows.Action]action{
 			t.alert("not safe right now", true)
 			body := t.textFor(*s, f.row.Say)
 			if f.row.To == flows.Waiting || f.from == flows.Waiting || f.from == flows.WithPerson {
-				t.handoff(*s, HandoffOpen, "not safe right now")
+				t.toLine(*s, HandoffOpen, "not safe right now")
 			}
 			if f.row.To == flows.Waiting {
 				body += "\n" + t.e.lib.Text(s.Lang, "handoff.notice")
@@ -109,39 +109,39 @@ var actions = map[flows.Action]action{
 	},
 	flows.DoAlertOnly: {run: func(t *turn, s *Session, _ fired) string {
 		t.alert("crisis from an opted-out texter", false)
-		t.handoff(*s, HandoffAlert, "crisis from an opted-out texter")
+		t.toLine(*s, HandoffAlert, "crisis from an opted-out texter")
 		return ""
 	}},
 	flows.DoHandoff: {run: func(t *turn, s *Session, _ fired) string {
-		t.handoff(*s, HandoffOpen, "asked for a person")
+		t.toLine(*s, HandoffOpen, "asked for a person")
 		return ""
 	}},
 	flows.DoLater: {run: func(t *turn, s *Session, _ fired) string {
-		t.handoff(*s, HandoffOpen, "asked for a person off hours")
-		t.fx.handoff.OffHours = true
+		t.toLine(*s, HandoffOpen, "asked for a person off hours")
+		t.handoff.OffHours = true
 		return ""
 	}},
 	flows.DoWait: {run: func(t *turn, s *Session, _ fired) string {
 		// Open, not only relay: a handoff lost after it was promised is
 		// opened again.
-		t.handoff(*s, HandoffOpen, "still waiting")
+		t.toLine(*s, HandoffOpen, "still waiting")
 		return ""
 	}},
 	flows.DoRelay: {run: func(t *turn, s *Session, _ fired) string {
-		t.handoff(*s, HandoffMessage, "")
+		t.toLine(*s, HandoffMessage, "")
 		return ""
 	}},
 	flows.DoCallBack: {run: func(t *turn, s *Session, _ fired) string {
-		t.handoff(*s, HandoffCall, "asked for a call")
+		t.toLine(*s, HandoffCall, "asked for a call")
 		return ""
 	}},
 	flows.DoCancel: {run: func(t *turn, s *Session, _ fired) string {
-		t.handoff(*s, HandoffCancel, "texter stopped waiting")
+		t.toLine(*s, HandoffCancel, "texter stopped waiting")
 		return ""
 	}},
 	flows.DoOptOut: {run: func(t *turn, s *Session, f fired) string {
 		if f.from == flows.Waiting || f.from == flows.WithPerson {
-			t.handoff(*s, HandoffLeave, "opted out")
+			t.toLine(*s, HandoffLeave, "opted out")
 		}
 		// Only what is needed to stay silent until START is kept: the
 		// conversation itself is forgotten. The carrier confirms opt-outs
@@ -151,7 +151,7 @@ var actions = map[flows.Action]action{
 	}},
 	flows.DoErase: {run: func(t *turn, s *Session, _ fired) string {
 		t.erase = true
-		t.handoff(*s, HandoffErase, "deleted")
+		t.toLine(*s, HandoffErase, "deleted")
 		return ""
 	}},
 }

@@ -36,16 +36,29 @@ type Outcome struct {
 	Session Session
 	Reply   string
 	Erase   bool // forget the texter: delete the session instead of storing it
+	// Handoff is what the human line must do for the message, if anything:
+	// stored with the reply, so that a retried message does it again when
+	// it did not happen.
+	Handoff *HandoffRequest
+}
+
+// Committed is what is stored for one message: by this call of Apply
+// (Fresh) or by an earlier one.
+type Committed struct {
+	Reply   string
+	Handoff *HandoffRequest // without its Texter, which the store does not keep
+	Fresh   bool
 }
 
 // Sessions stores sessions. Apply runs step on the texter's session and
 // stores its outcome together with the reply to messageID, atomically. Step
 // may run more than once (on a conflicting update, or on a guess of the
 // session), so it must be pure. If messageID was answered before, Apply
-// returns that reply and stores nothing. fresh reports whether this call's
-// step outcome was the one stored; only then may its effects happen.
+// returns what was stored for it then and stores nothing. Only a fresh
+// outcome's effects may happen; its Handoff, which the human line does
+// once per message, may be asked for again.
 type Sessions interface {
-	Apply(ctx context.Context, texterID, messageID string, step Step) (reply string, fresh bool, err error)
+	Apply(ctx context.Context, texterID, messageID string, step Step) (Committed, error)
 }
 
 // Counter counts events for the line's reports (feedback answers).
@@ -84,8 +97,10 @@ func NewEngine(lib *content.Library, triage *safety.Classifier, sessions Session
 	return &Engine{lib: lib, sessions: sessions, triage: triage}
 }
 
-// Handle answers one message. On error the reply is still one to send: the
-// fallback with crisis resources.
+// Handle answers one message. On error the reply is still one to send:
+// the fallback with crisis resources, or, when only the human line's part
+// failed, the line's own reply (a retry of the message does that part
+// again).
 func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error) {
 	// Until triage has spoken, a failure is answered as a crisis might be.
 	verdict := safety.Verdict{Category: safety.SuicideRisk}
@@ -98,7 +113,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 	folded := content.Fold(text)
 	verdict = e.triage.Classify(text)
 	var fx effects
-	answer, fresh, err := e.sessions.Apply(ctx, in.From.ID(), in.ID, func(s Session) Outcome {
+	c, err := e.sessions.Apply(ctx, in.From.ID(), in.ID, func(s Session) Outcome {
 		t := turn{e: e, in: in, text: text, folded: folded, verdict: verdict}
 		out := t.run(s)
 		fx = t.fx
@@ -114,26 +129,42 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		}
 		return e.Fallback(verdict.Crisis()), fmt.Errorf("handle message: %w", err)
 	}
-	if fresh {
-		if e.after(ctx, in, fx) {
+	if c.Fresh {
+		e.after(ctx, in, fx)
+	}
+	if r := c.Handoff; r != nil && e.Line != nil {
+		// Done once per message by the human line: a retried message whose
+		// handoff did not happen does it now.
+		r.Texter = in.From
+		open, err := e.Line.Handoff(ctx, *r)
+		if err != nil {
+			// The texter hears from the line either way; a retry of the
+			// message does the human line's part again.
+			reply := Reply{Text: c.Reply}
+			if reply.Text == "" {
+				reply = e.Fallback(verdict.Crisis())
+			}
+			return reply, fmt.Errorf("handle message: human line, %s: %w", r.Kind, err)
+		}
+		if !open && (r.Kind == HandoffMessage || r.Kind == HandoffCall) {
 			return e.rejoin(ctx, in)
 		}
 	}
-	return Reply{Text: answer}, nil
+	return Reply{Text: c.Reply}, nil
 }
 
 // rejoin brings a texter whose handoff ended back to the bot: their
-// session still said "handoff" when the responder closed it. Rare: the
-// close updates the session too, unless that failed.
+// session still said they were with the human line when the responder
+// closed it. Rare: the close updates the session too, unless that failed.
 func (e *Engine) rejoin(ctx context.Context, in Inbound) (Reply, error) {
-	answer, _, err := e.sessions.Apply(ctx, in.From.ID(), in.ID+":rejoin", func(s Session) Outcome {
+	c, err := e.sessions.Apply(ctx, in.From.ID(), in.ID+":rejoin", func(s Session) Outcome {
 		s.Flow.Fire(flows.EvClosed, e.Line != nil)
 		return Outcome{Session: s, Reply: e.lib.Text(s.Lang, "handoff.closed")}
 	})
 	if err != nil {
 		return e.Fallback(false), fmt.Errorf("rejoin after handoff: %w", err)
 	}
-	return Reply{Text: answer}, nil
+	return Reply{Text: c.Reply}, nil
 }
 
 // Fallback is the reply when something failed: it says the line is having
@@ -161,10 +192,10 @@ func Fallback(lib *content.Library, crisis bool) string {
 // builtinFallback is the last resort, for when even the content is missing.
 const builtinFallback = "Sorry, Textline is having trouble right now. If you need help, call or text 988 or text HOME to 741741. In an emergency, call 911. En espanol: llama al 988 y marca 2, o envia AYUDA al 741741."
 
-// effects are what a committed step asks to happen outside the store.
+// effects are what a committed step asks to happen outside the store,
+// once: the alert logged and the counters counted.
 type effects struct {
 	alert    *alert
-	handoff  *HandoffRequest
 	counters []string
 }
 
@@ -175,23 +206,14 @@ type alert struct {
 	replied  bool
 }
 
-// after makes a committed step's effects happen. It reports whether the
-// texter's handoff turned out to be over (see rejoin).
-func (e *Engine) after(ctx context.Context, in Inbound, fx effects) (ended bool) {
+// after makes a committed step's effects happen.
+func (e *Engine) after(ctx context.Context, in Inbound, fx effects) {
 	log := e.log()
 	if a := fx.alert; a != nil {
 		log.LogAttrs(ctx, slog.LevelWarn, "crisis alert",
 			slog.Any("texter", in.From), slog.String("reason", a.reason),
 			slog.String("category", string(a.category)), slog.String("severity", string(a.severity)),
 			slog.Bool("replied", a.replied))
-	}
-	if r := fx.handoff; r != nil && e.Line != nil {
-		open, err := e.Line.Handoff(ctx, *r)
-		if err != nil {
-			log.LogAttrs(ctx, slog.LevelError, "handoff", slog.Any("texter", in.From),
-				slog.String("kind", r.Kind), slog.Any("error", err))
-		}
-		ended = err == nil && !open && (r.Kind == HandoffMessage || r.Kind == HandoffCall)
 	}
 	if e.Counter != nil {
 		for _, name := range fx.counters {
@@ -200,7 +222,6 @@ func (e *Engine) after(ctx context.Context, in Inbound, fx effects) (ended bool)
 			}
 		}
 	}
-	return ended
 }
 
 func (e *Engine) log() *slog.Logger {

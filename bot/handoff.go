@@ -30,7 +30,7 @@ const (
 // HandoffRequest is one thing the human line must do for a message.
 type HandoffRequest struct {
 	Kind      string
-	Texter    Texter
+	Texter    Texter `json:"-"` // set from the message, never stored
 	Line      string // the number the texter wrote to
 	MessageID string
 	Text      string // normalised

@@ -12,22 +12,22 @@ import (
 type memSessions struct {
 	mu       sync.Mutex
 	sessions map[string]bot.Session
-	replies  map[string]string
+	replies  map[string]bot.Committed
 	err      error // returned by every Apply when set
 }
 
 func newMemSessions() *memSessions {
-	return &memSessions{sessions: map[string]bot.Session{}, replies: map[string]string{}}
+	return &memSessions{sessions: map[string]bot.Session{}, replies: map[string]bot.Committed{}}
 }
 
-func (m *memSessions) Apply(ctx context.Context, texterID, messageID string, step bot.Step) (string, bool, error) {
+func (m *memSessions) Apply(ctx context.Context, texterID, messageID string, step bot.Step) (bot.Committed, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.err != nil {
-		return "", false, m.err
+		return bot.Committed{}, m.err
 	}
-	if r, ok := m.replies[texterID+"/"+messageID]; ok {
-		return r, false, nil
+	if c, ok := m.replies[texterID+"/"+messageID]; ok {
+		return c, nil
 	}
 	out := step(m.sessions[texterID])
 	if out.Erase {
@@ -35,8 +35,8 @@ func (m *memSessions) Apply(ctx context.Context, texterID, messageID string, ste
 	} else {
 		m.sessions[texterID] = out.Session
 	}
-	m.replies[texterID+"/"+messageID] = out.Reply
-	return out.Reply, true, nil
+	m.replies[texterID+"/"+messageID] = bot.Committed{Reply: out.Reply, Handoff: out.Handoff}
+	return bot.Committed{Reply: out.Reply, Handoff: out.Handoff, Fresh: true}, nil
 }
 
 func (m *memSessions) get(texterID string) bot.Session {

@@ -18,7 +18,8 @@ type turn struct {
 	folded  string // for matching
 	verdict safety.Verdict
 	fx      effects
-	erase   bool // the step forgets the texter
+	handoff *HandoffRequest // what the human line must do for the message
+	erase   bool            // the step forgets the texter
 }
 
 // Keywords of vocab.yaml.
@@ -36,7 +37,7 @@ const (
 )
 
 func (t *turn) run(s Session) Outcome {
-	t.fx, t.erase = effects{}, false
+	t.fx, t.handoff, t.erase = effects{}, nil, false
 	since := t.in.At.Sub(s.LastSeen)
 	away := !s.LastSeen.IsZero() && since > t.e.idle()
 	first := s.New()
@@ -184,8 +185,8 @@ func (t *turn) answersNo() bool {
 
 // handoff asks the human line, once the step is stored, to act on this
 // message.
-func (t *turn) handoff(s Session, kind, reason string) {
-	t.fx.handoff = &HandoffRequest{
+func (t *turn) toLine(s Session, kind, reason string) {
+	t.handoff = &HandoffRequest{
 		Kind: kind, Texter: t.in.From, Line: t.in.To, MessageID: t.in.ID, Text: t.text,
 		Lang: s.Lang, Verdict: t.verdict, Reason: reason,
 	}
@@ -278,7 +279,7 @@ func (t *turn) fire(s Session, ev flows.Event) Outcome {
 			body = t.textFor(s, id)
 		}
 	}
-	out := Outcome{Session: s, Reply: body, Erase: t.erase}
+	out := Outcome{Session: s, Reply: body, Erase: t.erase, Handoff: t.handoff}
 	if !row.Plain && body != "" {
 		out.Reply = compose(t.e.lib, s.Lang, s.Flow.State(), body)
 	}

@@ -111,7 +111,7 @@ func (l *Line) Act(ctx context.Context, a Action) (Outcome, error) {
 		return Outcome{}, err
 	}
 	l.out.Notify()
-	if res.Fresh && res.Since > 0 {
+	if res.Fresh && !res.Again && res.Since > 0 {
 		l.count(ctx, "take.wait."+waitBucket(l.now().Sub(time.UnixMilli(res.Since))))
 	}
 	l.log().LogAttrs(ctx, slog.LevelInfo, "responder", slog.String("responder", a.Responder),
@@ -137,7 +137,7 @@ func (l *Line) follow(ctx context.Context, res result, msg string) error {
 	case "waiting":
 		ev = flows.EvPassed
 	}
-	_, _, err := l.sessions.Apply(ctx, res.Texter, "handoff:"+msg, func(s bot.Session) bot.Outcome {
+	_, err := l.sessions.Apply(ctx, res.Texter, "handoff:"+msg, func(s bot.Session) bot.Outcome {
 		s.Flow.Fire(ev, true)
 		return bot.Outcome{Session: s}
 	})

@@ -187,17 +187,24 @@ local function held_handles()
   return table.concat(out, ', ')
 end
 
+-- answer encodes an operation's result and keeps it under the message or
+-- action that caused it: done again (a retried webhook, a console's second
+-- click), the operation changes nothing and answers the same.
 local function answer(res)
   local out = cjson.encode(res)
-  if a.msg and a.msg ~= '' and op ~= 'texter' and op ~= 'remind' then
+  if a.msg and a.msg ~= '' and op ~= 'remind' then
     redis.call('SET', P .. 'm:' .. a.msg, out, 'PX', 900000)
   end
   return out
 end
 
-if a.msg and a.msg ~= '' and op ~= 'texter' and op ~= 'remind' then
+if a.msg and a.msg ~= '' and op ~= 'remind' then
   local done = redis.call('GET', P .. 'm:' .. a.msg)
-  if done then return done end
+  if done then
+    local res = cjson.decode(done)
+    res.again = true
+    return cjson.encode(res)
+  end
 end
 
 if op == 'texter' then
@@ -207,7 +214,7 @@ if op == 'texter' then
   local rec = n and get(n)
   local created = false
   if not rec then
-    if not a.open then return cjson.encode({state = 'none'}) end
+    if not a.open then return answer({state = 'none'}) end
     rec = create('waiting')
     created = true
     if a.offhours then
@@ -236,7 +243,7 @@ if op == 'texter' then
   if rec.state == 'active' and a.text ~= '' and rec.holder_addr ~= '' then
     send(rec, a.msg .. ':relay', rec.holder_addr, fill(a.relay, rec, a.relayed), '')
   end
-  return cjson.encode({state = rec.state, handle = rec.handle, created = created})
+  return answer({state = rec.state, handle = rec.handle, created = created})
 
 elseif op == 'alert' then
   -- A crisis from a texter who opted out: the responders hear of it, the
@@ -245,18 +252,18 @@ elseif op == 'alert' then
   set(rec, {state = 'closed', closed = now, alerted = 1})
   alert_all(rec, a.alert, 'alert')
   if a.text ~= '' then transcript(rec.n, 'texter', a.text) end
-  return cjson.encode({state = 'closed', handle = rec.handle})
+  return answer({state = 'closed', handle = rec.handle})
 
 elseif op == 'leave' then
   -- The texter opted out: the handoff ends, and its holder is told.
   local n = redis.call('GET', P .. 'texter:' .. a.texter)
   local rec = n and get(n)
-  if not rec then return cjson.encode({state = 'none'}) end
+  if not rec then return answer({state = 'none'}) end
   if rec.holder_addr ~= '' then
     send(rec, a.msg .. ':left', rec.holder_addr, fill(a.left, rec), '')
   end
   close(rec, 'texter', 'opted out')
-  return cjson.encode({state = 'closed', handle = rec.handle})
+  return answer({state = 'closed', handle = rec.handle})
 
 elseif op == 'take' then
   local rec, why = resolve()
@@ -317,7 +324,7 @@ elseif op == 'cancel' then
   local n = redis.call('GET', P .. 'texter:' .. a.texter)
   local rec = n and get(n)
   if rec and rec.state == 'waiting' then close(rec, 'texter', 'stopped waiting') end
-  return cjson.encode({state = 'none'})
+  return answer({state = 'none'})
 
 elseif op == 'erase' then
   -- DELETE: the texter's handoffs lose their transcripts and address; the
@@ -340,17 +347,17 @@ elseif op == 'erase' then
       redis.call('ZREM', P .. 'outbox', id)
     end
   end
-  return cjson.encode({state = 'none'})
+  return answer({state = 'none'})
 
 elseif op == 'call' then
   -- The texter's CALL: a call to them that is put through to the human
   -- line.
   local n = redis.call('GET', P .. 'texter:' .. a.texter)
   local rec = n and get(n)
-  if not rec then return cjson.encode({state = 'none'}) end
+  if not rec then return answer({state = 'none'}) end
   send(rec, a.msg .. ':call', rec.addr, a.twiml, rec.texter, 'call')
   audit(n, 'texter', 'call requested', '')
-  return cjson.encode({state = rec.state, handle = rec.handle})
+  return answer({state = rec.state, handle = rec.handle})
 
 elseif op == 'list' then
   local out = {}

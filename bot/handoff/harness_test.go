@@ -193,7 +193,7 @@ func handleOf(t *testing.T, sent []twiliotest.Sent) string {
 func (w *world) session() bot.Session {
 	w.t.Helper()
 	var got bot.Session
-	_, _, err := w.store.Apply(context.Background(), w.pseudo.Texter(w.texter).ID(), fmt.Sprintf("peek%d", rand.Int64()), func(s bot.Session) bot.Outcome {
+	_, err := w.store.Apply(context.Background(), w.pseudo.Texter(w.texter).ID(), fmt.Sprintf("peek%d", rand.Int64()), func(s bot.Session) bot.Outcome {
 		got = s
 		return bot.Outcome{Session: s}
 	})

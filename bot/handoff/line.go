@@ -122,7 +122,7 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 		args["open"] = r.Kind == bot.HandoffOpen
 		args["offhours"] = r.OffHours
 		err = run(ctx, l.rdb, l.prefix, "texter", args, &res)
-		if err == nil && res.Created {
+		if err == nil && res.Created && !res.Again {
 			l.count(ctx, "handoff.opened")
 			l.log().LogAttrs(ctx, slog.LevelWarn, "handoff opened", slog.Any("texter", r.Texter),
 				slog.String("handle", res.Handle), slog.String("reason", r.Reason),

@@ -41,6 +41,7 @@ type result struct {
 	Queue    json.RawMessage `json:"queue"`
 
 	Fresh bool `json:"fresh"` // "take": it was waiting
+	Again bool `json:"again"` // done before for this message or action: nothing changed
 
 	// For "view" (and "take").
 	Holder   string          `json:"holder"`

@@ -24,7 +24,7 @@ func benchStore(b *testing.B, texters int) (*Store, []string, *redistest.RoundTr
 	for i := range ids {
 		ids[i] = fmt.Sprintf("bench%s%04d", run, i)
 	}
-	if _, _, err := s.Apply(b.Context(), ids[0], "warm", benchStep); err != nil {
+	if _, err := s.Apply(b.Context(), ids[0], "warm", benchStep); err != nil {
 		b.Fatalf("warm up: %v", err)
 	}
 	var h redistest.RoundTrips
@@ -66,7 +66,7 @@ func BenchmarkApply(b *testing.B) {
 			for b.Loop() {
 				// Each texter's messages take turns among the instances.
 				st := stores[n/len(ids)%len(stores)]
-				if _, _, err := st.Apply(b.Context(), ids[n%len(ids)], strconv.Itoa(n), benchStep); err != nil {
+				if _, err := st.Apply(b.Context(), ids[n%len(ids)], strconv.Itoa(n), benchStep); err != nil {
 					b.Fatal(err)
 				}
 				n++
@@ -82,7 +82,7 @@ func BenchmarkApplyParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			n := next.Add(1)
-			if _, _, err := s.Apply(b.Context(), ids[n%int64(len(ids))], strconv.FormatInt(n, 10), benchStep); err != nil {
+			if _, err := s.Apply(b.Context(), ids[n%int64(len(ids))], strconv.FormatInt(n, 10), benchStep); err != nil {
 				b.Error(err)
 				return
 			}

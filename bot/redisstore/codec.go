@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -128,4 +129,38 @@ func fromV2(state flows.State, f []string, flags int) (flows.State, flows.Questi
 		return flows.WithPerson, asked
 	}
 	return state, asked
+}
+
+// A reply is stored as its text. One whose message asked something of the
+// human line is stored as withHandoff and the JSON of both, so that a
+// retried message can ask it again: the texter's words stay as long as
+// the reply does (ReplyTTL), and their number is never stored.
+const withHandoff = "\x1e"
+
+type storedReply struct {
+	Reply   string              `json:"reply"`
+	Handoff *bot.HandoffRequest `json:"handoff"`
+}
+
+func encodeReply(reply string, h *bot.HandoffRequest) (string, error) {
+	if h == nil {
+		return reply, nil
+	}
+	b, err := json.Marshal(storedReply{Reply: reply, Handoff: h})
+	if err != nil {
+		return "", fmt.Errorf("encode reply: %w", err)
+	}
+	return withHandoff + string(b), nil
+}
+
+func decodeReply(v string) (bot.Committed, error) {
+	rest, ok := strings.CutPrefix(v, withHandoff)
+	if !ok {
+		return bot.Committed{Reply: v}, nil
+	}
+	var r storedReply
+	if err := json.Unmarshal([]byte(rest), &r); err != nil {
+		return bot.Committed{}, fmt.Errorf("decode reply: %w", err)
+	}
+	return bot.Committed{Reply: r.Reply, Handoff: r.Handoff}, nil
 }

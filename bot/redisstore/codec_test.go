@@ -1,12 +1,14 @@
 package redisstore
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/flows"
 )
 
@@ -213,4 +215,38 @@ func FuzzDecode(f *testing.F) {
 			t.Errorf("decode(encode(decode(%q))) mismatch (-first +second):\n%s", stored, diff)
 		}
 	})
+}
+
+// A reply is stored as its text; one that asked the human line for
+// something carries that request, without the texter's number.
+func TestReplyCodec(t *testing.T) {
+	plain, err := encodeReply("hello", nil)
+	if err != nil || plain != "hello" {
+		t.Fatalf("encodeReply(hello, nil) = %q, %v", plain, err)
+	}
+	texter := bot.NewPseudonymizer([]byte("k")).Texter("+15555550123")
+	r := &bot.HandoffRequest{Kind: bot.HandoffMessage, Texter: texter, Line: "+15550001000", MessageID: "SM1",
+		Text: "are you there", Lang: "en", Verdict: safety.Verdict{Category: safety.Benign, Severity: safety.None}}
+	stored, err := encodeReply("", r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stored, "5555550123") || strings.Contains(stored, texter.ID()) {
+		t.Errorf("stored reply %q holds the texter", stored)
+	}
+	got, err := decodeReply(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *r
+	want.Texter = bot.Texter{}
+	if got.Reply != "" || got.Handoff == nil || !cmp.Equal(*got.Handoff, want, cmp.AllowUnexported(bot.Texter{})) {
+		t.Errorf("decodeReply = %+v, want the request back", got)
+	}
+	if c, err := decodeReply("plain text"); err != nil || c.Reply != "plain text" || c.Handoff != nil {
+		t.Errorf("decodeReply(plain) = %+v, %v", c, err)
+	}
+	if _, err := decodeReply(withHandoff + "{"); err == nil {
+		t.Error("decodeReply accepted broken JSON")
+	}
 }

@@ -91,3 +91,8 @@ func (c *turns) step(s bot.Session) bot.Outcome {
 }
 
 func turnReply(n int) string { return fmt.Sprintf("turn %d", n) }
+
+// committed unpacks what Apply returns, as the tests read it.
+func committed(c bot.Committed, err error) (reply string, fresh bool, _ error) {
+	return c.Reply, c.Fresh, err
+}

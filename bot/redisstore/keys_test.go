@@ -30,7 +30,7 @@ func TestApplyTTL(t *testing.T) {
 			// STOP must outlive the idle timeout, and START must end that.
 			for i, optedOut := range []bool{false, true, true, false} {
 				msg := fmt.Sprintf("SM%d", i)
-				if _, _, err := s.Apply(t.Context(), id, msg, func(sess bot.Session) bot.Outcome {
+				if _, err := s.Apply(t.Context(), id, msg, func(sess bot.Session) bot.Outcome {
 					if optedOut {
 						sess.Flow.Fire(flows.EvStop, false)
 					} else {
@@ -65,12 +65,12 @@ func TestApplyErase(t *testing.T) {
 	id := newTexter(t, rdb)
 	var c turns
 	for _, msg := range []string{"SM1", "SM2", "SM3"} {
-		if _, _, err := s.Apply(t.Context(), id, msg, c.step); err != nil {
+		if _, err := s.Apply(t.Context(), id, msg, c.step); err != nil {
 			t.Fatalf("Apply(%s): %v", msg, err)
 		}
 	}
 	erase := func(bot.Session) bot.Outcome { return bot.Outcome{Erase: true, Reply: "deleted"} }
-	reply, fresh, err := s.Apply(t.Context(), id, "SM4", erase)
+	reply, fresh, err := committed(s.Apply(t.Context(), id, "SM4", erase))
 	if err != nil {
 		t.Fatalf("Apply(erase): %v", err)
 	}
@@ -83,12 +83,12 @@ func TestApplyErase(t *testing.T) {
 		t.Errorf("keys left after erase mismatch (-want +got):\n%s", diff)
 	}
 
-	reply, fresh, err = s.Apply(t.Context(), id, "SM4", c.step)
+	reply, fresh, err = committed(s.Apply(t.Context(), id, "SM4", c.step))
 	if err != nil || reply != "deleted" || fresh {
 		t.Errorf("retried erase = %q, fresh %v, %v; want %q, not fresh, nil", reply, fresh, err, "deleted")
 	}
 	// A retry of a message from before the erase is answered afresh.
-	reply, fresh, err = s.Apply(t.Context(), id, "SM1", c.step)
+	reply, fresh, err = committed(s.Apply(t.Context(), id, "SM1", c.step))
 	if err != nil || reply != turnReply(1) || !fresh {
 		t.Errorf("Apply(SM1) after erase = %q, fresh %v, %v; want %q, fresh, nil", reply, fresh, err, turnReply(1))
 	}
@@ -118,7 +118,7 @@ func TestApplyReplyIndexDropsExpired(t *testing.T) {
 		msg   string
 		after time.Duration
 	}{{"SM1", 300 * time.Millisecond}, {"SM2", 150 * time.Millisecond}, {"SM3", 0}} {
-		if _, _, err := s.Apply(t.Context(), id, step.msg, c.step); err != nil {
+		if _, err := s.Apply(t.Context(), id, step.msg, c.step); err != nil {
 			t.Fatalf("Apply(%s): %v", step.msg, err)
 		}
 		time.Sleep(step.after)
@@ -140,7 +140,7 @@ func TestApplyKeepsNewestReplies(t *testing.T) {
 	var want []string
 	for i := range n {
 		msg := fmt.Sprintf("SM%d", i)
-		if _, _, err := s.Apply(t.Context(), id, msg, c.step); err != nil {
+		if _, err := s.Apply(t.Context(), id, msg, c.step); err != nil {
 			t.Fatalf("Apply(%s): %v", msg, err)
 		}
 		if i >= n-kept {
@@ -158,7 +158,7 @@ func TestApplyKeepsNewestReplies(t *testing.T) {
 		{fmt.Sprintf("SM%d", n-kept), turnReply(n - kept + 1), false}, // oldest kept
 		{fmt.Sprintf("SM%d", n-kept-1), turnReply(n + 1), true},       // dropped: handled again
 	} {
-		reply, fresh, err := s.Apply(t.Context(), id, call.msg, c.step)
+		reply, fresh, err := committed(s.Apply(t.Context(), id, call.msg, c.step))
 		if err != nil {
 			t.Fatalf("Apply(%s): %v", call.msg, err)
 		}

@@ -33,7 +33,7 @@ func TestApplyUnreachable(t *testing.T) {
 			done := make(chan error, 1)
 			start := time.Now()
 			go func() {
-				_, _, err := s.Apply(t.Context(), "unreachable", "SM1", func(bot.Session) bot.Outcome {
+				_, err := s.Apply(t.Context(), "unreachable", "SM1", func(bot.Session) bot.Outcome {
 					return bot.Outcome{Reply: "hi"}
 				})
 				done <- err
@@ -60,7 +60,7 @@ func TestApplyRoundTrips(t *testing.T) {
 	var c turns
 	// Load the script (EVALSHA, NOSCRIPT, EVAL) and open the connection
 	// before counting.
-	if _, _, err := s.Apply(t.Context(), newTexter(t, rdb), "warm", c.step); err != nil {
+	if _, err := s.Apply(t.Context(), newTexter(t, rdb), "warm", c.step); err != nil {
 		t.Fatalf("warm up: %v", err)
 	}
 	var h redistest.RoundTrips
@@ -86,7 +86,7 @@ func TestApplyRoundTrips(t *testing.T) {
 		{"after erase elsewhere", other, "SM6", c.step, 2},
 	} {
 		before := h.Load()
-		if _, _, err := call.store.Apply(t.Context(), id, call.msg, call.step); err != nil {
+		if _, err := call.store.Apply(t.Context(), id, call.msg, call.step); err != nil {
 			t.Fatalf("%s: Apply: %v", call.name, err)
 		}
 		if got := h.Load() - before; got != call.want {
@@ -108,7 +108,7 @@ func TestIdleSessionMemory(t *testing.T) {
 		Flow: at(flows.GroupsResult, flows.AskedNothing), Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
 		StopHinted: true, Turns: 37, LastSeen: time.Now(),
 	}
-	if _, _, err := s.Apply(t.Context(), id, "SM1", func(bot.Session) bot.Outcome {
+	if _, err := s.Apply(t.Context(), id, "SM1", func(bot.Session) bot.Outcome {
 		return bot.Outcome{Session: session, Reply: "Aquí tienes grupos cerca de ti."}
 	}); err != nil {
 		t.Fatalf("Apply: %v", err)

@@ -119,7 +119,7 @@ func SessionKey(texterID string) string { return keysOf(texterID, "").session }
 // for one whose messages come to this process, the message costs one round
 // trip; when not, the script hands back the current session and the second
 // try costs one more.
-func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.Step) (reply string, fresh bool, err error) {
+func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.Step) (bot.Committed, error) {
 	ctx, cancel := context.WithTimeout(ctx, orDefault(s.Timeout, 800*time.Millisecond))
 	defer cancel()
 	k := keysOf(texterID, messageID)
@@ -139,19 +139,27 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 				ttl = orDefault(s.SessionTTL, 96*time.Hour).Milliseconds()
 			}
 		}
+		reply, err := encodeReply(out.Reply, out.Handoff)
+		if err != nil {
+			return bot.Committed{}, fmt.Errorf("store session: %w", err)
+		}
 		res, err := commit.Run(ctx, s.rdb, []string{k.session, k.reply, k.sent},
-			cur, next, ttl, out.Reply, orDefault(s.ReplyTTL, 15*time.Minute).Milliseconds()).Slice()
+			cur, next, ttl, reply, orDefault(s.ReplyTTL, 15*time.Minute).Milliseconds()).Slice()
 		if err != nil {
 			s.recent.forget(texterID)
-			return "", false, fmt.Errorf("store session: %w", err)
+			return bot.Committed{}, fmt.Errorf("store session: %w", err)
 		}
 		switch code, _ := res[0].(int64); code {
 		case 0:
 			s.recent.put(texterID, next)
-			return out.Reply, true, nil
+			return bot.Committed{Reply: out.Reply, Handoff: out.Handoff, Fresh: true}, nil
 		case 1:
-			reply, _ = res[1].(string)
-			return reply, false, nil
+			stored, _ := res[1].(string)
+			c, err := decodeReply(stored)
+			if err != nil {
+				return bot.Committed{}, fmt.Errorf("store session: answered before: %w", err)
+			}
+			return c, nil
 		}
 		cur, _ = res[1].(string)
 		s.recent.put(texterID, cur)
@@ -159,11 +167,11 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 		// same texter racing, which take turns.
 		if attempt > 0 {
 			if err := pause(ctx, attempt); err != nil {
-				return "", false, fmt.Errorf("store session: %w", err)
+				return bot.Committed{}, fmt.Errorf("store session: %w", err)
 			}
 		}
 	}
-	return "", false, fmt.Errorf("store session: %w", ErrContention)
+	return bot.Committed{}, fmt.Errorf("store session: %w", ErrContention)
 }
 
 // pause waits a little, more after each conflict, so that concurrent

@@ -34,10 +34,10 @@ func TestApplyStoresOutcome(t *testing.T) {
 		{"m2", first, second, ""}, // an empty reply is an answer too: send nothing
 	} {
 		var seen bot.Session // by the run whose outcome was stored: the last
-		reply, fresh, err := s.Apply(t.Context(), id, c.msg, func(got bot.Session) bot.Outcome {
+		reply, fresh, err := committed(s.Apply(t.Context(), id, c.msg, func(got bot.Session) bot.Outcome {
 			seen = got
 			return bot.Outcome{Session: c.store, Reply: c.reply}
-		})
+		}))
 		if err != nil {
 			t.Fatalf("Apply(%s): %v", c.msg, err)
 		}
@@ -70,7 +70,7 @@ func TestApplyRetriedMessage(t *testing.T) {
 		{"SM1", "turn 1", false, 2}, // the cache is per message, not the last reply
 		{"SM2", "turn 2", false, 2},
 	} {
-		reply, fresh, err := s.Apply(t.Context(), id, call.msg, c.step)
+		reply, fresh, err := committed(s.Apply(t.Context(), id, call.msg, c.step))
 		if err != nil {
 			t.Fatalf("call %d: Apply(%s): %v", i, call.msg, err)
 		}
@@ -109,7 +109,7 @@ func TestApplyStaleGuess(t *testing.T) {
 			}
 		}
 		msg := fmt.Sprintf("SM%d", i)
-		reply, fresh, err := call.store.Apply(t.Context(), id, msg, c.step)
+		reply, fresh, err := committed(call.store.Apply(t.Context(), id, msg, c.step))
 		if err != nil {
 			t.Fatalf("Apply(%s): %v", msg, err)
 		}
@@ -128,7 +128,7 @@ func TestApplyUnreadableSession(t *testing.T) {
 	}
 	var seen bot.Session
 	want := bot.Session{Turns: 1}
-	if _, _, err := s.Apply(t.Context(), id, "m1", func(got bot.Session) bot.Outcome {
+	if _, err := s.Apply(t.Context(), id, "m1", func(got bot.Session) bot.Outcome {
 		seen = got
 		return bot.Outcome{Session: want, Reply: "hi"}
 	}); err != nil {
@@ -173,11 +173,11 @@ func applyAll(t *testing.T, rdb *redis.Client, id string, n int, msg func(int) s
 					close(all)
 				}
 			})
-			replies[i], fresher[i], errs[i] = stores[i%len(stores)].Apply(t.Context(), id, msg(i), func(sess bot.Session) bot.Outcome {
+			replies[i], fresher[i], errs[i] = committed(stores[i%len(stores)].Apply(t.Context(), id, msg(i), func(sess bot.Session) bot.Outcome {
 				arrive()
 				<-all
 				return step(sess)
-			})
+			}))
 			arrive() // one that failed before its step must not hold the others
 		})
 	}

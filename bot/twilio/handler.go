@@ -83,7 +83,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 const (
 	OutcomeReplied    = "replied"
 	OutcomeSilent     = "silent"   // nothing to send: the texter opted out
-	OutcomeFallback   = "fallback" // the line failed; the fallback went out
+	OutcomeFallback   = "fallback" // the line failed; the fallback, or its own reply, went out
 	OutcomeForbidden  = "forbidden"
 	OutcomeBadRequest = "bad_request"
 	OutcomeTooLarge   = "too_large"
@@ -158,7 +158,7 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 	}
 	switch {
 	case res.err != nil:
-		h.log().LogAttrs(ctx, slog.LevelError, "message answered with fallback", append(attrs, slog.Any("error", res.err))...)
+		h.log().LogAttrs(ctx, slog.LevelError, "message failed", append(attrs, slog.Any("error", res.err))...)
 		h.observe(OutcomeFallback, took)
 	case res.reply.Text == "":
 		h.log().LogAttrs(ctx, slog.LevelInfo, "message", attrs...)

@@ -1,0 +1,192 @@
+package handoff_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/textline/textline/bot"
+)
+
+var errInjected = errors.New("injected fault")
+
+// fault is a go-redis hook that fails one command: the n-th it sees once
+// armed, before it reaches Redis (the write is lost) or after (the write
+// is done, its answer lost).
+type fault struct {
+	mu    sync.Mutex
+	armed bool
+	at    int
+	after bool
+	seen  int
+}
+
+func (f *fault) arm(at int, after bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.armed, f.at, f.after, f.seen = true, at, after, 0
+}
+
+// disarm stops failing and returns how many commands went by.
+func (f *fault) disarm() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.armed = false
+	return f.seen
+}
+
+// hit counts a command and reports whether it is the one to fail.
+func (f *fault) hit() (fail, after bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.armed {
+		return false, false
+	}
+	f.seen++
+	return f.seen == f.at, f.after
+}
+
+func (f *fault) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (f *fault) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		fail, after := f.hit()
+		if !fail {
+			return next(ctx, cmd)
+		}
+		if after {
+			if err := next(ctx, cmd); err != nil {
+				return err
+			}
+		}
+		cmd.SetErr(errInjected)
+		return errInjected
+	}
+}
+
+func (f *fault) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		fail, after := f.hit()
+		if !fail {
+			return next(ctx, cmds)
+		}
+		if after {
+			if err := next(ctx, cmds); err != nil {
+				return err
+			}
+		}
+		for _, c := range cmds {
+			c.SetErr(errInjected)
+		}
+		return errInjected
+	}
+}
+
+// TestRelayUnderFaults fails, in turn, each write a texter's message to
+// the person who holds their conversation makes, before and after it
+// lands; Twilio's retry of the same MessageSid then relays it exactly
+// once, it is in the transcript once, and no key is left half-written or
+// without its expiry.
+func TestRelayUnderFaults(t *testing.T) {
+	writes := relayWrites(t)
+	if writes < 2 {
+		t.Fatalf("a relayed message made %d writes; the test expects the session's and the human line's", writes)
+	}
+	for at := 1; at <= writes; at++ {
+		for _, after := range []bool{false, true} {
+			t.Run(fmt.Sprintf("write %d, %s", at, map[bool]string{false: "lost", true: "answer lost"}[after]), func(t *testing.T) {
+				w := newWorld(t)
+				f := &fault{}
+				w.rdb.(*redis.Client).AddHook(f)
+				w.text(w.texter, "PERSON")
+				handle := handleOf(t, w.flush())
+				w.text(w.resp[0], "TAKE "+handle)
+				w.flush()
+
+				in := bot.Inbound{ID: fmt.Sprintf("SMfault%d%v%d", at, after, time.Now().UnixNano()), From: w.pseudo.Texter(w.texter),
+					To: w.to, Body: "are you still there", At: w.clock()}
+				route := w.line.Route(w.engine)
+				f.arm(at, after)
+				reply, err := route.Handle(context.Background(), in)
+				f.disarm()
+				if err != nil && !strings.Contains(reply.Text, "988") {
+					t.Errorf("failed message answered %q, want a reply with 988", reply.Text)
+				}
+				if _, err := route.Handle(context.Background(), in); err != nil {
+					t.Fatalf("Twilio's retry: %v", err)
+				}
+				relayed := to(w.flush(), w.resp[0])
+				if len(relayed) != 1 || relayed[0].Body != handle+": are you still there" {
+					t.Errorf("responder got %d relays %+v, want the words once", len(relayed), relayed)
+				}
+				conv, err := w.line.View(context.Background(), handle)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for _, m := range conv.Messages {
+					if m.Text == "are you still there" {
+						n++
+					}
+				}
+				if n != 1 {
+					t.Errorf("the transcript holds the words %d times, want once", n)
+				}
+				w.text(w.resp[0], "CLOSE")
+				w.flush()
+				noOrphans(t, w)
+			})
+		}
+	}
+}
+
+// relayWrites counts the round trips of one relayed message.
+func relayWrites(t *testing.T) int {
+	w := newWorld(t)
+	f := &fault{}
+	w.rdb.(*redis.Client).AddHook(f)
+	w.text(w.texter, "PERSON")
+	w.text(w.resp[0], "TAKE "+handleOf(t, w.flush()))
+	f.arm(0, false)
+	w.text(w.texter, "counting")
+	return f.disarm()
+}
+
+// noOrphans checks what a closed handoff leaves: nothing waiting to be
+// sent, no pointer to an open handoff, and every key of the test with an
+// expiry but the line's counters and indexes.
+func noOrphans(t *testing.T, w *world) {
+	t.Helper()
+	ctx := context.Background()
+	keep := map[string]bool{w.prefix + "seq": true, w.prefix + "queue": true, w.prefix + "outbox": true}
+	for _, pattern := range []string{w.prefix + "*", "tl:{" + w.pseudo.Texter(w.texter).ID() + "}*"} {
+		keys, err := w.rdb.Keys(ctx, pattern).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			if keep[k] {
+				continue
+			}
+			if strings.Contains(k, "}:out:") || strings.Contains(k, "}:open:") || strings.Contains(k, "}:texter:") {
+				t.Errorf("left behind: %s", k)
+				continue
+			}
+			if ttl, _ := w.rdb.PTTL(ctx, k).Result(); ttl < 0 {
+				t.Errorf("%s has no expiry", k)
+			}
+		}
+	}
+	if n, _ := w.rdb.ZCard(ctx, w.prefix+"queue").Result(); n != 0 {
+		t.Errorf("%d handoffs still queued", n)
+	}
+	if n, _ := w.rdb.ZCard(ctx, w.prefix+"outbox").Result(); n != 0 {
+		t.Errorf("%d items still in the outbox", n)
+	}
+}
