@@ -26,6 +26,16 @@ type Reply struct {
 	Text string // empty: send nothing
 }
 
+// Handler answers texters' messages: the Engine, or the human line's
+// router in front of it. Fallback is the reply for when Handle could not
+// be asked at all.
+type Handler interface {
+	Handle(ctx context.Context, in Inbound) (Reply, error)
+	Fallback(crisis bool) Reply
+}
+
+var _ Handler = (*Engine)(nil)
+
 // Step is the pure part of handling a message: given the stored session
 // (the zero Session for a new texter), it returns what to store and what to
 // answer. It may run more than once for one message.

@@ -26,9 +26,9 @@ import (
 
 // Desk is the human line as the console uses it; *handoff.Line is one.
 type Desk interface {
-	Queue(ctx context.Context, limit int) ([]handoff.Waiting, int, error)
+	Queue(ctx context.Context, limit int) ([]handoff.Queued, int, error)
 	View(ctx context.Context, handle string) (handoff.Conversation, error)
-	Act(ctx context.Context, a handoff.Action) (handoff.Outcome, error)
+	Act(ctx context.Context, a handoff.Action) (handoff.Result, error)
 	Note(ctx context.Context, id, responder, handle, text string) error
 }
 
@@ -72,7 +72,7 @@ var files embed.FS
 // pages update live with feed's changes; the overview draws stats.
 func New(accounts *Accounts, desk Desk, feed Feed, stats Stats, inserts []Insert) *Console {
 	c := &Console{accounts: accounts, desk: desk, feed: feed, stats: stats, inserts: inserts, Secure: true, pages: map[string]*template.Template{}, closing: make(chan struct{})}
-	funcs := template.FuncMap{"since": c.since, "who": who}
+	funcs := template.FuncMap{"since": c.since, "who": who, "author": author}
 	for _, page := range []string{"login", "queue", "conversation", "overview"} {
 		c.pages[page] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+page+".html"))
 	}
@@ -118,7 +118,7 @@ type page struct {
 	Name    string // the signed-in responder; "" on the sign-in page
 	CSRF    string
 	Error   string
-	Queue   []handoff.Waiting
+	Queue   []handoff.Queued
 	Total   int
 	Conv    handoff.Conversation
 	Mine    bool // the signed-in responder holds Conv
@@ -319,12 +319,12 @@ func (c *Console) act(w http.ResponseWriter, r *http.Request, s Session) {
 			http.Error(w, "Write something to send.", http.StatusBadRequest)
 			return
 		}
-		var out handoff.Outcome
+		var out handoff.Result
 		out, err = c.desk.Act(r.Context(), handoff.Action{
-			ID: id, Responder: Responder(s.Name), Verb: verb, Handle: handle, Text: text,
+			ID: id, Responder: Responder(s.Name), Verb: handoff.Verb(verb), Handle: handle, Text: text,
 		})
-		if err == nil && out.Answer != "" && out.Answer != "taken" && out.Answer != "passed" && out.Answer != "closed" {
-			http.Error(w, refusals[out.Answer], http.StatusConflict)
+		if why, refused := refusals[out.Reply]; err == nil && refused {
+			http.Error(w, why, http.StatusConflict)
 			return
 		}
 	case "note":
@@ -338,7 +338,7 @@ func (c *Console) act(w http.ResponseWriter, r *http.Request, s Session) {
 		return
 	}
 	if errors.Is(err, handoff.ErrNotOpen) {
-		http.Error(w, refusals["unknown"], http.StatusConflict)
+		http.Error(w, refusals[handoff.Unknown], http.StatusConflict)
 		return
 	}
 	if err != nil {
@@ -359,11 +359,11 @@ var signInRefusals = map[error]string{
 }
 
 // refusals explain an action the desk turned down.
-var refusals = map[string]string{
-	"taken_other": "Another responder holds this conversation.",
-	"unknown":     "This conversation is closed or does not exist.",
-	"none_held":   "Take this conversation first.",
-	"which":       "Take this conversation first.",
+var refusals = map[handoff.Reply]string{
+	handoff.TakenOther: "Another responder holds this conversation.",
+	handoff.Unknown:    "This conversation is closed or does not exist.",
+	handoff.NoneHeld:   "Take this conversation first.",
+	handoff.Which:      "Take this conversation first.",
 }
 
 func (c *Console) render(w http.ResponseWriter, r *http.Request, name string, p page) {
@@ -414,13 +414,24 @@ func (c *Console) since(t time.Time) string {
 	}
 }
 
-// who names the author of a transcript line.
+// author names who wrote a line of a transcript.
+func author(s handoff.Said) string {
+	switch s.From {
+	case handoff.FromTexter:
+		return "Texter"
+	case handoff.FromNote:
+		return "Private note (" + who(s.Responder) + ")"
+	}
+	return who(s.Responder)
+}
+
+// who names a responder, or the texter or the line in an audit trail.
 func who(id string) string {
 	switch {
 	case id == "texter":
 		return "Texter"
-	case strings.HasPrefix(id, "note:"):
-		return "Private note (" + strings.TrimPrefix(strings.TrimPrefix(id, "note:"), "web:") + ")"
+	case id == "line", id == "outbox":
+		return "Textline"
 	case strings.HasPrefix(id, "web:"):
 		return strings.TrimPrefix(id, "web:")
 	}

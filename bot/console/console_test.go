@@ -29,13 +29,13 @@ type desk struct {
 	notes   []string
 }
 
-func (d *desk) Queue(context.Context, int) ([]handoff.Waiting, int, error) {
+func (d *desk) Queue(context.Context, int) ([]handoff.Queued, int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.holder != "" {
 		return nil, 0, nil
 	}
-	return []handoff.Waiting{{Handle: "K7", Category: "suicide_risk", Severity: "high", Since: time.Now().Add(-4 * time.Minute)}}, 1, nil
+	return []handoff.Queued{{Handle: "K7", Category: "suicide_risk", Severity: "high", Since: time.Now().Add(-4 * time.Minute)}}, 1, nil
 }
 
 func (d *desk) View(_ context.Context, handle string) (handoff.Conversation, error) {
@@ -44,30 +44,30 @@ func (d *desk) View(_ context.Context, handle string) (handoff.Conversation, err
 	if handle != "K7" {
 		return handoff.Conversation{}, handoff.ErrNotOpen
 	}
-	state := "waiting"
+	status := handoff.Waiting
 	if d.holder != "" {
-		state = "active"
+		status = handoff.Active
 	}
-	return handoff.Conversation{Handle: "K7", Category: "suicide_risk", Severity: "high", State: state, Holder: d.holder,
-		Messages: []handoff.Message{{Who: "texter", Text: "<b>i need someone</b>", At: time.Now()}}}, nil
+	return handoff.Conversation{Handle: "K7", Category: "suicide_risk", Severity: "high", Status: status, Holder: d.holder,
+		Messages: []handoff.Said{{From: handoff.FromTexter, Text: "<b>i need someone</b>", At: time.Now()}}}, nil
 }
 
-func (d *desk) Act(_ context.Context, a handoff.Action) (handoff.Outcome, error) {
+func (d *desk) Act(_ context.Context, a handoff.Action) (handoff.Result, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.actions = append(d.actions, a)
 	switch a.Verb {
 	case handoff.Take:
 		if d.holder != "" && d.holder != a.Responder {
-			return handoff.Outcome{Answer: "taken_other"}, nil
+			return handoff.Result{Reply: handoff.TakenOther}, nil
 		}
 		d.holder = a.Responder
-		return handoff.Outcome{Answer: "taken", Handle: "K7"}, nil
+		return handoff.Result{Reply: handoff.Taken, Handle: "K7"}, nil
 	case handoff.Close:
 		d.holder = ""
-		return handoff.Outcome{Answer: "closed", Handle: "K7"}, nil
+		return handoff.Result{Reply: handoff.Closing, Handle: "K7"}, nil
 	}
-	return handoff.Outcome{Handle: "K7"}, nil
+	return handoff.Result{Handle: "K7"}, nil
 }
 
 func (d *desk) Note(_ context.Context, _, _, _, text string) error {
@@ -268,7 +268,7 @@ func TestTakeAnswerClose(t *testing.T) {
 		if a.Responder != "web:sam" {
 			t.Errorf("acted as %q", a.Responder)
 		}
-		verbs = append(verbs, a.Verb+":"+a.Text)
+		verbs = append(verbs, string(a.Verb)+":"+a.Text)
 	}
 	if got := strings.Join(verbs, ","); got != "take:,say:I'm here with you.,close:" {
 		t.Errorf("actions %s", got)

@@ -5,23 +5,26 @@ import (
 	"unicode"
 )
 
-// Responder commands. END, STOP, CANCEL and QUIT are never commands:
-// carriers read them as opt-outs.
+// Verb is what a responder's message or console action asks.
+type Verb string
+
+// Responder verbs. END, STOP, CANCEL and QUIT are never commands: carriers
+// read them as opt-outs.
 const (
-	cmdTake   = "take"
-	cmdPass   = "pass"
-	cmdClose  = "close"
-	cmdList   = "list"
-	cmdHelp   = "help"
-	cmdSay    = "say"    // text for the texter
-	cmdOptOut = "optout" // a carrier keyword: the carrier answers, not Textline
+	Take   Verb = "take"
+	Pass   Verb = "pass"
+	Close  Verb = "close"
+	Say    Verb = "say" // words for the texter
+	list   Verb = "list"
+	help   Verb = "help"
+	optOut Verb = "optout" // a carrier keyword: the carrier answers, not Textline
 )
 
 // command is a responder's message, parsed.
 type command struct {
-	verb   string
+	verb   Verb
 	handle string // upper case; "" when not given
-	text   string // for cmdSay
+	text   string // for Say
 }
 
 // carrierWords are handled by the carrier; Textline stays silent.
@@ -37,30 +40,30 @@ func parseCommand(body string) command {
 	if strings.HasPrefix(body, "#") {
 		h, rest, _ := strings.Cut(body[1:], " ")
 		if ValidHandle(h) && strings.TrimSpace(rest) != "" {
-			return command{verb: cmdSay, handle: strings.ToUpper(h), text: strings.TrimSpace(rest)}
+			return command{verb: Say, handle: strings.ToUpper(h), text: strings.TrimSpace(rest)}
 		}
 	}
 	words := strings.Fields(body)
 	if len(words) == 0 {
-		return command{verb: cmdHelp}
+		return command{verb: help}
 	}
 	first := strings.ToUpper(strings.TrimFunc(words[0], unicode.IsPunct))
 	if len(words) == 1 && carrierWords[first] {
-		return command{verb: cmdOptOut}
+		return command{verb: optOut}
 	}
-	verb := map[string]string{"TAKE": cmdTake, "PASS": cmdPass, "CLOSE": cmdClose, "LIST": cmdList, "HELP": cmdHelp}[first]
+	verb := map[string]Verb{"TAKE": Take, "PASS": Pass, "CLOSE": Close, "LIST": list, "HELP": help}[first]
 	switch {
 	case verb == "":
-	case len(words) == 1 && verb == cmdTake:
-		return command{verb: cmdHelp} // TAKE needs a handle; never relay it
+	case len(words) == 1 && verb == Take:
+		return command{verb: help} // TAKE needs a handle; never relay it
 	case len(words) == 1:
 		return command{verb: verb}
-	case len(words) == 2 && verb != cmdList && verb != cmdHelp:
+	case len(words) == 2 && verb != list && verb != help:
 		if h := strings.TrimFunc(words[1], unicode.IsPunct); ValidHandle(h) {
 			return command{verb: verb, handle: strings.ToUpper(h)}
 		}
 	}
-	return command{verb: cmdSay, text: body}
+	return command{verb: Say, text: body}
 }
 
 // ValidHandle reports whether h could be a handle: a letter and one or two

@@ -10,7 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/flows"
 )
 
@@ -23,19 +26,19 @@ func (l *Line) Answer(ctx context.Context, in bot.Inbound) (bot.Reply, error) {
 	}
 	cmd := parseCommand(bot.Normalize(in.Body))
 	switch cmd.verb {
-	case cmdOptOut:
+	case optOut:
 		// The carrier answers these; after a STOP nothing reaches this
 		// phone, alerts included, until START.
 		l.log().LogAttrs(ctx, slog.LevelWarn, "responder texted a carrier keyword: alerts to them may stop",
-			slog.String("responder", who.id))
+			slog.String("responder", who))
 		return bot.Reply{}, nil
-	case cmdHelp:
+	case help:
 		return bot.Reply{Text: l.text("responder.help")}, nil
-	case cmdList:
+	case list:
 		return l.listReply(ctx)
 	}
 	res, err := l.Act(ctx, Action{
-		ID: in.ID, Responder: who.id, Phone: in.From.Addr(), Line: in.To,
+		ID: in.ID, Responder: who, Phone: in.From.Addr(),
 		Verb: cmd.verb, Handle: cmd.handle, Text: cmd.text,
 	})
 	if err != nil {
@@ -44,116 +47,87 @@ func (l *Line) Answer(ctx context.Context, in bot.Inbound) (bot.Reply, error) {
 	return bot.Reply{Text: l.responderReply(res)}, nil
 }
 
-// Verbs of an Action.
-const (
-	Take  = cmdTake
-	Pass  = cmdPass
-	Close = cmdClose
-	Say   = cmdSay
-)
-
 // Action is one thing a responder does, from a phone or the console: the
 // same operation either way.
 type Action struct {
 	ID        string // unique per action; a repeated ID is done once
 	Responder string // the responder's id (a pseudonym)
 	Phone     string // their phone, for relays while they hold it; "" from the console
-	Line      string // the line's number they wrote to; "" from the console
-	Verb      string // Take, Pass, Close or Say
+	Verb      Verb   // Take, Pass, Close or Say
 	Handle    string // "" for the one they hold
 	Text      string // for Say
 }
 
-// Outcome is what an Action did.
-type Outcome struct {
-	Answer   string // taken, taken_other, unknown, none_held, which, passed, closed, or "" (said)
+// Result is what an Action did.
+type Result struct {
+	Reply    Reply
 	Handle   string
-	Category string
-	Severity string
-	Handles  string // what they hold, for "which"
-	Recent   string // the texter's last words, for "taken"
+	Category safety.Category
+	Severity safety.Severity
+	Handles  string // what they hold, for Which
+	Recent   string // the texter's last words, for Taken
 }
 
 // Act does a responder's action and brings the texter's session in line.
-func (l *Line) Act(ctx context.Context, a Action) (Outcome, error) {
-	args := l.args(a.ID)
-	args["responder"] = a.Responder
-	args["handle"] = a.Handle
-	args["line"] = a.Line
-	var res result
-	var err error
+func (l *Line) Act(ctx context.Context, a Action) (Result, error) {
 	switch a.Verb {
-	case Take:
-		args["raddr"] = ""
-		if a.Phone != "" {
-			args["raddr"] = l.seal.Seal(a.Phone)
-		}
-		joined := "handoff.joined"
-		if l.CallTwiML != "" {
-			joined = "handoff.joined_call"
-		}
-		args["joined"] = l.texts(joined)
-		err = run(ctx, l.rdb, l.prefix, "take", args, &res)
-	case Pass:
-		args["passed"] = l.texts("handoff.passed")
-		args["alert"] = l.text("responder.alert")
-		err = run(ctx, l.rdb, l.prefix, "pass", args, &res)
-	case Close:
-		args["closed"] = l.texts("handoff.closed")
-		err = run(ctx, l.rdb, l.prefix, "close", args, &res)
-	case Say:
-		args["text"] = a.Text
-		err = run(ctx, l.rdb, l.prefix, "say", args, &res)
+	case Take, Pass, Close, Say:
 	default:
-		return Outcome{}, fmt.Errorf("act: unknown verb %q", a.Verb)
+		return Result{}, fmt.Errorf("act: unknown verb %q", a.Verb)
 	}
+	in := act{Action: a}
+	if a.Phone != "" {
+		in.raddr = l.seal.Seal(a.Phone)
+	}
+	ans, again, err := l.do(ctx, "act:"+a.ID, func(v *view) (*change, answer) {
+		var named *Record
+		if a.Handle != "" {
+			named = v.record(v.pointer(l.prefix + "open:" + a.Handle))
+		}
+		return onAct(l.env(), in, named, v.records(v.list(l.prefix+"held:"+a.Responder)))
+	})
 	if err != nil {
-		return Outcome{}, err
+		return Result{}, fmt.Errorf("act %s: %w", a.Verb, err)
 	}
-	l.out.Notify()
-	if res.Fresh && !res.Again && res.Since > 0 {
-		l.count(ctx, "take.wait."+waitBucket(l.now().Sub(time.UnixMilli(res.Since))))
+	if ans.Fresh && !again {
+		l.count(ctx, "take.wait."+waitBucket(l.now().Sub(ans.Since)))
 	}
 	l.log().LogAttrs(ctx, slog.LevelInfo, "responder", slog.String("responder", a.Responder),
-		slog.String("command", a.Verb), slog.String("handle", res.Handle), slog.String("answer", res.Reply))
-	if res.Texter != "" {
-		if err := l.follow(ctx, res, a.ID); err != nil {
-			return Outcome{}, err
+		slog.String("command", string(a.Verb)), slog.String("handle", ans.Handle), slog.String("answer", string(ans.Reply)))
+	if ans.Texter != "" {
+		// Done again too when the action is: the texter's session may be
+		// what failed the first time.
+		if err := l.follow(ctx, ans, a.ID); err != nil {
+			return Result{}, err
 		}
 	}
-	return Outcome{
-		Answer: res.Reply, Handle: res.Handle, Category: res.Category, Severity: res.Severity,
-		Handles: res.Handles, Recent: res.Recent,
+	return Result{
+		Reply: ans.Reply, Handle: ans.Handle, Category: ans.Category, Severity: ans.Severity,
+		Handles: ans.Handles, Recent: ans.Recent,
 	}, nil
 }
 
 // follow brings the texter's session in line with their handoff: with a
 // person once taken, waiting once passed, back to the menu once closed.
-func (l *Line) follow(ctx context.Context, res result, msg string) error {
-	ev := flows.EvClosed
-	switch res.Session {
-	case "active":
-		ev = flows.EvTaken
-	case "waiting":
-		ev = flows.EvPassed
-	}
-	_, err := l.sessions.Apply(ctx, res.Texter, "handoff:"+msg, func(s bot.Session) bot.Outcome {
+func (l *Line) follow(ctx context.Context, ans answer, id string) error {
+	ev := map[Status]flows.Event{Active: flows.EvTaken, Waiting: flows.EvPassed, Closed: flows.EvClosed}[ans.Follow]
+	_, err := l.sessions.Apply(ctx, ans.Texter, "handoff:"+id, func(s bot.Session) bot.Outcome {
 		s.Flow.Fire(ev, true)
 		return bot.Outcome{Session: s}
 	})
 	if err != nil {
-		return fmt.Errorf("handoff %s: texter's session: %w", res.Handle, err)
+		return fmt.Errorf("handoff %s: texter's session: %w", ans.Handle, err)
 	}
 	return nil
 }
 
-func (l *Line) responderReply(res Outcome) string {
-	if res.Answer == "" {
+func (l *Line) responderReply(res Result) string {
+	if res.Reply == Relayed {
 		return ""
 	}
-	t := l.text("responder." + res.Answer)
+	t := l.text("responder." + string(res.Reply))
 	return strings.NewReplacer(
-		"{handle}", res.Handle, "{category}", res.Category, "{severity}", res.Severity,
+		"{handle}", res.Handle, "{category}", string(res.Category), "{severity}", string(res.Severity),
 		"{handles}", res.Handles, "{text}", clip(res.Recent, maxRecent),
 	).Replace(t)
 }
@@ -187,34 +161,79 @@ func (l *Line) listReply(ctx context.Context) (bot.Reply, error) {
 	return bot.Reply{Text: strings.ReplaceAll(l.text("responder.list"), "{queue}", strings.Join(lines, "\n"))}, nil
 }
 
-// Queue returns the first limit waiting handoffs, by severity then wait,
-// and how many wait in all.
-func (l *Line) Queue(ctx context.Context, limit int) ([]Waiting, int, error) {
-	var res result
-	if err := run(ctx, l.rdb, l.prefix, "list", map[string]any{"now": l.now().UnixMilli(), "limit": limit}, &res); err != nil {
-		return nil, 0, err
+// queued returns the first limit waiting handoffs' numbers, in order.
+func (l *Line) queued(ctx context.Context, limit int) ([]int64, error) {
+	ids, err := l.rdb.ZRange(ctx, l.prefix+"queue", 0, int64(limit-1)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("handoff queue: %w", err)
 	}
-	// An empty list comes back from Lua as {}, like an empty object.
-	if res.Total == 0 || string(res.Queue) == "{}" {
-		return nil, res.Total, nil
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+			out = append(out, n)
+		}
 	}
-	var q []queued
-	if err := json.Unmarshal(res.Queue, &q); err != nil {
-		return nil, 0, fmt.Errorf("handoff list: %w", err)
-	}
-	out := make([]Waiting, len(q))
-	for i, w := range q {
-		out[i] = Waiting{Handle: w.Handle, Category: w.Category, Severity: w.Severity,
-			Since: time.UnixMilli(w.Created), OffHours: w.OffHours}
-	}
-	return out, res.Total, nil
+	return out, nil
 }
 
-// Waiting is a handoff in the queue.
-type Waiting struct {
-	Handle, Category, Severity string
-	Since                      time.Time
-	OffHours                   bool // asked for outside HANDOFF_HOURS
+// Queue returns the first limit waiting handoffs, by severity then wait,
+// and how many wait in all.
+func (l *Line) Queue(ctx context.Context, limit int) ([]Queued, int, error) {
+	pipe := l.rdb.Pipeline()
+	rng := pipe.ZRange(ctx, l.prefix+"queue", 0, int64(limit-1))
+	card := pipe.ZCard(ctx, l.prefix+"queue")
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, 0, fmt.Errorf("handoff queue: %w", err)
+	}
+	var keys []string
+	for _, id := range rng.Val() {
+		keys = append(keys, l.prefix+"h:"+id)
+	}
+	recs, err := l.read(ctx, keys...)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []Queued
+	for _, r := range recs {
+		if r.Status == Waiting {
+			out = append(out, Queued{Handle: r.Handle, Category: r.Category, Severity: r.Severity, Since: r.Created, OffHours: r.OffHours})
+		}
+	}
+	return out, int(card.Val()), nil
+}
+
+// read returns the records stored at keys, skipping any not there.
+func (l *Line) read(ctx context.Context, keys ...string) ([]Record, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	vals, err := l.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("handoff records: %w", err)
+	}
+	var out []Record
+	for i, v := range vals {
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		l.known.put(keys[i], s)
+		var r Record
+		if err := json.Unmarshal([]byte(s), &r); err != nil {
+			return nil, fmt.Errorf("handoff record %s: %w", keys[i], err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Queued is a handoff in the queue.
+type Queued struct {
+	Handle   string
+	Category safety.Category
+	Severity safety.Severity
+	Since    time.Time
+	OffHours bool // asked for outside HANDOFF_HOURS
 }
 
 func waited(now, since time.Time) string {
@@ -223,27 +242,16 @@ func waited(now, since time.Time) string {
 
 // Conversation is one open handoff as the console shows it.
 type Conversation struct {
-	Handle, Category, Severity string
-	State                      string // waiting or active
-	Holder                     string // the responder's id while active
-	Since, Taken               time.Time
-	OffHours                   bool
-	Messages                   []Message // the transcript, oldest first
-	Audit                      []Step
-}
-
-// Message is one message of a transcript.
-type Message struct {
-	At   time.Time
-	Who  string // "texter", a responder's id, or "note:" and one for a private note
-	Text string
-	Flag string // triage's "category severity" on a texter's message that signals danger
-}
-
-// Step is one audit record.
-type Step struct {
-	At               time.Time
-	Who, What, About string
+	Handle   string
+	Category safety.Category
+	Severity safety.Severity
+	Status   Status // waiting or active
+	Holder   string // the responder's id while active
+	Since    time.Time
+	Taken    time.Time
+	OffHours bool
+	Messages []Said // the transcript, oldest first
+	Audit    []Step
 }
 
 // ErrNotOpen is returned for a handle that names no open handoff.
@@ -251,42 +259,43 @@ var ErrNotOpen = errors.New("no open handoff with that handle")
 
 // View returns the open handoff named handle.
 func (l *Line) View(ctx context.Context, handle string) (Conversation, error) {
-	var res result
-	if err := run(ctx, l.rdb, l.prefix, "view", map[string]any{"handle": handle}, &res); err != nil {
-		return Conversation{}, err
+	n, err := l.rdb.Get(ctx, l.prefix+"open:"+handle).Result()
+	if errors.Is(err, redis.Nil) {
+		return Conversation{}, ErrNotOpen
 	}
-	if res.State == "none" {
+	if err != nil {
+		return Conversation{}, fmt.Errorf("handoff view: %w", err)
+	}
+	pipe := l.rdb.Pipeline()
+	rec := pipe.Get(ctx, l.prefix+"h:"+n)
+	said := pipe.LRange(ctx, l.prefix+"said:"+n, 0, -1)
+	steps := pipe.LRange(ctx, l.prefix+"steps:"+n, 0, -1)
+	if _, err := pipe.Exec(ctx); errors.Is(err, redis.Nil) || errors.Is(rec.Err(), redis.Nil) {
+		return Conversation{}, ErrNotOpen
+	} else if err != nil {
+		return Conversation{}, fmt.Errorf("handoff view: %w", err)
+	}
+	var r Record
+	if err := json.Unmarshal([]byte(rec.Val()), &r); err != nil {
+		return Conversation{}, fmt.Errorf("handoff view: %w", err)
+	}
+	if r.Status == Closed {
 		return Conversation{}, ErrNotOpen
 	}
 	c := Conversation{
-		Handle: res.Handle, Category: res.Category, Severity: res.Severity, State: res.State,
-		Holder: res.Holder, Since: time.UnixMilli(res.Since), OffHours: res.OffHours,
+		Handle: r.Handle, Category: r.Category, Severity: r.Severity, Status: r.Status,
+		Holder: r.Holder, Since: r.Created, Taken: r.Taken, OffHours: r.OffHours,
 	}
-	if res.Taken > 0 {
-		c.Taken = time.UnixMilli(res.Taken)
-	}
-	lines, err := strs(res.Log)
-	if err != nil {
-		return Conversation{}, fmt.Errorf("handoff view: %w", err)
-	}
-	for _, m := range lines {
-		f := strings.SplitN(m, "|", 3)
-		if len(f) == 3 {
-			m := Message{At: millis(f[0]), Who: f[1], Text: f[2]}
-			if flag, ok := strings.CutPrefix(m.Who, "texter:"); ok {
-				m.Who, m.Flag = "texter", strings.ReplaceAll(flag, ":", " ")
-			}
+	for _, s := range said.Val() {
+		var m Said
+		if json.Unmarshal([]byte(s), &m) == nil {
 			c.Messages = append(c.Messages, m)
 		}
 	}
-	steps, err := strs(res.Audit)
-	if err != nil {
-		return Conversation{}, fmt.Errorf("handoff view: %w", err)
-	}
-	for _, s := range steps {
-		f := strings.SplitN(s, "|", 4)
-		if len(f) == 4 {
-			c.Audit = append(c.Audit, Step{At: millis(f[0]), Who: f[1], What: f[2], About: f[3]})
+	for _, s := range steps.Val() {
+		var st Step
+		if json.Unmarshal([]byte(s), &st) == nil {
+			c.Audit = append(c.Audit, st)
 		}
 	}
 	return c, nil
@@ -295,21 +304,14 @@ func (l *Line) View(ctx context.Context, handle string) (Conversation, error) {
 // Note adds a responder's private note to a handoff's transcript; it is
 // never sent.
 func (l *Line) Note(ctx context.Context, id, responder, handle, text string) error {
-	args := l.args(id)
-	args["responder"] = responder
-	args["handle"] = handle
-	args["text"] = text
-	var res result
-	if err := run(ctx, l.rdb, l.prefix, "note", args, &res); err != nil {
-		return err
+	ans, _, err := l.do(ctx, "note:"+id, func(v *view) (*change, answer) {
+		return onNote(l.env(), v.record(v.pointer(l.prefix+"open:"+handle)), responder, text)
+	})
+	if err != nil {
+		return fmt.Errorf("note: %w", err)
 	}
-	if res.Reply == "unknown" {
+	if ans.Reply == Unknown {
 		return ErrNotOpen
 	}
 	return nil
-}
-
-func millis(s string) time.Time {
-	n, _ := strconv.ParseInt(s, 10, 64)
-	return time.UnixMilli(n)
 }

@@ -2,6 +2,7 @@ package handoff_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -207,7 +208,7 @@ func (w *world) session() bot.Session {
 func (w *world) audit() []string {
 	w.t.Helper()
 	ctx := context.Background()
-	keys, err := w.rdb.Keys(ctx, w.prefix+"audit:*").Result()
+	keys, err := w.rdb.Keys(ctx, w.prefix+"steps:*").Result()
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -215,8 +216,11 @@ func (w *world) audit() []string {
 	for _, k := range keys {
 		recs, _ := w.rdb.LRange(ctx, k, 0, -1).Result()
 		for _, r := range recs {
-			f := strings.SplitN(r, "|", 4)
-			out = append(out, f[2])
+			var s handoff.Step
+			if err := json.Unmarshal([]byte(r), &s); err != nil {
+				w.t.Fatalf("audit record %q: %v", r, err)
+			}
+			out = append(out, s.What)
 		}
 	}
 	return out

@@ -1,10 +1,15 @@
-// Package handoff is the human line (SPEC §8): when a texter needs a
-// person, responders on call are alerted by SMS with a short handle, take
-// the conversation by texting the line's own number, and talk with the
-// texter through it, neither side seeing the other's number. The queue,
-// the records and their audit trail live in Redis; every change is one
-// script that also enqueues, in the same step, the messages it causes
-// (package outbox sends them).
+// Package handoff is the human line: when a texter needs a person,
+// responders on call are alerted by SMS with a short handle, take the
+// conversation by texting the line's own number (or on the console), and
+// talk with the texter through it, neither side seeing the other's
+// number.
+//
+// Each operation is a pure function of the records it reads (ops.go): it
+// returns what to write and what to send. The records, the queue and the
+// audit trails live in Redis, and each operation is one commit (package
+// cas, store.go) that enqueues, in the same step, the messages it causes
+// (package outbox sends them), and that is made once per message or
+// action.
 package handoff
 
 import (
@@ -21,17 +26,22 @@ import (
 	"github.com/textline/textline/content"
 )
 
+// Client is the part of go-redis the line uses.
+type Client = outbox.Client
+
 // Line is the human line: the engine's bot.HumanLine, and the desk that
 // answers responders' texts.
 type Line struct {
-	rdb        outbox.Client
+	rdb        Client
 	prefix     string
 	lib        *content.Library
 	sessions   bot.Sessions
 	seal       *bot.Sealer
 	out        *outbox.Outbox
-	responders map[string]responder // by address
-	list       []map[string]string  // for the scripts: id and sealed address
+	responders map[string]string // id by address
+	staff      []staff
+	known      *known
+	nums       numbers
 
 	// Hours are when responders are on duty; nil means always.
 	Hours *Hours
@@ -57,24 +67,22 @@ type Line struct {
 	Log *slog.Logger
 }
 
-type responder struct{ id string }
-
 var _ bot.HumanLine = (*Line)(nil)
 
 // New returns the human line for the responders at phones (E.164),
 // pseudonymised with pseudo and sealed with seal. Its keys are under the
 // outbox's prefix, and it sends through it. Texters' sessions are updated
 // in sessions when a responder takes, passes or closes.
-func New(rdb outbox.Client, out *outbox.Outbox, lib *content.Library, sessions bot.Sessions, pseudo *bot.Pseudonymizer, seal *bot.Sealer, phones []string) *Line {
+func New(rdb Client, out *outbox.Outbox, lib *content.Library, sessions bot.Sessions, pseudo *bot.Pseudonymizer, seal *bot.Sealer, phones []string) *Line {
 	l := &Line{rdb: rdb, prefix: out.Prefix(), lib: lib, sessions: sessions, seal: seal, out: out,
-		responders: map[string]responder{}, list: []map[string]string{}}
+		responders: map[string]string{}, known: newKnown()}
 	for _, p := range phones {
 		t := pseudo.Texter(p)
 		if _, dup := l.responders[t.Addr()]; dup || t.Addr() == "" {
 			continue
 		}
-		l.responders[t.Addr()] = responder{id: t.ID()}
-		l.list = append(l.list, map[string]string{"id": t.ID(), "addr": seal.Seal(t.Addr())})
+		l.responders[t.Addr()] = t.ID()
+		l.staff = append(l.staff, staff{id: t.ID(), addr: seal.Seal(t.Addr())})
 	}
 	return l
 }
@@ -86,19 +94,13 @@ func (l *Line) IsResponder(addr string) bool {
 	return ok
 }
 
-// Engine answers texters; *bot.Engine is one.
-type Engine interface {
-	Handle(ctx context.Context, in bot.Inbound) (bot.Reply, error)
-	Fallback(crisis bool) bot.Reply
-}
-
 // Route returns what the webhook should ask: the desk for responders'
 // texts, engine for everyone else's.
-func (l *Line) Route(engine Engine) Engine { return router{l, engine} }
+func (l *Line) Route(engine bot.Handler) bot.Handler { return router{l, engine} }
 
 type router struct {
 	line   *Line
-	engine Engine
+	engine bot.Handler
 }
 
 func (r router) Handle(ctx context.Context, in bot.Inbound) (bot.Reply, error) {
@@ -110,47 +112,90 @@ func (r router) Handle(ctx context.Context, in bot.Inbound) (bot.Reply, error) {
 
 func (r router) Fallback(crisis bool) bot.Reply { return r.engine.Fallback(crisis) }
 
-// Handoff implements bot.HumanLine.
+// Handoff implements bot.HumanLine: it does, once per message, what the
+// engine asks of the human line for a texter's message.
 func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) {
-	args := l.args(r.MessageID)
-	args["texter"] = r.Texter.ID()
-	var res result
-	var err error
+	texter := r.Texter.ID()
+	m := l.message(r)
+	var p plan
 	switch r.Kind {
-	case bot.HandoffOpen, bot.HandoffMessage:
-		l.texterArgs(args, r)
-		args["open"] = r.Kind == bot.HandoffOpen
-		args["offhours"] = r.OffHours
-		err = run(ctx, l.rdb, l.prefix, "texter", args, &res)
-		if err == nil && res.Created && !res.Again {
-			l.count(ctx, "handoff.opened")
-			l.log().LogAttrs(ctx, slog.LevelWarn, "handoff opened", slog.Any("texter", r.Texter),
-				slog.String("handle", res.Handle), slog.String("reason", r.Reason),
-				slog.String("category", string(r.Verdict.Category)), slog.String("severity", string(r.Verdict.Severity)),
-				slog.Bool("off_hours", r.OffHours))
+	case bot.HandoffOpen, bot.HandoffMessage, bot.HandoffAlert:
+		m.open = r.Kind != bot.HandoffMessage
+		if m.open {
+			n, err := l.number(ctx)
+			if err != nil {
+				return false, err
+			}
+			m.new.n = n
 		}
-	case bot.HandoffAlert:
-		l.texterArgs(args, r)
-		args["alert"] = l.text("responder.alert_optedout")
-		err = run(ctx, l.rdb, l.prefix, "alert", args, &res)
+		cands := candidates()
+		p = func(v *view) (*change, answer) {
+			past := v.list(l.prefix + "all:" + texter)
+			if r.Kind == bot.HandoffAlert {
+				return onAlert(l.env(), past, m)
+			}
+			m := m
+			m.new.handle = v.freeHandle(cands)
+			return onMessage(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)), past, m)
+		}
 	case bot.HandoffLeave:
-		args["left"] = l.text("responder.texter_left")
-		err = run(ctx, l.rdb, l.prefix, "leave", args, &res)
+		p = func(v *view) (*change, answer) {
+			return onLeave(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)), r.MessageID)
+		}
 	case bot.HandoffCancel:
-		err = run(ctx, l.rdb, l.prefix, "cancel", args, &res)
+		p = func(v *view) (*change, answer) {
+			return onCancel(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)))
+		}
 	case bot.HandoffErase:
-		err = run(ctx, l.rdb, l.prefix, "erase", args, &res)
+		p = func(v *view) (*change, answer) {
+			open := v.record(v.pointer(l.prefix + "texter:" + texter))
+			return onErase(l.env(), texter, open, v.records(v.list(l.prefix+"all:"+texter)))
+		}
 	case bot.HandoffCall:
-		args["twiml"] = l.CallTwiML
-		err = run(ctx, l.rdb, l.prefix, "call", args, &res)
+		p = func(v *view) (*change, answer) {
+			return onCall(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)), r.MessageID, l.CallTwiML)
+		}
 	default:
 		return false, fmt.Errorf("handoff: unknown kind %q", r.Kind)
 	}
+	ans, again, err := l.do(ctx, "texter:"+r.MessageID, p)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("handoff %s: %w", r.Kind, err)
 	}
-	l.out.Notify()
-	return res.State == "waiting" || res.State == "active", nil
+	if ans.Created && !again {
+		l.count(ctx, "handoff.opened")
+		l.log().LogAttrs(ctx, slog.LevelWarn, "handoff opened", slog.Any("texter", r.Texter),
+			slog.String("handle", ans.Handle), slog.String("reason", r.Reason),
+			slog.String("category", string(r.Verdict.Category)), slog.String("severity", string(r.Verdict.Severity)),
+			slog.Bool("off_hours", r.OffHours))
+	}
+	return ans.State == Waiting || ans.State == Active, nil
+}
+
+// message describes a texter's message for the operations.
+func (l *Line) message(r bot.HandoffRequest) message {
+	v := r.Verdict
+	category, severity := v.Category, v.Severity
+	if !v.Crisis() && category != safety.Helper && category != safety.Distress {
+		category = requestCategory
+	}
+	if severity == "" {
+		severity = safety.None
+	}
+	return message{
+		id: r.MessageID, offHours: r.OffHours, text: r.Text, verdict: v,
+		new: opening{
+			texter: r.Texter.ID(), addr: l.seal.Seal(r.Texter.Addr()), line: r.Line,
+			whatsApp: strings.HasPrefix(r.Texter.Addr(), "whatsapp:"), lang: r.Lang,
+			category: category, severity: severity, reason: r.Reason,
+		},
+	}
+}
+
+// env is what every operation knows now.
+func (l *Line) env() env {
+	return env{now: l.now(), from: l.From, responders: l.staff, remind: l.remind(), calls: l.CallTwiML != "",
+		texts: texts{texter: l.texts, responder: l.text}}
 }
 
 // Texts are the ids of every text the human line sends, to texters and
@@ -162,9 +207,6 @@ var Texts = []string{
 	"responder.passed", "responder.closed", "responder.none_held", "responder.which",
 	"responder.relay", "responder.relay_flag", "responder.texter_left", "responder.help",
 }
-
-// requestCategory labels a handoff asked for without any triage signal.
-const requestCategory = "request"
 
 // maxRelayed bounds a texter's words in one relayed SMS, under Twilio's
 // 1,600 characters with the handle and flags in front; the transcript
@@ -180,70 +222,43 @@ func clip(s string, n int) string {
 	return string(r[:n-3]) + "..."
 }
 
-// texterArgs describes the texter and their message for a script.
-func (l *Line) texterArgs(args map[string]any, r bot.HandoffRequest) {
-	v := r.Verdict
-	relay, flag := "responder.relay", ""
-	if v.Crisis() {
-		relay, flag = "responder.relay_flag", string(v.Category)+":"+string(v.Severity)
-	}
-	if !v.Crisis() && v.Category != safety.Helper && v.Category != safety.Distress {
-		v.Category = requestCategory
-	}
-	if v.Severity == "" {
-		v.Severity = safety.None
-	}
-	args["addr"] = l.seal.Seal(r.Texter.Addr())
-	args["line"] = r.Line
-	args["channel"] = "sms"
-	if strings.HasPrefix(r.Texter.Addr(), "whatsapp:") {
-		args["channel"] = "whatsapp"
-	}
-	args["relayed"] = clip(r.Text, maxRelayed)
-	args["flag"] = flag
-	args["lang"] = string(r.Lang)
-	args["category"] = string(v.Category)
-	args["severity"] = string(v.Severity)
-	args["reason"] = r.Reason
-	args["text"] = r.Text
-	args["handles"] = candidates()
-	args["alert"] = l.text("responder.alert")
-	args["relay"] = l.text(relay)
-}
-
-// args are what every operation gets.
-func (l *Line) args(msg string) map[string]any {
-	return map[string]any{
-		"now":        l.now().UnixMilli(),
-		"msg":        msg,
-		"from":       l.From,
-		"responders": l.list,
-		"remind":     l.remind().Milliseconds(),
-		"retention":  l.retention().Milliseconds(),
-	}
-}
-
 // maxReminders bounds the reminders one waiting texter gets; responders
 // keep being alerted.
 const maxReminders = 3
 
+// queueScan bounds how much of the queue one tick looks at.
+const queueScan = 200
+
 // Tick sends what is due: reminders of handoffs nobody took in time, and
 // the alerts of requests made off hours once responders are on duty.
 func (l *Line) Tick(ctx context.Context) (int, error) {
-	args := l.args("")
-	args["on_duty"] = l.Hours.Open(l.now())
-	args["max"] = maxReminders
-	args["reminder"] = l.texts("handoff.reminder")
-	args["again"] = l.text("responder.alert_again")
-	args["alert"] = l.text("responder.alert")
-	var res result
-	if err := run(ctx, l.rdb, l.prefix, "remind", args, &res); err != nil {
+	ns, err := l.queued(ctx, queueScan)
+	if err != nil {
 		return 0, err
 	}
-	if res.Fired > 0 {
-		l.out.Notify()
+	onDuty := l.Hours.Open(l.now())
+	fired := 0
+	for _, n := range ns {
+		var did bool
+		_, _, err := l.do(ctx, "", func(v *view) (*change, answer) {
+			r := v.record(n)
+			if r == nil || r.Status != Waiting {
+				c := newChange()
+				c.queue[n] = nanScore
+				return c, answer{}
+			}
+			c, f := due(l.env(), *r, onDuty, maxReminders)
+			did = f
+			return c, answer{}
+		})
+		if err != nil {
+			return fired, err
+		}
+		if did {
+			fired++
+		}
 	}
-	return res.Fired, nil
+	return fired, nil
 }
 
 // Run ticks every until ctx ends.
@@ -290,13 +305,13 @@ func waitBucket(d time.Duration) string {
 // text is a responder's text; responders read English.
 func (l *Line) text(id string) string { return l.lib.Text(content.English, id) }
 
-// texts is a texter's text in both languages; the script picks the
-// texter's.
-func (l *Line) texts(id string) map[string]string {
-	return map[string]string{
-		string(content.English): l.lib.Text(content.English, id),
-		string(content.Spanish): l.lib.Text(content.Spanish, id),
+// texts is a texter's text in every language.
+func (l *Line) texts(id string) map[content.Lang]string {
+	out := map[content.Lang]string{}
+	for _, lang := range content.Langs {
+		out[lang] = l.lib.Text(lang, id)
 	}
+	return out
 }
 
 func (l *Line) now() time.Time {

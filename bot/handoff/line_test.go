@@ -325,7 +325,7 @@ func TestConsoleResponder(t *testing.T) {
 	ctx := context.Background()
 	w.text(w.texter, "PERSON")
 	handle := handleOf(t, w.flush())
-	act := func(verb, text string) handoff.Outcome {
+	act := func(verb handoff.Verb, text string) handoff.Result {
 		t.Helper()
 		res, err := w.line.Act(ctx, handoff.Action{ID: fmt.Sprintf("web-%d", rand.Int64()), Responder: "web:sam", Verb: verb, Handle: handle, Text: text})
 		if err != nil {
@@ -333,7 +333,7 @@ func TestConsoleResponder(t *testing.T) {
 		}
 		return res
 	}
-	if res := act(handoff.Take, ""); res.Answer != "taken" {
+	if res := act(handoff.Take, ""); res.Reply != handoff.Taken {
 		t.Fatalf("take: %+v", res)
 	}
 	w.flush()
@@ -351,13 +351,13 @@ func TestConsoleResponder(t *testing.T) {
 	}
 	var who []string
 	for _, m := range c.Messages {
-		who = append(who, m.Who+": "+m.Text)
+		who = append(who, string(m.From)+" "+m.Responder+": "+m.Text)
 	}
-	want := []string{"texter: PERSON", "texter: thanks for coming", "note:web:sam: sounds calmer", "web:sam: I'm here."}
+	want := []string{"texter : PERSON", "texter : thanks for coming", "note web:sam: sounds calmer", "responder web:sam: I'm here."}
 	if strings.Join(who, "\n") != strings.Join(want, "\n") {
 		t.Errorf("transcript\n%s\nwant\n%s", strings.Join(who, "\n"), strings.Join(want, "\n"))
 	}
-	if c.State != "active" || c.Holder != "web:sam" || len(c.Audit) == 0 {
+	if c.Status != handoff.Active || c.Holder != "web:sam" || len(c.Audit) == 0 {
 		t.Errorf("view %+v", c)
 	}
 	act(handoff.Close, "")

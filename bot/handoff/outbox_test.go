@@ -2,11 +2,14 @@ package handoff_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/textline/textline/bot/handoff"
 	"github.com/textline/textline/bot/outbox"
+	"github.com/textline/textline/bot/safety"
 )
 
 // activeWorld is a world whose texter is in a conversation held by the
@@ -172,7 +175,7 @@ func TestCrisisFlaggedToHolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := c.Messages[len(c.Messages)-1]
-	if last.Who != "texter" || !strings.HasPrefix(last.Flag, "overdose ") {
+	if last.From != handoff.FromTexter || last.Category != safety.Overdose {
 		t.Errorf("transcript's last message %+v, want it flagged", last)
 	}
 }
@@ -185,20 +188,24 @@ func TestDeleteErasesTranscripts(t *testing.T) {
 	w.text(w.resp[0], "CLOSE")
 	w.flush()
 	ctx := context.Background()
-	logs, _ := w.rdb.Keys(ctx, w.prefix+"log:*").Result()
+	logs, _ := w.rdb.Keys(ctx, w.prefix+"said:*").Result()
 	if len(logs) != 1 {
 		t.Fatalf("transcripts before DELETE: %q", logs)
 	}
 	w.text(w.texter, "DELETE")
 	w.text(w.texter, "DELETE")
-	if logs, _ := w.rdb.Keys(ctx, w.prefix+"log:*").Result(); len(logs) != 0 {
+	if logs, _ := w.rdb.Keys(ctx, w.prefix+"said:*").Result(); len(logs) != 0 {
 		t.Errorf("transcripts after DELETE: %q", logs)
 	}
-	recs, _ := w.rdb.Keys(ctx, w.prefix+"rec:*").Result()
+	recs, _ := w.rdb.Keys(ctx, w.prefix+"h:*").Result()
 	for _, k := range recs {
-		f, _ := w.rdb.HMGet(ctx, k, "addr", "texter").Result()
-		if f[0] != "" || f[1] != "" {
-			t.Errorf("%s keeps %q after DELETE", k, f)
+		var r handoff.Record
+		s, _ := w.rdb.Get(ctx, k).Result()
+		if err := json.Unmarshal([]byte(s), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Addr != "" || r.Texter != "" || len(r.Recent) != 0 || !r.Erased {
+			t.Errorf("%s keeps %+v after DELETE", k, r)
 		}
 	}
 	if !strings.Contains(strings.Join(w.audit(), ","), "erased") {

@@ -2,91 +2,316 @@ package handoff
 
 import (
 	"context"
-	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"strconv"
+	"sync"
+	"time"
 
-	"github.com/redis/go-redis/v9"
-
-	"github.com/textline/textline/bot/outbox"
+	"github.com/textline/textline/bot/cas"
 )
 
 // Prefix is the usual key prefix of every handoff key and of the outbox
 // the handoff sends through: one hash tag, so each operation is one atomic
-// script on Redis Cluster too. Handoffs are few next to messages, so one
+// commit on Redis Cluster too. Handoffs are few next to messages, so one
 // slot holds them all.
 const Prefix = "{tl:handoff}:"
 
-//go:embed desk.lua
-var deskLua string
+// Keys under the prefix:
+//
+//	h:N           the handoff N, as JSON (Record)
+//	said:N        its transcript: a list of JSON lines (Said)
+//	steps:N       its audit trail: a list of JSON lines (Step)
+//	queue         the waiting N, by severity then age
+//	open:HANDLE   N of the open handoff with that handle
+//	texter:ID     N of the texter's open handoff
+//	all:ID        every N of the texter, as JSON, for DELETE
+//	held:ID       the N a responder holds, as JSON
+//	seq           the last N handed out
+//	m:ID          the answer to a message or action, so it is done once
+//	events        the channel consoles hear changes on
 
-// desk runs one operation on the queue (see desk.lua).
-var desk = redis.NewScript(outbox.Lua + deskLua)
+// answerKeep is how long the answer to a message or action is kept
+// against retries: longer than Twilio retries a webhook.
+const answerKeep = 15 * time.Minute
 
-// result is what an operation answers; each uses some of the fields.
-type result struct {
-	State    string          `json:"state"`
-	Handle   string          `json:"handle"`
-	Created  bool            `json:"created"`
-	Reply    string          `json:"reply"`
-	Handles  string          `json:"handles"`
-	Category string          `json:"category"`
-	Severity string          `json:"severity"`
-	Texter   string          `json:"texter"`
-	Session  string          `json:"session"`
-	Recent   string          `json:"recent"`
-	Fired    int             `json:"fired"`
-	Total    int             `json:"total"`
-	Queue    json.RawMessage `json:"queue"`
+// maxTries bounds how often one operation recomputes after a guarded key
+// changed under it.
+const maxTries = 16
 
-	Fresh bool `json:"fresh"` // "take": it was waiting
-	Again bool `json:"again"` // done before for this message or action: nothing changed
-
-	// For "view" (and "take").
-	Holder   string          `json:"holder"`
-	Since    int64           `json:"since"`
-	Taken    int64           `json:"taken"`
-	OffHours bool            `json:"offhours"`
-	Log      json.RawMessage `json:"log"`
-	Audit    json.RawMessage `json:"audit"`
+// view is what an operation reads, each value recorded as a guard: the
+// commit happens only if every one still holds. A key this process has
+// not seen is guessed absent; a wrong guess fails the commit, which then
+// hands back the value.
+type view struct {
+	l      *Line
+	guards map[string]string
 }
 
-// strings decodes a list from a script: Lua answers an empty one as {}.
-func strs(raw json.RawMessage) ([]string, error) {
-	if len(raw) == 0 || string(raw) == "{}" {
-		return nil, nil
-	}
-	var out []string
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+func (v *view) get(key string) string {
+	val := v.l.known.get(key)
+	v.guards[key] = val
+	return val
 }
 
-// queued is one line of LIST.
-type queued struct {
-	Handle   string `json:"handle"`
-	Category string `json:"category"`
-	Severity string `json:"severity"`
-	Created  int64  `json:"created"`
-	OffHours bool   `json:"offhours"`
+// record reads the handoff n; nil when there is none.
+func (v *view) record(n int64) *Record {
+	if n == 0 {
+		return nil
+	}
+	s := v.get(v.l.key("h:", n))
+	if s == "" {
+		return nil
+	}
+	var r Record
+	if json.Unmarshal([]byte(s), &r) != nil {
+		return nil
+	}
+	return &r
 }
 
-// run runs op with args and decodes its answer into out.
-func run(ctx context.Context, rdb outbox.Client, prefix, op string, args map[string]any, out any) error {
-	b, err := json.Marshal(args)
-	if err != nil {
-		return fmt.Errorf("handoff %s: %w", op, err)
+// pointer reads a key that holds one N.
+func (v *view) pointer(key string) int64 {
+	n, _ := strconv.ParseInt(v.get(key), 10, 64)
+	return n
+}
+
+// list reads a key that holds N as JSON.
+func (v *view) list(key string) []int64 {
+	var out []int64
+	if s := v.get(key); s != "" {
+		json.Unmarshal([]byte(s), &out)
 	}
-	s, err := desk.Run(ctx, rdb, []string{prefix}, op, string(b)).Text()
-	if err != nil {
-		return fmt.Errorf("handoff %s: %w", op, err)
+	return out
+}
+
+// records reads every handoff of a list.
+func (v *view) records(ns []int64) []Record {
+	var out []Record
+	for _, n := range ns {
+		if r := v.record(n); r != nil {
+			out = append(out, *r)
+		}
 	}
-	if err := json.Unmarshal([]byte(s), out); err != nil {
-		return fmt.Errorf("handoff %s: answer: %w", op, err)
+	return out
+}
+
+// plan computes an operation from what it reads.
+type plan func(v *view) (*change, answer)
+
+// do runs an operation: it computes p on what this process knows and
+// commits the result, guarded by what p read; when a guard fails it
+// computes again on the values Redis handed back. once, when set, is the
+// id of the message or action: done again, the operation changes nothing
+// and answers as the first time (again is then true).
+func (l *Line) do(ctx context.Context, once string, p plan) (ans answer, again bool, err error) {
+	for range maxTries {
+		v := &view{l: l, guards: map[string]string{}}
+		c, a := p(v)
+		tx, written, err := l.tx(c, a, once)
+		if err != nil {
+			return answer{}, false, err
+		}
+		for k, val := range v.guards {
+			tx.Expect = append(tx.Expect, cas.Expect{Key: k, Value: val})
+		}
+		res, err := cas.Commit(ctx, l.rdb, tx)
+		switch {
+		case errors.Is(err, cas.ErrConflict):
+			for i, e := range tx.Expect {
+				l.known.put(e.Key, res.Current[i])
+			}
+			continue
+		case err != nil:
+			for _, e := range tx.Expect {
+				l.known.forget(e.Key)
+			}
+			return answer{}, false, err
+		case res.Again:
+			var first answer
+			if err := json.Unmarshal([]byte(res.Answer), &first); err != nil {
+				return answer{}, false, fmt.Errorf("answer kept for %s: %w", once, err)
+			}
+			return first, true, nil
+		}
+		for k, val := range written {
+			l.known.put(k, val)
+		}
+		if len(c.sends) > 0 {
+			l.out.Notify()
+		}
+		return a, false, nil
 	}
-	return nil
+	return answer{}, false, errors.New("handoff: records kept changing")
+}
+
+// tx turns a change into one commit, and returns the values it writes to
+// keys an operation may read.
+func (l *Line) tx(c *change, a answer, once string) (cas.Tx, map[string]string, error) {
+	keep := cas.Ms(l.retention())
+	written := map[string]string{}
+	var ops []cas.Op
+	set := func(key, val string, expire bool) {
+		written[key] = val
+		switch {
+		case val == "":
+			ops = append(ops, cas.Op{Cmd: cas.Del, Args: []string{key}})
+		case expire:
+			ops = append(ops, cas.Op{Cmd: cas.Set, Args: []string{key, val, "PX", keep}})
+		default:
+			ops = append(ops, cas.Op{Cmd: cas.Set, Args: []string{key, val}})
+		}
+	}
+	for _, r := range c.records {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return cas.Tx{}, nil, fmt.Errorf("handoff %d: %w", r.N, err)
+		}
+		set(l.key("h:", r.N), string(b), true)
+	}
+	for _, s := range c.said {
+		b, err := json.Marshal(s.v)
+		if err != nil {
+			return cas.Tx{}, nil, err
+		}
+		k := l.key("said:", s.n)
+		ops = append(ops, cas.Op{Cmd: cas.RPush, Args: []string{k, string(b)}}, cas.Op{Cmd: cas.PExpire, Args: []string{k, keep}})
+	}
+	for _, n := range c.unsaid {
+		ops = append(ops, cas.Op{Cmd: cas.Del, Args: []string{l.key("said:", n)}})
+	}
+	for _, s := range c.steps {
+		b, err := json.Marshal(s.v)
+		if err != nil {
+			return cas.Tx{}, nil, err
+		}
+		k := l.key("steps:", s.n)
+		ops = append(ops, cas.Op{Cmd: cas.RPush, Args: []string{k, string(b)}}, cas.Op{Cmd: cas.PExpire, Args: []string{k, keep}})
+	}
+	for n, score := range c.queue {
+		if math.IsNaN(score) {
+			ops = append(ops, cas.Op{Cmd: cas.ZRem, Args: []string{l.prefix + "queue", itoa(n)}})
+		} else {
+			ops = append(ops, cas.Op{Cmd: cas.ZAdd, Args: []string{l.prefix + "queue", strconv.FormatFloat(score, 'f', -1, 64), itoa(n)}})
+		}
+	}
+	for h, n := range c.handles {
+		set(l.prefix+"open:"+h, nonzero(n), false)
+	}
+	for t, n := range c.texters {
+		set(l.prefix+"texter:"+t, nonzero(n), false)
+	}
+	for who, ns := range c.holds {
+		set(l.prefix+"held:"+who, listOf(ns), true)
+	}
+	for t, ns := range c.past {
+		set(l.prefix+"all:"+t, listOf(ns), true)
+	}
+	for _, s := range c.sends {
+		it := s.v
+		it.Audit = l.key("steps:", s.n)
+		ops = append(ops, l.out.Ops(l.now(), it)...)
+	}
+	if c.forget != "" {
+		ops = append(ops, l.out.Forget(l.now(), c.forget))
+	}
+	for _, e := range c.events {
+		b, _ := json.Marshal(e)
+		ops = append(ops, cas.Op{Cmd: cas.Publish, Args: []string{l.prefix + "events", string(b)}})
+	}
+	tx := cas.Tx{Slot: l.prefix + "queue", Ops: ops}
+	if once != "" {
+		b, err := json.Marshal(a)
+		if err != nil {
+			return cas.Tx{}, nil, err
+		}
+		tx.Once, tx.Answer, tx.Keep = l.prefix+"m:"+once, string(b), answerKeep
+	}
+	return tx, written, nil
+}
+
+func (l *Line) key(kind string, n int64) string { return l.prefix + kind + itoa(n) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func nonzero(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return itoa(n)
+}
+
+func listOf(ns []int64) string {
+	if len(ns) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(ns)
+	return string(b)
+}
+
+// known remembers the values of keys this process read or wrote, as the
+// guesses of the next operations; Redis stays the truth.
+type known struct {
+	mu  sync.Mutex
+	m   map[string]string
+	max int
+}
+
+// knownKeys bounds what a line remembers: a few hundred bytes each.
+const knownKeys = 50_000
+
+func newKnown() *known { return &known{m: map[string]string{}, max: knownKeys} }
+
+func (k *known) get(key string) string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.m[key]
+}
+
+func (k *known) put(key, val string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.m[key]; !ok && len(k.m) >= k.max {
+		for other := range k.m { // map order is random: evict any one
+			delete(k.m, other)
+			break
+		}
+	}
+	k.m[key] = val
+}
+
+func (k *known) forget(key string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.m, key)
+}
+
+// numbers hands out handoff numbers from blocks taken from Redis, so
+// opening a handoff rarely costs a round trip of its own.
+type numbers struct {
+	mu         sync.Mutex
+	next, last int64
+}
+
+// numberBlock is how many numbers one trip to Redis takes.
+const numberBlock = 20
+
+func (l *Line) number(ctx context.Context) (int64, error) {
+	l.nums.mu.Lock()
+	defer l.nums.mu.Unlock()
+	if l.nums.next == 0 || l.nums.next > l.nums.last {
+		last, err := l.rdb.IncrBy(ctx, l.prefix+"seq", numberBlock).Result()
+		if err != nil {
+			return 0, fmt.Errorf("handoff number: %w", err)
+		}
+		l.nums.next, l.nums.last = last-numberBlock+1, last
+	}
+	n := l.nums.next
+	l.nums.next++
+	return n, nil
 }
 
 // Handles are a letter and a digit, then a letter and two digits, without
@@ -109,4 +334,15 @@ func candidates() []string {
 			string(handleDigits[rand.N(len(handleDigits))])+string(handleDigits[rand.N(len(handleDigits))]))
 	}
 	return out
+}
+
+// freeHandle is the first candidate no open handoff has, or "" when all
+// are taken (the handoff is then N and its number).
+func (v *view) freeHandle(cands []string) string {
+	for _, h := range cands {
+		if v.get(v.l.prefix+"open:"+h) == "" {
+			return h
+		}
+	}
+	return ""
 }

@@ -13,21 +13,25 @@
 // not sent again. What cannot be told apart is a send that timed out
 // after the provider took it: that one is retried, and may arrive twice.
 //
-// Other scripts in the same Redis slot enqueue atomically with their own
-// writes by including Lua, which defines outbox_put.
+// Other packages enqueue atomically with their own writes, in the same
+// Redis slot, by adding Ops to their commit (package cas).
 package outbox
 
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/textline/textline/bot/cas"
 )
 
 // Client is the part of go-redis the outbox uses.
@@ -52,19 +56,6 @@ type Item struct {
 	Texter string // the recipient's pseudonym when a texter: never sent to after an opt-out
 	Audit  string // a Redis list (same slot) that records the outcome; "" for none
 }
-
-// Lua defines outbox_put(P, id, due_ms, fields) for scripts that enqueue
-// together with their own writes. P is the outbox's key prefix; fields is
-// a flat list of hash fields and values (kind, to, from, body, texter,
-// audit). It returns 1 when enqueued, 0 when the id was seen before.
-const Lua = `
-local function outbox_put(P, id, due, fields)
-  if redis.call('EXISTS', P .. 'out:' .. id) == 1 or redis.call('EXISTS', P .. 'sent:' .. id) == 1 then return 0 end
-  redis.call('HSET', P .. 'out:' .. id, unpack(fields))
-  redis.call('ZADD', P .. 'outbox', due, id)
-  return 1
-end
-`
 
 // Sender delivers; bot/twilio's REST client is one.
 type Sender interface {
@@ -132,34 +123,57 @@ func (o *Outbox) observe(kind, result string) {
 }
 
 // New returns an outbox keeping its keys under prefix (which should carry
-// a Redis Cluster hash tag shared with the scripts that include Lua).
+// a Redis Cluster hash tag shared with the commits that enqueue with Ops).
 func New(rdb Client, prefix string, send Sender, gate Gate, open Opener) *Outbox {
 	return &Outbox{rdb: rdb, prefix: prefix, send: send, gate: gate, open: open, wake: make(chan struct{}, 1)}
 }
 
-// Prefix is the key prefix scripts pass to outbox_put.
+// Prefix is the outbox's key prefix: commits that add its Ops keep their
+// own keys under it too, in the same slot.
 func (o *Outbox) Prefix() string { return o.prefix }
 
-var put = redis.NewScript(Lua + `return outbox_put(ARGV[1], ARGV[2], ARGV[3], {unpack(ARGV, 4)})`)
-
-// Enqueue adds it, due now; false means its id was enqueued before.
-func (o *Outbox) Enqueue(ctx context.Context, it Item) (bool, error) {
-	args := append([]any{o.prefix, it.ID, o.now().UnixMilli()}, it.fields()...)
-	n, err := put.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, args...).Int()
-	if err != nil {
-		return false, fmt.Errorf("enqueue %s: %w", it.ID, err)
+// Ops are the writes that enqueue items, due at due, for a commit that
+// makes them together with its own (in the outbox's slot). An item whose
+// id was enqueued or sent before is left out.
+func (o *Outbox) Ops(due time.Time, items ...Item) []cas.Op {
+	var ops []cas.Op
+	for _, it := range items {
+		key := o.prefix + "out:" + it.ID
+		unless := []string{key, o.prefix + "sent:" + it.ID}
+		ops = append(ops,
+			cas.Op{Cmd: cas.HSet, Args: append([]string{key}, it.fields(due)...), Unless: unless},
+			cas.Op{Cmd: cas.ZAdd, Args: []string{o.queue(), strconv.FormatInt(due.UnixMilli(), 10), it.ID}, Unless: unless},
+		)
 	}
-	o.Notify()
-	return n == 1, nil
+	return ops
 }
 
-// Fields is it as outbox_put's field list.
-func (it Item) fields() []any {
+// Forget is the write that keeps every item enqueued until now for a
+// texter from being sent: DELETE erased them.
+func (o *Outbox) Forget(now time.Time, texterID string) cas.Op {
+	return cas.Op{Cmd: cas.Set, Args: []string{o.prefix + "forgot:" + texterID, strconv.FormatInt(now.UnixMilli(), 10), "PX", cas.Ms(o.keep())}}
+}
+
+// Enqueue adds it, due now. An id enqueued or sent before is not added
+// again.
+func (o *Outbox) Enqueue(ctx context.Context, it Item) error {
+	if _, err := cas.Commit(ctx, o.rdb, cas.Tx{Slot: o.queue(), Ops: o.Ops(o.now(), it)}); err != nil {
+		return fmt.Errorf("enqueue %s: %w", it.ID, err)
+	}
+	o.Notify()
+	return nil
+}
+
+func (o *Outbox) queue() string { return o.prefix + "outbox" }
+
+// fields is it as the fields of its hash.
+func (it Item) fields(at time.Time) []string {
 	kind := it.Kind
 	if kind == "" {
 		kind = SMS
 	}
-	return []any{"kind", kind, "to", it.To, "from", it.From, "body", it.Body, "texter", it.Texter, "audit", it.Audit}
+	return []string{"kind", kind, "to", it.To, "from", it.From, "body", it.Body, "texter", it.Texter,
+		"audit", it.Audit, "at", strconv.FormatInt(at.UnixMilli(), 10)}
 }
 
 // Notify wakes the worker: something was enqueued.
@@ -189,12 +203,18 @@ func (o *Outbox) Run(ctx context.Context, poll time.Duration) {
 }
 
 // claim takes up to ARGV[4] due items for a lease and counts the try.
+// An item to a texter who was forgotten after it was enqueued is dropped.
 var claim = redis.NewScript(`
 local P, now, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
 local out = {}
 for _, id in ipairs(ids) do
   local k = P .. 'out:' .. id
+  local texter = redis.call('HGET', k, 'texter')
+  local forgot = texter and texter ~= '' and redis.call('GET', P .. 'forgot:' .. texter)
+  if forgot and tonumber(forgot) >= tonumber(redis.call('HGET', k, 'at') or 0) then
+    redis.call('DEL', k)
+  end
   if redis.call('EXISTS', k) == 0 then
     redis.call('ZREM', KEYS[1], id)
   else
@@ -319,14 +339,14 @@ func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bo
 		if out {
 			log.LogAttrs(ctx, slog.LevelInfo, "outbox: not sent, opted out", attrs...)
 			o.observe(it.Kind, ResultDropped)
-			return false, time.Time{}, o.settle(ctx, id, "not_sent|opted out")
+			return false, time.Time{}, o.settle(ctx, id, "not_sent", "opted out")
 		}
 	}
 	to, err := o.open.Open(it.To)
 	if err != nil {
 		log.LogAttrs(ctx, slog.LevelError, "outbox: dropped", append(attrs, slog.Any("error", err))...)
 		o.observe(it.Kind, ResultDropped)
-		return false, time.Time{}, o.settle(ctx, id, "not_sent|address unreadable")
+		return false, time.Time{}, o.settle(ctx, id, "not_sent", "address unreadable")
 	}
 	from := it.From
 	if from == "" {
@@ -345,7 +365,7 @@ func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bo
 	switch {
 	case err == nil:
 		o.observe(it.Kind, ResultSent)
-		return true, time.Time{}, o.settle(ctx, id, "sent|"+sid)
+		return true, time.Time{}, o.settle(ctx, id, "sent", sid)
 	case ctx.Err() != nil:
 		// Stopping: the lease brings the item back, here or elsewhere.
 		return false, time.Time{}, fmt.Errorf("deliver %s: %w", id, ctx.Err())
@@ -359,7 +379,7 @@ func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bo
 	default:
 		o.observe(it.Kind, ResultDropped)
 		log.LogAttrs(ctx, slog.LevelError, "outbox: dropped", append(attrs, slog.Any("error", err))...)
-		return false, time.Time{}, o.settle(ctx, id, "not_sent|"+err.Error())
+		return false, time.Time{}, o.settle(ctx, id, "not_sent", err.Error())
 	}
 }
 
@@ -373,11 +393,23 @@ func (o *Outbox) retry(ctx context.Context, id string, tries int, cause error, a
 	return false, due, nil
 }
 
-// settle ends an item; note goes to its audit trail after the time and
-// "outbox".
-func (o *Outbox) settle(ctx context.Context, id, note string) error {
-	record := strconv.FormatInt(o.now().UnixMilli(), 10) + "|outbox|" + note + "|" + id
-	err := finish.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, o.keep().Milliseconds(), record).Err()
+// Note is one record of an audit trail, as JSON: the outbox writes what
+// became of each item (sent, not_sent, undelivered or the provider's
+// status) to the trail the item names.
+type Note struct {
+	At    time.Time `json:"at"`
+	Who   string    `json:"who"`
+	What  string    `json:"what"`
+	About string    `json:"about,omitempty"`
+}
+
+// settle ends an item and notes what became of it in its audit trail.
+func (o *Outbox) settle(ctx context.Context, id, what, about string) error {
+	record, err := json.Marshal(Note{At: o.now(), Who: "outbox", What: what, About: strings.TrimSpace(about + " " + id)})
+	if err != nil {
+		return fmt.Errorf("settle %s: %w", id, err)
+	}
+	err = finish.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, o.keep().Milliseconds(), string(record)).Err()
 	if err != nil {
 		return fmt.Errorf("settle %s: %w", id, err)
 	}
@@ -395,11 +427,11 @@ func (o *Outbox) Status(ctx context.Context, id, sid, status string, code int) e
 	switch status {
 	case "failed", "undelivered":
 		o.log().LogAttrs(ctx, slog.LevelWarn, "outbox: not delivered", slog.String("item", id), slog.String("status", status), slog.Int("code", code))
-		return o.settle(ctx, id, "undelivered|"+sid+" "+strconv.Itoa(code))
+		return o.settle(ctx, id, "undelivered", sid+" "+strconv.Itoa(code))
 	case "":
 		return nil
 	}
-	return o.settle(ctx, id, status+"|"+sid)
+	return o.settle(ctx, id, status, sid)
 }
 
 // validID reports whether id could be an item's: the status callback's

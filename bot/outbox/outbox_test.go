@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/textline/textline/bot/cas"
 	"github.com/textline/textline/bot/redisstore/redistest"
 )
 
@@ -80,16 +81,16 @@ func TestEnqueueOnce(t *testing.T) {
 	o := New(rdb, prefix, s, noGate{}, plain{})
 	ctx := context.Background()
 	it := Item{ID: "m1", To: "+15550000001", Body: "hello"}
-	for i, want := range []bool{true, false} {
-		if got, err := o.Enqueue(ctx, it); err != nil || got != want {
-			t.Fatalf("enqueue %d = %v, %v; want %v", i, got, err, want)
+	for i := range 2 {
+		if err := o.Enqueue(ctx, it); err != nil {
+			t.Fatalf("enqueue %d: %v", i, err)
 		}
 	}
 	if n, err := o.Flush(ctx); err != nil || n != 1 || len(s.sent) != 1 {
 		t.Fatalf("flush = %d, %v; sent %v", n, err, s.sent)
 	}
-	if got, _ := o.Enqueue(ctx, it); got {
-		t.Error("a sent id was enqueued again")
+	if err := o.Enqueue(ctx, it); err != nil {
+		t.Fatal(err)
 	}
 	if n, _ := o.Flush(ctx); n != 0 {
 		t.Errorf("sent %d more", n)
@@ -115,3 +116,33 @@ func (noGate) OptedOut(context.Context, string) (bool, error) { return false, ni
 type plain struct{}
 
 func (plain) Open(s string) (string, error) { return s, nil }
+
+// TestForget: after DELETE, nothing enqueued for the texter before it is
+// sent; what is enqueued after is.
+func TestForget(t *testing.T) {
+	rdb := redistest.Client(t)
+	prefix := fmt.Sprintf("{tl:outbox-test%d}:", rand.Int64())
+	t.Cleanup(func() { redistest.DeleteMatching(context.Background(), rdb, prefix+"*") })
+	s := &recorder{}
+	now := time.Unix(1767225600, 0)
+	o := New(rdb, prefix, s, noGate{}, plain{})
+	o.Now = func() time.Time { return now }
+	ctx := context.Background()
+	if err := o.Enqueue(ctx, Item{ID: "before", To: "+15550000001", Body: "old", Texter: "t1"}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Second)
+	if _, err := cas.Commit(ctx, rdb, cas.Tx{Slot: prefix + "outbox", Ops: []cas.Op{o.Forget(now, "t1")}}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Second)
+	if err := o.Enqueue(ctx, Item{ID: "after", To: "+15550000001", Body: "new", Texter: "t1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.sent) != 1 || s.sent[0] != "+15550000001 new" {
+		t.Errorf("sent %q, want only the message enqueued after", s.sent)
+	}
+}

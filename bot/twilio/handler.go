@@ -14,20 +14,13 @@ import (
 	"github.com/textline/textline/bot"
 )
 
-// Engine answers messages; *bot.Engine is one. When Handle fails, the
-// webhook sends the reply it returned, or Fallback when that is empty.
-type Engine interface {
-	Handle(ctx context.Context, in bot.Inbound) (bot.Reply, error)
-	Fallback(crisis bool) bot.Reply
-}
-
 // MaxRequestBytes bounds a webhook body. Twilio's form for a 1,600
 // character message with its other fields is far smaller.
 const MaxRequestBytes = 64 << 10
 
 // Handler is the inbound-message webhook, POST /twilio/sms.
 type Handler struct {
-	engine Engine
+	engine bot.Handler
 	pseudo *bot.Pseudonymizer
 	verify *Verifier
 	// Timeout bounds the engine's answer; past it the fallback is sent.
@@ -45,7 +38,7 @@ type Handler struct {
 // NewHandler returns the webhook for engine: verify checks each request's
 // signature (Unverified() only for textline dev), pseudo turns numbers
 // into pseudonyms.
-func NewHandler(engine Engine, verify *Verifier, pseudo *bot.Pseudonymizer) *Handler {
+func NewHandler(engine bot.Handler, verify *Verifier, pseudo *bot.Pseudonymizer) *Handler {
 	return &Handler{engine: engine, verify: verify, pseudo: pseudo}
 }
 

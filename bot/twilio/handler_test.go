@@ -151,7 +151,7 @@ const (
 	untilReleased          // ignores ctx: blocks until the test ends
 )
 
-// fakeEngine is a twilio.Engine that records what it is asked.
+// fakeEngine is a bot.Handler that records what it is asked.
 type fakeEngine struct {
 	cfg      engineConfig
 	release  chan struct{}
@@ -164,7 +164,7 @@ type fakeEngine struct {
 	ctxErr   error     // the last call's ctx.Err() when it returned
 }
 
-var _ twilio.Engine = (*fakeEngine)(nil)
+var _ bot.Handler = (*fakeEngine)(nil)
 
 func newEngine(t *testing.T, cfg engineConfig) *fakeEngine {
 	e := &fakeEngine{cfg: cfg, release: make(chan struct{}), returned: make(chan struct{}, 16)}

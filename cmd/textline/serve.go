@@ -246,7 +246,7 @@ func newLine(c *config, lib *content.Library, triage *safety.Classifier, rdb red
 	accounts := console.NewAccounts(rdb, console.Prefix)
 	staffed, demo := humanLineStaffed(c, accounts, dev && c.RedisURL == "", log)
 	staffed = staffed || dev
-	var answer handoff.Engine = engine
+	var answer bot.Handler = engine
 	if staffed {
 		engine.Line = human
 		engine.Calls = c.HumanLine != ""

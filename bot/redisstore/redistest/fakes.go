@@ -3,6 +3,7 @@ package redistest
 import (
 	"context"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -68,7 +69,9 @@ func Closed(tb testing.TB) string {
 }
 
 // RoundTrips is a go-redis hook that counts a client's trips to Redis:
-// each command, and each pipeline or transaction, is one.
+// each command, and each pipeline or transaction, is one. Opening a new
+// connection to the pool (HELLO, CLIENT SETINFO) is not a trip a message
+// makes, and is not counted.
 type RoundTrips struct{ n atomic.Int64 }
 
 var _ redis.Hook = (*RoundTrips)(nil)
@@ -80,14 +83,27 @@ func (r *RoundTrips) DialHook(next redis.DialHook) redis.DialHook { return next 
 
 func (r *RoundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		r.n.Add(1)
+		if !handshake(cmd) {
+			r.n.Add(1)
+		}
 		return next(ctx, cmd)
 	}
 }
 
 func (r *RoundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
-		r.n.Add(1)
+		if slices.ContainsFunc(cmds, func(c redis.Cmder) bool { return !handshake(c) }) {
+			r.n.Add(1)
+		}
 		return next(ctx, cmds)
 	}
+}
+
+// handshake reports whether cmd is part of opening a connection.
+func handshake(cmd redis.Cmder) bool {
+	switch cmd.Name() {
+	case "hello", "client", "auth", "select":
+		return true
+	}
+	return false
 }

@@ -1,0 +1,335 @@
+package handoff
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/textline/textline/bot/safety"
+)
+
+// The operations of the human line, as pure functions: given the records
+// an operation reads and what it is asked, each returns what to write
+// (a change) and what to answer. store.go loads, commits and retries.
+
+// answer is what an operation answers: stored with it, so that the same
+// message or action done again answers the same.
+type answer struct {
+	State   Status `json:"state,omitempty"` // the texter's handoff after a texter's operation; "" for none
+	Handle  string `json:"handle,omitempty"`
+	Created bool   `json:"created,omitempty"`
+	// For responders' operations.
+	Reply    Reply           `json:"reply,omitempty"`
+	Category safety.Category `json:"category,omitempty"`
+	Severity safety.Severity `json:"severity,omitempty"`
+	Handles  string          `json:"handles,omitempty"` // what they hold, for "which"
+	Recent   string          `json:"recent,omitempty"`  // the texter's last words, for "taken"
+	Texter   string          `json:"texter,omitempty"`  // whose session follows
+	Follow   Status          `json:"follow,omitempty"`  // where the texter now is: waiting, active or closed
+	Fresh    bool            `json:"fresh,omitempty"`   // TAKE of a waiting handoff
+	Since    time.Time       `json:"since,omitzero"`
+}
+
+// Reply is a responder's answer, the id of its text (responder.<reply>).
+type Reply string
+
+// Replies to a responder.
+const (
+	Taken      Reply = "taken"
+	TakenOther Reply = "taken_other"
+	Unknown    Reply = "unknown"
+	NoneHeld   Reply = "none_held"
+	Which      Reply = "which"
+	Passed     Reply = "passed"
+	Closing    Reply = "closed"
+	Noted      Reply = "noted"
+	Relayed    Reply = "" // words for the texter: nothing to answer
+)
+
+// message is a texter's message for the human line.
+type message struct {
+	id       string // the message id
+	open     bool   // open a handoff when there is none
+	offHours bool
+	text     string
+	verdict  safety.Verdict
+	new      opening // the handoff to open, when there is none
+}
+
+// onMessage keeps a texter's message: it opens their handoff when asked,
+// raises its severity, and relays the words to whoever holds it.
+func onMessage(e env, open *Record, past []int64, m message) (*change, answer) {
+	c := newChange()
+	var r Record
+	created := false
+	switch {
+	case open == nil && !m.open:
+		return c, answer{}
+	case open == nil:
+		r = c.create(e, m.new, Waiting, past)
+		created = true
+		if m.offHours {
+			r.OffHours = true
+		} else {
+			r.Alerted = true
+			c.alertAll(e, r, "responder.alert", "alert")
+		}
+	default:
+		r = *open
+		if rank(m.new.severity) > rank(r.Severity) {
+			r.Category, r.Severity, r.OffHours = m.new.category, m.new.severity, false
+			c.audit(e, r, "texter", "raised", fmt.Sprintf("%s %s", r.Category, r.Severity))
+			if r.Status == Waiting {
+				c.queue[r.N] = r.score()
+				r.Alerted, r.RemindAt = true, e.now.Add(e.remind)
+				c.alertAll(e, r, "responder.alert", "raised:"+m.id)
+			}
+		}
+	}
+	r.Lang = m.new.lang
+	r = c.remember(e, r, m.text, m.verdict)
+	c.put(r)
+	c.publish(r, map[bool]string{true: "opened", false: "message"}[created])
+	// A responder on the console reads the transcript; one on a phone gets
+	// the words by SMS.
+	if r.Status == Active && m.text != "" && r.HolderAddr != "" {
+		relay, words := "responder.relay", clip(m.text, maxRelayed)
+		if m.verdict.Crisis() {
+			relay = "responder.relay_flag"
+		}
+		c.send(e, r, m.id+":relay", r.HolderAddr, fill(e, e.texts.responder(relay), r, words), false, "")
+	}
+	return c, answer{State: r.Status, Handle: r.Handle, Created: created}
+}
+
+// onAlert is a crisis from a texter who opted out: the responders hear
+// of it; the texter cannot be answered.
+func onAlert(e env, past []int64, m message) (*change, answer) {
+	c := newChange()
+	r := c.create(e, m.new, Closed, past)
+	r.Closed, r.Alerted = e.now, true
+	c.alertAll(e, r, "responder.alert_optedout", "alert")
+	r = c.remember(e, r, m.text, m.verdict)
+	c.put(r)
+	return c, answer{State: Closed, Handle: r.Handle}
+}
+
+// onLeave ends the handoff of a texter who opted out, and tells its
+// holder.
+func onLeave(e env, open *Record, id string) (*change, answer) {
+	c := newChange()
+	if open == nil {
+		return c, answer{}
+	}
+	r := *open
+	if r.HolderAddr != "" {
+		c.send(e, r, id+":left", r.HolderAddr, fill(e, e.texts.responder("responder.texter_left"), r, ""), false, "")
+	}
+	c.closeOut(e, r, "texter", "opted out", true)
+	return c, answer{State: Closed, Handle: r.Handle}
+}
+
+// onCancel closes the handoff of a texter who stopped waiting.
+func onCancel(e env, open *Record) (*change, answer) {
+	c := newChange()
+	if open != nil && open.Status == Waiting {
+		c.closeOut(e, *open, "texter", "stopped waiting", true)
+	}
+	return c, answer{}
+}
+
+// onErase is DELETE: the texter's handoffs lose their transcripts and
+// address; their audit trails keep that it happened, with no words; and
+// nothing still queued reaches them.
+func onErase(e env, texter string, open *Record, past []Record) (*change, answer) {
+	c := newChange()
+	var closed Record
+	if open != nil {
+		closed = c.closeOut(e, *open, "texter", "erased", true)
+	}
+	for _, r := range past {
+		if open != nil && r.N == open.N {
+			r = closed
+		}
+		r.Texter, r.Addr, r.Recent, r.Erased = "", "", nil, true
+		c.put(r)
+		c.unsaid = append(c.unsaid, r.N)
+		c.audit(e, r, "texter", "erased", "")
+	}
+	c.past[texter] = nil
+	c.forget = texter
+	return c, answer{}
+}
+
+// onCall is the texter's CALL: a call to them, put through to the human
+// line.
+func onCall(e env, open *Record, id, twiml string) (*change, answer) {
+	c := newChange()
+	if open == nil {
+		return c, answer{}
+	}
+	c.send(e, *open, id+":call", open.Addr, twiml, true, "call")
+	c.audit(e, *open, "texter", "call requested", "")
+	return c, answer{State: open.Status, Handle: open.Handle}
+}
+
+// act is a responder's action on a handoff.
+type act struct {
+	Action
+	raddr string // the responder's phone, sealed; "" from the console
+}
+
+// resolve finds what an action is about: the handle named, or the one
+// the responder holds.
+func resolve(a act, named *Record, held []Record) (*Record, Reply) {
+	if a.Handle != "" {
+		if named == nil {
+			return nil, Unknown
+		}
+		return named, ""
+	}
+	switch len(held) {
+	case 0:
+		return nil, NoneHeld
+	case 1:
+		return &held[0], ""
+	}
+	return nil, Which
+}
+
+func handles(held []Record) string {
+	out := make([]string, len(held))
+	for i, r := range held {
+		out[i] = r.Handle
+	}
+	slices.Sort(out)
+	return strings.Join(out, ", ")
+}
+
+// onAct does a responder's TAKE, PASS, CLOSE or words for the texter.
+func onAct(e env, a act, named *Record, held []Record) (*change, answer) {
+	c := newChange()
+	r0, why := resolve(a, named, held)
+	if r0 == nil {
+		return c, answer{Reply: why, Handles: handles(held)}
+	}
+	r := *r0
+	if a.Verb == Take {
+		if r.Status == Active && r.Holder != a.Responder {
+			c.audit(e, r, a.Responder, "take refused", "held by "+r.Holder)
+			return c, answer{Reply: TakenOther, Handle: r.Handle}
+		}
+		fresh := r.Status == Waiting
+		if fresh {
+			c.queue[r.N] = nanScore
+			c.holds[a.Responder] = appendHeld(held, r.N)
+			r.Status, r.Holder, r.HolderAddr, r.Taken = Active, a.Responder, a.raddr, e.now
+			c.put(r)
+			c.audit(e, r, a.Responder, "taken", "")
+			c.publish(r, "taken")
+			joined := "handoff.joined"
+			if e.calls {
+				joined = "handoff.joined_call"
+			}
+			c.toTexter(e, r, fmt.Sprintf("%d:joined:%s", r.N, a.ID), joined)
+		}
+		return c, answer{Reply: Taken, Handle: r.Handle, Category: r.Category, Severity: r.Severity,
+			Texter: r.Texter, Follow: Active, Recent: quoted(r.Recent), Fresh: fresh, Since: r.Created}
+	}
+	if r.Holder != a.Responder {
+		why := NoneHeld
+		if r.Status == Active {
+			why = TakenOther
+		}
+		return c, answer{Reply: why, Handle: r.Handle}
+	}
+	switch a.Verb {
+	case Say:
+		c.said = append(c.said, entry[Said]{r.N, Said{At: e.now, From: FromResponder, Responder: a.Responder, Text: a.Text}})
+		c.send(e, r, a.ID+":say", r.Addr, a.Text, true, "")
+		c.audit(e, r, a.Responder, "replied", "")
+		c.publish(r, "message")
+		return c, answer{Reply: Relayed, Handle: r.Handle}
+	case Pass:
+		c.holds[a.Responder] = dropHeld(held, r.N)
+		r.Status, r.Holder, r.HolderAddr, r.RemindAt, r.Alerted = Waiting, "", "", e.now.Add(e.remind), true
+		c.queue[r.N] = r.score()
+		c.put(r)
+		c.audit(e, r, a.Responder, "passed", "")
+		c.publish(r, "passed")
+		c.toTexter(e, r, fmt.Sprintf("%d:passed:%s", r.N, a.ID), "handoff.passed")
+		c.alertAll(e, r, "responder.alert", "passed:"+a.ID)
+		return c, answer{Reply: Passed, Handle: r.Handle, Texter: r.Texter, Follow: Waiting}
+	}
+	c.holds[a.Responder] = dropHeld(held, r.N)
+	r = c.closeOut(e, r, a.Responder, "closed by responder", true)
+	c.toTexter(e, r, fmt.Sprintf("%d:closed", r.N), "handoff.closed")
+	return c, answer{Reply: Closing, Handle: r.Handle, Texter: r.Texter, Follow: Closed}
+}
+
+func quoted(recent []string) string {
+	out := make([]string, len(recent))
+	for i, t := range recent {
+		out[i] = "> " + t
+	}
+	return strings.Join(out, "\n")
+}
+
+func appendHeld(held []Record, n int64) []int64 {
+	out := make([]int64, 0, len(held)+1)
+	for _, r := range held {
+		out = append(out, r.N)
+	}
+	return append(out, n)
+}
+
+func dropHeld(held []Record, n int64) []int64 {
+	out := make([]int64, 0, len(held))
+	for _, r := range held {
+		if r.N != n {
+			out = append(out, r.N)
+		}
+	}
+	return out
+}
+
+// onNote adds a responder's private note to the transcript.
+func onNote(e env, r *Record, responder, text string) (*change, answer) {
+	c := newChange()
+	if r == nil {
+		return c, answer{Reply: Unknown}
+	}
+	c.said = append(c.said, entry[Said]{r.N, Said{At: e.now, From: FromNote, Responder: responder, Text: text}})
+	c.audit(e, *r, responder, "noted", "")
+	c.publish(*r, "message")
+	return c, answer{Reply: Noted, Handle: r.Handle}
+}
+
+// due is what a reminder tick does to one waiting handoff: one asked for
+// off hours is alerted once responders are on duty; one nobody took in
+// time reminds its texter (max times at most) and alerts the responders
+// again. fired is false when nothing was due.
+func due(e env, r Record, onDuty bool, max int) (c *change, fired bool) {
+	c = newChange()
+	switch {
+	case !r.Alerted:
+		if !onDuty {
+			return c, false
+		}
+		r.Alerted, r.OffHours, r.RemindAt = true, false, e.now.Add(e.remind)
+		c.put(r)
+		c.alertAll(e, r, "responder.alert", fmt.Sprintf("on_duty:%d", e.now.UnixMilli()))
+	case !r.RemindAt.After(e.now):
+		r.Reminders++
+		r.RemindAt = e.now.Add(e.remind)
+		c.put(r)
+		if !r.OffHours && r.Reminders <= max {
+			c.toTexter(e, r, fmt.Sprintf("%d:reminder:%d", r.N, r.Reminders), "handoff.reminder")
+		}
+		c.alertAll(e, r, "responder.alert_again", fmt.Sprintf("again:%d", r.Reminders))
+	default:
+		return c, false
+	}
+	return c, true
+}

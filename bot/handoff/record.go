@@ -1,0 +1,292 @@
+package handoff
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/textline/textline/bot/outbox"
+	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/content"
+)
+
+// Status is where a handoff is.
+type Status string
+
+// Statuses of a handoff.
+const (
+	Waiting Status = "waiting" // in the queue: nobody holds it
+	Active  Status = "active"  // a responder holds it
+	Closed  Status = "closed"
+)
+
+// requestCategory labels a handoff asked for without any triage signal.
+const requestCategory safety.Category = "request"
+
+// Record is one handoff, as stored: everything about it but its
+// transcript and audit trail.
+type Record struct {
+	N          int64           `json:"n"`
+	Handle     string          `json:"handle"`
+	Texter     string          `json:"texter"` // the texter's pseudonym; "" once erased
+	Addr       string          `json:"addr"`   // the texter's address, sealed; "" once erased
+	Line       string          `json:"line"`   // the number the texter wrote to
+	WhatsApp   bool            `json:"whatsapp,omitempty"`
+	Lang       content.Lang    `json:"lang"`
+	Category   safety.Category `json:"category"`
+	Severity   safety.Severity `json:"severity"`
+	Status     Status          `json:"status"`
+	Holder     string          `json:"holder,omitempty"`      // the responder's id while active
+	HolderAddr string          `json:"holder_addr,omitempty"` // sealed; "" for one on the console
+	Created    time.Time       `json:"created"`
+	Taken      time.Time       `json:"taken,omitzero"`
+	Closed     time.Time       `json:"closed,omitzero"`
+	RemindAt   time.Time       `json:"remind_at,omitzero"`
+	Reminders  int             `json:"reminders,omitempty"`
+	Alerted    bool            `json:"alerted,omitempty"`   // responders were alerted
+	OffHours   bool            `json:"off_hours,omitempty"` // asked for outside duty hours, not yet alerted
+	Reason     string          `json:"reason"`
+	Recent     []string        `json:"recent,omitempty"` // the texter's last words, for TAKE
+	Erased     bool            `json:"erased,omitempty"`
+}
+
+// Party is who wrote a line of a transcript.
+type Party string
+
+// Parties.
+const (
+	FromTexter    Party = "texter"
+	FromResponder Party = "responder"
+	FromNote      Party = "note" // a responder's private note: never sent
+)
+
+// Said is one line of a transcript, as stored.
+type Said struct {
+	At        time.Time       `json:"at"`
+	From      Party           `json:"from"`
+	Responder string          `json:"responder,omitempty"`
+	Text      string          `json:"text"`
+	Category  safety.Category `json:"category,omitempty"` // triage's flag on a texter's words that signal danger
+	Severity  safety.Severity `json:"severity,omitempty"`
+}
+
+// Step is one record of a handoff's audit trail; the outbox adds what
+// became of each message it sent.
+type Step = outbox.Note
+
+// nanScore takes a handoff out of the queue.
+var nanScore = math.NaN()
+
+// rank orders severities for the queue.
+func rank(s safety.Severity) float64 {
+	switch s {
+	case safety.Possible:
+		return 0.5
+	case safety.Moderate:
+		return 1
+	case safety.High:
+		return 2
+	case safety.Imminent:
+		return 3
+	}
+	return 0
+}
+
+// score is a waiting record's place in the queue: by severity, then age.
+func (r Record) score() float64 {
+	return (3-rank(r.Severity))*1e13 + float64(r.Created.UnixMilli())
+}
+
+// Texts the operations send, in each language a texter may read, and for
+// responders.
+type texts struct {
+	texter    func(id string) map[content.Lang]string
+	responder func(id string) string
+}
+
+// env is what every operation knows besides the records.
+type env struct {
+	now        time.Time
+	from       string // the line's sender; "" for the number the texter wrote to
+	responders []staff
+	remind     time.Duration
+	calls      bool // a texter's CALL reaches a person: the joined text says so
+	texts      texts
+}
+
+// staff is a responder as the line alerts them.
+type staff struct{ id, addr string } // addr sealed
+
+// change is what one operation does, committed together: the records it
+// writes, the lines of transcripts and audit trails it adds, the index
+// changes, the messages to send and the changes consoles are told of.
+type change struct {
+	records []Record
+	said    []entry[Said]
+	steps   []entry[Step]
+	queue   map[int64]float64 // n: score to queue it with; math.NaN() takes it out
+	handles map[string]int64  // handle: n of the open handoff, 0 to free it
+	texters map[string]int64  // texter: n of their open handoff, 0 when none
+	holds   map[string][]int64
+	past    map[string][]int64   // texter: every n of theirs, nil to forget them
+	sends   []entry[outbox.Item] // with the record whose audit trail notes them
+	events  []Change
+	forget  string  // a texter whose queued messages must not go out
+	unsaid  []int64 // handoffs whose transcripts go
+}
+
+type entry[T any] struct {
+	n int64
+	v T
+}
+
+func newChange() *change {
+	return &change{queue: map[int64]float64{}, handles: map[string]int64{}, texters: map[string]int64{},
+		holds: map[string][]int64{}, past: map[string][]int64{}}
+}
+
+// put records r as written; the last write of a record wins.
+func (c *change) put(r Record) {
+	for i := range c.records {
+		if c.records[i].N == r.N {
+			c.records[i] = r
+			return
+		}
+	}
+	c.records = append(c.records, r)
+}
+
+func (c *change) audit(e env, r Record, who, what, about string) {
+	c.steps = append(c.steps, entry[Step]{r.N, Step{At: e.now, Who: who, What: what, About: about}})
+}
+
+func (c *change) publish(r Record, what string) {
+	c.events = append(c.events, Change{Handle: r.Handle, What: what})
+}
+
+// send enqueues one message (or call) about r; id makes it happen once.
+// It comes from the line's sender, or else the number the texter wrote
+// to, by SMS unless it goes to a WhatsApp texter.
+func (c *change) send(e env, r Record, id, to, body string, toTexter bool, kind string) {
+	from := e.from
+	if from == "" {
+		from = r.Line
+	}
+	wa := strings.HasPrefix(from, "whatsapp:")
+	switch {
+	case kind == outbox.Call || !toTexter || !r.WhatsApp:
+		// Calls and responders' texts go by phone: a WhatsApp sender is its
+		// number; a Messaging Service cannot call.
+		from = strings.TrimPrefix(from, "whatsapp:")
+		if kind == outbox.Call && strings.HasPrefix(from, "MG") {
+			from = strings.TrimPrefix(r.Line, "whatsapp:")
+		}
+	case !wa && !strings.HasPrefix(from, "MG"):
+		from = "whatsapp:" + from
+	}
+	texter := ""
+	if toTexter {
+		texter = r.Texter
+	}
+	c.sends = append(c.sends, entry[outbox.Item]{r.N, outbox.Item{ID: id, Kind: kind, To: to, From: from, Body: body, Texter: texter}})
+}
+
+func (c *change) toTexter(e env, r Record, id, textID string) {
+	t := e.texts.texter(textID)
+	body, ok := t[r.Lang]
+	if !ok {
+		body = t[content.English]
+	}
+	c.send(e, r, id, r.Addr, body, true, outbox.SMS)
+}
+
+// alertAll alerts every responder of r; tag makes each alert once.
+func (c *change) alertAll(e env, r Record, textID, tag string) {
+	body := fill(e, e.texts.responder(textID), r, "")
+	for _, s := range e.responders {
+		c.send(e, r, fmt.Sprintf("%d:%s:%s", r.N, tag, s.id), s.addr, body, false, outbox.SMS)
+	}
+	c.audit(e, r, "line", "alerted", tag)
+}
+
+// fill writes r into a responder's text: {handle}, {category},
+// {severity}, {wait}; then the texter's own words for {text}, last, so
+// that braces in them stay as written.
+func fill(e env, tpl string, r Record, words string) string {
+	out := strings.NewReplacer("{handle}", r.Handle, "{category}", string(r.Category), "{severity}", string(r.Severity),
+		"{wait}", strconv.Itoa(int(e.now.Sub(r.Created).Minutes()))+" min").Replace(tpl)
+	return strings.Replace(out, "{text}", words, 1)
+}
+
+// closeOut ends r: out of the queue, its handle and the texter's pointer
+// freed, out of its holder's hands.
+func (c *change) closeOut(e env, r Record, who, why string, pointer bool) Record {
+	c.queue[r.N] = nanScore
+	c.handles[r.Handle] = 0
+	if pointer {
+		c.texters[r.Texter] = 0
+	}
+	r.Status, r.Closed = Closed, e.now
+	c.put(r)
+	c.audit(e, r, who, "closed", why)
+	c.publish(r, "closed")
+	return r
+}
+
+// opening is a new handoff for a texter's message.
+type opening struct {
+	n        int64
+	handle   string // "" for an alert, which is never taken
+	texter   string
+	addr     string // sealed
+	line     string
+	whatsApp bool
+	lang     content.Lang
+	category safety.Category
+	severity safety.Severity
+	reason   string
+}
+
+// create opens a handoff: waiting, or, for an alert, closed at once.
+func (c *change) create(e env, o opening, status Status, past []int64) Record {
+	r := Record{
+		N: o.n, Handle: o.handle, Texter: o.texter, Addr: o.addr, Line: o.line, WhatsApp: o.whatsApp, Lang: o.lang,
+		Category: o.category, Severity: o.severity, Status: status, Created: e.now, RemindAt: e.now.Add(e.remind),
+		Reason: o.reason,
+	}
+	if r.Handle == "" {
+		r.Handle = "N" + strconv.FormatInt(o.n, 10)
+	}
+	c.put(r)
+	c.audit(e, r, "texter", "opened", fmt.Sprintf("%s %s %s", o.reason, o.category, o.severity))
+	c.past[o.texter] = append(slices.Clone(past), o.n)
+	if status == Waiting {
+		c.handles[r.Handle] = r.N
+		c.texters[o.texter] = r.N
+		c.queue[r.N] = r.score()
+	}
+	return r
+}
+
+// remember keeps a texter's words on r for the transcript and TAKE.
+func (c *change) remember(e env, r Record, text string, v safety.Verdict) Record {
+	if text == "" {
+		return r
+	}
+	s := Said{At: e.now, From: FromTexter, Text: text}
+	if v.Crisis() {
+		s.Category, s.Severity = v.Category, v.Severity
+	}
+	c.said = append(c.said, entry[Said]{r.N, s})
+	r.Recent = append(slices.Clone(r.Recent), clip(text, maxRecent))
+	if len(r.Recent) > recentKept {
+		r.Recent = r.Recent[len(r.Recent)-recentKept:]
+	}
+	return r
+}
+
+// recentKept is how many of the texter's last messages TAKE shows.
+const recentKept = 5
