@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/bot/tally"
 	"github.com/textline/textline/content"
 	"github.com/textline/textline/flows"
 )
@@ -51,7 +52,7 @@ var actions = map[flows.Action]action{
 		bodies: groupBodies,
 	},
 	flows.DoFeedback: {run: func(t *turn, _ *Session, f fired) string {
-		t.fx.counters = append(t.fx.counters, "feedback."+string(f.ev))
+		t.fx.counters = append(t.fx.counters, tally.Feedback(f.ev))
 		return ""
 	}},
 	flows.DoCrisis: {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/bot/tally"
 	"github.com/textline/textline/content"
 	"github.com/textline/textline/flows"
 )
@@ -73,7 +74,7 @@ type Sessions interface {
 
 // Counter counts events for the line's reports (feedback answers).
 type Counter interface {
-	Count(ctx context.Context, name string) error
+	Count(ctx context.Context, name tally.Name) error
 }
 
 // Engine runs the pipeline described in the package documentation.
@@ -206,7 +207,7 @@ const builtinFallback = "Sorry, Textline is having trouble right now. If you nee
 // once: the alert logged and the counters counted.
 type effects struct {
 	alert    *alert
-	counters []string
+	counters []tally.Name
 }
 
 type alert struct {
@@ -228,7 +229,7 @@ func (e *Engine) after(ctx context.Context, in Inbound, fx effects) {
 	if e.Counter != nil {
 		for _, name := range fx.counters {
 			if err := e.Counter.Count(ctx, name); err != nil {
-				log.LogAttrs(ctx, slog.LevelError, "count", slog.String("counter", name), slog.Any("error", err))
+				log.LogAttrs(ctx, slog.LevelError, "count", slog.String("counter", string(name)), slog.Any("error", err))
 			}
 		}
 	}

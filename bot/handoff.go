@@ -16,22 +16,25 @@ type HumanLine interface {
 	Handoff(ctx context.Context, r HandoffRequest) (open bool, err error)
 }
 
+// HandoffKind is what a message asks of the human line.
+type HandoffKind string
+
 // Kinds of HandoffRequest.
 const (
-	HandoffOpen    = "open"    // a person is needed: open a handoff (or raise it) and keep the message
-	HandoffMessage = "message" // a message during a handoff: keep it and relay it
-	HandoffCall    = "call"    // the texter asked for a call
-	HandoffLeave   = "leave"   // the texter opted out: the handoff ends
-	HandoffAlert   = "alert"   // a crisis from an opted-out texter: responders only
-	HandoffErase   = "erase"   // DELETE: the texter's transcripts and address go
-	HandoffCancel  = "cancel"  // the texter stopped waiting (MENU, BACK, DELETE)
+	HandoffOpen    HandoffKind = "open"    // a person is needed: open a handoff (or raise it) and keep the message
+	HandoffMessage HandoffKind = "message" // a message during a handoff: keep it and relay it
+	HandoffCall    HandoffKind = "call"    // the texter asked for a call
+	HandoffLeave   HandoffKind = "leave"   // the texter opted out: the handoff ends
+	HandoffAlert   HandoffKind = "alert"   // a crisis from an opted-out texter: responders only
+	HandoffErase   HandoffKind = "erase"   // DELETE: the texter's transcripts and address go
+	HandoffCancel  HandoffKind = "cancel"  // the texter stopped waiting (MENU, BACK, DELETE)
 )
 
 // HandoffRequest is one thing the human line must do for a message.
 type HandoffRequest struct {
-	Kind      string
+	Kind      HandoffKind
 	Texter    Texter `json:"-"` // set from the message, never stored
-	Line      string // the number the texter wrote to
+	To        string // the line's number the texter wrote to
 	MessageID string
 	Text      string // normalised
 	Lang      content.Lang

@@ -33,7 +33,7 @@ func (h *humanLine) kinds() string {
 	defer h.mu.Unlock()
 	var k []string
 	for _, r := range h.got {
-		k = append(k, r.Kind)
+		k = append(k, string(r.Kind))
 	}
 	return strings.Join(k, ",")
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/tally"
 	"github.com/textline/textline/content"
 )
 
@@ -165,10 +166,10 @@ type counts struct {
 	names []string
 }
 
-func (c *counts) Count(_ context.Context, name string) error {
+func (c *counts) Count(_ context.Context, name tally.Name) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.names = append(c.names, name)
+	c.names = append(c.names, string(name))
 	return nil
 }
 

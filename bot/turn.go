@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/bot/tally"
 	"github.com/textline/textline/content"
 	"github.com/textline/textline/flows"
 )
@@ -44,7 +45,7 @@ func (t *turn) run(s Session) Outcome {
 	s.Turns++
 	s.LastSeen = t.in.At
 	if first || away {
-		t.fx.counters = append(t.fx.counters, "conversation.start")
+		t.fx.counters = append(t.fx.counters, tally.ConversationStart)
 	}
 	if first {
 		s.Lang = t.language()
@@ -135,7 +136,7 @@ func (t *turn) crisis(s Session) Outcome {
 // are on duty; outside HANDOFF_HOURS the request is recorded for them
 // and the texter gets the 24/7 lines.
 func (t *turn) askPerson(s Session) Outcome {
-	t.fx.counters = append(t.fx.counters, "handoff.requested")
+	t.fx.counters = append(t.fx.counters, tally.PersonAsked)
 	if t.e.OnDuty != nil && !t.e.OnDuty(t.in.At) {
 		return t.fire(s, flows.EvPersonOff)
 	}
@@ -185,9 +186,9 @@ func (t *turn) answersNo() bool {
 
 // handoff asks the human line, once the step is stored, to act on this
 // message.
-func (t *turn) toLine(s Session, kind, reason string) {
+func (t *turn) toLine(s Session, kind HandoffKind, reason string) {
 	t.handoff = &HandoffRequest{
-		Kind: kind, Texter: t.in.From, Line: t.in.To, MessageID: t.in.ID, Text: t.text,
+		Kind: kind, Texter: t.in.From, To: t.in.To, MessageID: t.in.ID, Text: t.text,
 		Lang: s.Lang, Verdict: t.verdict, Reason: reason,
 	}
 }
@@ -263,7 +264,7 @@ func (t *turn) fire(s Session, ev flows.Event) Outcome {
 		return t.reprompt(s)
 	}
 	if from == flows.Menu && menuPick(ev) {
-		t.fx.counters = append(t.fx.counters, "menu."+string(row.To))
+		t.fx.counters = append(t.fx.counters, tally.MenuPick(row.To))
 	}
 	var body string
 	if a, ok := actions[row.Do]; ok && a.run != nil {
@@ -359,11 +360,11 @@ func priorOf(s Session) safety.Prior {
 // it for the line's reports.
 func (t *turn) alert(reason string, replied bool) {
 	t.fx.alert = &alert{reason: reason, category: t.verdict.Category, severity: t.verdict.Severity, replied: replied}
-	counter := "crisis."
+	counter := tally.Crisis(t.verdict.Category)
 	if t.verdict.Severity == safety.Possible {
-		counter = "possible."
+		counter = tally.Possible(t.verdict.Category)
 	}
-	t.fx.counters = append(t.fx.counters, counter+string(t.verdict.Category))
+	t.fx.counters = append(t.fx.counters, counter)
 }
 
 // language guesses a new texter's language from their first message.

@@ -82,26 +82,3 @@ func reaches(from, goal State) bool {
 	}
 	return false
 }
-
-// Texts lists every content id the table and its steps name, sorted.
-func Texts() []string {
-	set := map[string]bool{}
-	for _, t := range Table {
-		if t.Say != "" {
-			set[t.Say] = true
-		}
-	}
-	for _, s := range steps {
-		for _, id := range []string{s.Enter, s.Footer, s.Reprompt} {
-			if id != "" {
-				set[id] = true
-			}
-		}
-	}
-	out := make([]string, 0, len(set))
-	for id := range set {
-		out = append(out, id)
-	}
-	sort.Strings(out)
-	return out
-}

@@ -17,8 +17,8 @@ import (
 
 	"github.com/textline/textline/bot/console"
 	"github.com/textline/textline/bot/handoff"
-	"github.com/textline/textline/bot/redisstore"
 	"github.com/textline/textline/bot/redisstore/redistest"
+	"github.com/textline/textline/bot/tally"
 )
 
 // desk is a human line with one waiting conversation, K7.
@@ -80,12 +80,12 @@ const password = "correct horse battery"
 // stats has a few counts today.
 type stats struct{}
 
-func (stats) Days(_ context.Context, n int) ([]redisstore.Day, error) {
-	days := make([]redisstore.Day, n)
+func (stats) Days(_ context.Context, n int) ([]tally.Day, error) {
+	days := make([]tally.Day, n)
 	for i := range days {
-		days[i] = redisstore.Day{Date: time.Date(2026, 11, 15+i, 0, 0, 0, 0, time.UTC), Counts: map[string]int64{}}
+		days[i] = tally.Day{Date: time.Date(2026, 11, 15+i, 0, 0, 0, 0, time.UTC), Counts: map[tally.Name]int64{}}
 	}
-	days[n-1].Counts = map[string]int64{"conversation.start": 12, "handoff.opened": 3, "menu.tips": 5, "take.wait.3m": 2}
+	days[n-1].Counts = map[tally.Name]int64{"conversation.start": 12, "handoff.opened": 3, "menu.tips": 5, "take.wait.3m": 2}
 	return days, nil
 }
 

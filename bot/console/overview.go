@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/textline/textline/bot/handoff"
-	"github.com/textline/textline/bot/redisstore"
+	"github.com/textline/textline/bot/tally"
+	"github.com/textline/textline/flows"
 )
 
 // Stats are the line's daily counters; *redisstore.Tally is one.
 type Stats interface {
-	Days(ctx context.Context, n int) ([]redisstore.Day, error)
+	Days(ctx context.Context, n int) ([]tally.Day, error)
 }
 
 // overviewDays is how far back the overview looks.
@@ -57,7 +57,7 @@ const (
 )
 
 // perDay draws conversations and escalations, day by day.
-func perDay(days []redisstore.Day) Chart {
+func perDay(days []tally.Day) Chart {
 	ch := Chart{Title: "Conversations and escalations a day", Width: chartW, Height: chartH, Vertical: true,
 		Legend: []Series{{"a", "conversations"}, {"b", "handoffs to a person"}}}
 	if len(days) == 0 {
@@ -66,15 +66,18 @@ func perDay(days []redisstore.Day) Chart {
 	var top int64 = 1
 	var convs, escs int64
 	for _, d := range days {
-		top = max(top, d.Counts["conversation.start"], d.Counts["handoff.opened"])
-		convs += d.Counts["conversation.start"]
-		escs += d.Counts["handoff.opened"]
+		top = max(top, d.Counts[tally.ConversationStart], d.Counts[tally.HandoffOpened])
+		convs += d.Counts[tally.ConversationStart]
+		escs += d.Counts[tally.HandoffOpened]
 	}
 	slot := chartW / len(days)
 	for i, d := range days {
 		x := i * slot
 		label := d.Date.Format("Jan 2")
-		for j, series := range []struct{ key, class string }{{"conversation.start", "a"}, {"handoff.opened", "b"}} {
+		for j, series := range []struct {
+			key   tally.Name
+			class string
+		}{{tally.ConversationStart, "a"}, {tally.HandoffOpened, "b"}} {
 			v := max(d.Counts[series.key], 0)
 			h := int(v * (plotBottom - plotTop) / top)
 			bar := Bar{X: x + 6 + j*(slot-12)/2, Y: plotBottom - h, W: (slot - 12) / 2, H: h, Class: series.class, Value: v,
@@ -98,26 +101,33 @@ func shortDay(i, n int, label string) string {
 }
 
 // menuChoices draws where texters went from the menu.
-func menuChoices(days []redisstore.Day) Chart {
-	options := []struct{ key, name string }{
-		{"menu.tips", "Coping tips"}, {"menu.groups_kind", "Support groups"}, {"menu.talk", "Talk to someone"},
-		{"menu.someone", "Help someone"}, {"menu.learn", "Learn"},
+func menuChoices(days []tally.Day) Chart {
+	options := []option{
+		{tally.MenuPick(flows.Tips), "Coping tips"}, {tally.MenuPick(flows.GroupsKind), "Support groups"},
+		{tally.MenuPick(flows.Talk), "Talk to someone"}, {tally.MenuPick(flows.Someone), "Help someone"},
+		{tally.MenuPick(flows.Learn), "Learn"},
 	}
 	return horizontal("Where texters go from the menu", days, options, "choices")
 }
 
 // waits draws how long handoffs waited to be taken.
-func waits(days []redisstore.Day) Chart {
+func waits(days []tally.Day) Chart {
 	names := map[string]string{"1m": "under 1 min", "3m": "1 to 3 min", "10m": "3 to 10 min", "30m": "10 to 30 min", "longer": "30 min or more"}
-	var options []struct{ key, name string }
-	for _, b := range handoff.WaitBuckets {
-		options = append(options, struct{ key, name string }{"take.wait." + b.Name, names[b.Name]})
+	var options []option
+	for _, b := range tally.WaitBands {
+		options = append(options, option{tally.TakeWait(b.Name), names[b.Name]})
 	}
 	return horizontal("Wait before a person took it", days, options, "handoffs")
 }
 
+// option is one bar of a horizontal chart: a counter and its label.
+type option struct {
+	key  tally.Name
+	name string
+}
+
 // horizontal draws one bar per option, totalled over days.
-func horizontal(title string, days []redisstore.Day, options []struct{ key, name string }, unit string) Chart {
+func horizontal(title string, days []tally.Day, options []option, unit string) Chart {
 	ch := Chart{Title: title, Width: chartW, Height: 36*len(options) + 10}
 	totals := make([]int64, len(options))
 	var top, all int64 = 1, 0

@@ -14,6 +14,7 @@ import (
 
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/bot/tally"
 	"github.com/textline/textline/flows"
 )
 
@@ -90,7 +91,7 @@ func (l *Line) Act(ctx context.Context, a Action) (Result, error) {
 		return Result{}, fmt.Errorf("act %s: %w", a.Verb, err)
 	}
 	if ans.Fresh && !again {
-		l.count(ctx, "take.wait."+waitBucket(l.now().Sub(ans.Since)))
+		l.count(ctx, tally.TakeWait(tally.WaitBand(l.now().Sub(ans.Since))))
 	}
 	l.log().LogAttrs(ctx, slog.LevelInfo, "responder", slog.String("responder", a.Responder),
 		slog.String("command", string(a.Verb)), slog.String("handle", ans.Handle), slog.String("answer", string(ans.Reply)))

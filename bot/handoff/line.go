@@ -23,6 +23,7 @@ import (
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/outbox"
 	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/bot/tally"
 	"github.com/textline/textline/content"
 )
 
@@ -163,7 +164,7 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 		return false, fmt.Errorf("handoff %s: %w", r.Kind, err)
 	}
 	if ans.Created && !again {
-		l.count(ctx, "handoff.opened")
+		l.count(ctx, tally.HandoffOpened)
 		l.log().LogAttrs(ctx, slog.LevelWarn, "handoff opened", slog.Any("texter", r.Texter),
 			slog.String("handle", ans.Handle), slog.String("reason", r.Reason),
 			slog.String("category", string(r.Verdict.Category)), slog.String("severity", string(r.Verdict.Severity)),
@@ -185,7 +186,7 @@ func (l *Line) message(r bot.HandoffRequest) message {
 	return message{
 		id: r.MessageID, offHours: r.OffHours, text: r.Text, verdict: v,
 		new: opening{
-			texter: r.Texter.ID(), addr: l.seal.Seal(r.Texter.Addr()), line: r.Line,
+			texter: r.Texter.ID(), addr: l.seal.Seal(r.Texter.Addr()), to: r.To,
 			whatsApp: strings.HasPrefix(r.Texter.Addr(), "whatsapp:"), lang: r.Lang,
 			category: category, severity: severity, reason: r.Reason,
 		},
@@ -277,29 +278,10 @@ func (l *Line) Run(ctx context.Context, every time.Duration) {
 	}
 }
 
-func (l *Line) count(ctx context.Context, name string) {
+func (l *Line) count(ctx context.Context, name tally.Name) {
 	if l.Counter != nil {
 		l.Counter.Count(ctx, name)
 	}
-}
-
-// WaitBuckets are the bands of time to TAKE the overview counts
-// ("take.wait.<band>"), shortest first.
-var WaitBuckets = []struct {
-	Name string
-	Upto time.Duration
-}{
-	{"1m", time.Minute}, {"3m", 3 * time.Minute}, {"10m", 10 * time.Minute},
-	{"30m", 30 * time.Minute}, {"longer", 1<<63 - 1},
-}
-
-func waitBucket(d time.Duration) string {
-	for _, b := range WaitBuckets {
-		if d < b.Upto {
-			return b.Name
-		}
-	}
-	return WaitBuckets[len(WaitBuckets)-1].Name
 }
 
 // text is a responder's text; responders read English.

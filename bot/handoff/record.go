@@ -33,7 +33,7 @@ type Record struct {
 	Handle     string          `json:"handle"`
 	Texter     string          `json:"texter"` // the texter's pseudonym; "" once erased
 	Addr       string          `json:"addr"`   // the texter's address, sealed; "" once erased
-	Line       string          `json:"line"`   // the number the texter wrote to
+	To         string          `json:"to"`     // the line's number the texter wrote to
 	WhatsApp   bool            `json:"whatsapp,omitempty"`
 	Lang       content.Lang    `json:"lang"`
 	Category   safety.Category `json:"category"`
@@ -173,7 +173,7 @@ func (c *change) publish(r Record, what string) {
 func (c *change) send(e env, r Record, id, to, body string, toTexter bool, kind string) {
 	from := e.from
 	if from == "" {
-		from = r.Line
+		from = r.To
 	}
 	wa := strings.HasPrefix(from, "whatsapp:")
 	switch {
@@ -182,7 +182,7 @@ func (c *change) send(e env, r Record, id, to, body string, toTexter bool, kind 
 		// number; a Messaging Service cannot call.
 		from = strings.TrimPrefix(from, "whatsapp:")
 		if kind == outbox.Call && strings.HasPrefix(from, "MG") {
-			from = strings.TrimPrefix(r.Line, "whatsapp:")
+			from = strings.TrimPrefix(r.To, "whatsapp:")
 		}
 	case !wa && !strings.HasPrefix(from, "MG"):
 		from = "whatsapp:" + from
@@ -242,7 +242,7 @@ type opening struct {
 	handle   string // "" for an alert, which is never taken
 	texter   string
 	addr     string // sealed
-	line     string
+	to       string
 	whatsApp bool
 	lang     content.Lang
 	category safety.Category
@@ -253,7 +253,7 @@ type opening struct {
 // create opens a handoff: waiting, or, for an alert, closed at once.
 func (c *change) create(e env, o opening, status Status, past []int64) Record {
 	r := Record{
-		N: o.n, Handle: o.handle, Texter: o.texter, Addr: o.addr, Line: o.line, WhatsApp: o.whatsApp, Lang: o.lang,
+		N: o.n, Handle: o.handle, Texter: o.texter, Addr: o.addr, To: o.to, WhatsApp: o.whatsApp, Lang: o.lang,
 		Category: o.category, Severity: o.severity, Status: status, Created: e.now, RemindAt: e.now.Add(e.remind),
 		Reason: o.reason,
 	}

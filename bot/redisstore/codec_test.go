@@ -225,7 +225,7 @@ func TestReplyCodec(t *testing.T) {
 		t.Fatalf("encodeReply(hello, nil) = %q, %v", plain, err)
 	}
 	texter := bot.NewPseudonymizer([]byte("k")).Texter("+15555550123")
-	r := &bot.HandoffRequest{Kind: bot.HandoffMessage, Texter: texter, Line: "+15550001000", MessageID: "SM1",
+	r := &bot.HandoffRequest{Kind: bot.HandoffMessage, Texter: texter, To: "+15550001000", MessageID: "SM1",
 		Text: "are you there", Lang: "en", Verdict: safety.Verdict{Category: safety.Benign, Severity: safety.None}}
 	stored, err := encodeReply("", r)
 	if err != nil {

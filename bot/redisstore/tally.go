@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/tally"
 )
 
 // Tally counts events in memory and adds them to the day's counters in
@@ -16,16 +17,16 @@ import (
 type Tally struct {
 	store   *Store
 	mu      sync.Mutex
-	pending map[string]int64
+	pending map[tally.Name]int64
 }
 
 var _ bot.Counter = (*Tally)(nil)
 
 // Tally returns a batching counter that writes through s.
-func (s *Store) Tally() *Tally { return &Tally{store: s, pending: map[string]int64{}} }
+func (s *Store) Tally() *Tally { return &Tally{store: s, pending: map[tally.Name]int64{}} }
 
 // Count implements bot.Counter; it does no I/O.
-func (t *Tally) Count(ctx context.Context, name string) error {
+func (t *Tally) Count(ctx context.Context, name tally.Name) error {
 	t.mu.Lock()
 	t.pending[name]++
 	t.mu.Unlock()
@@ -37,7 +38,7 @@ func (t *Tally) Count(ctx context.Context, name string) error {
 func (t *Tally) Flush(ctx context.Context) error {
 	t.mu.Lock()
 	batch := t.pending
-	t.pending = map[string]int64{}
+	t.pending = map[tally.Name]int64{}
 	t.mu.Unlock()
 	if len(batch) == 0 {
 		return nil
@@ -45,7 +46,7 @@ func (t *Tally) Flush(ctx context.Context) error {
 	key := t.store.statsKey()
 	_, err := t.store.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		for name, n := range batch {
-			p.HIncrBy(ctx, key, name, n)
+			p.HIncrBy(ctx, key, string(name), n)
 		}
 		p.Expire(ctx, key, orDefault(t.store.StatsTTL, 720*time.Hour))
 		return nil
@@ -83,17 +84,11 @@ func (t *Tally) Run(ctx context.Context, every time.Duration, onErr func(error))
 	}
 }
 
-// Day is one day's counters.
-type Day struct {
-	Date   time.Time // midnight UTC
-	Counts map[string]int64
-}
-
 // Days returns the counters of the last n days, oldest first, today
 // included (as flushed so far), in one round trip.
-func (t *Tally) Days(ctx context.Context, n int) ([]Day, error) {
+func (t *Tally) Days(ctx context.Context, n int) ([]tally.Day, error) {
 	today := t.store.now().UTC().Truncate(24 * time.Hour)
-	days := make([]Day, n)
+	days := make([]tally.Day, n)
 	cmds := make([]*redis.MapStringStringCmd, n)
 	_, err := t.store.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i := range days {
@@ -106,11 +101,11 @@ func (t *Tally) Days(ctx context.Context, n int) ([]Day, error) {
 		return nil, fmt.Errorf("read counters: %w", err)
 	}
 	for i, c := range cmds {
-		days[i].Counts = map[string]int64{}
+		days[i].Counts = map[tally.Name]int64{}
 		for k, v := range c.Val() {
 			var n int64
 			fmt.Sscan(v, &n)
-			days[i].Counts[k] = n
+			days[i].Counts[tally.Name(k)] = n
 		}
 	}
 	return days, nil

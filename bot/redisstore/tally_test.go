@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/textline/textline/bot/redisstore/redistest"
+	"github.com/textline/textline/bot/tally"
 )
 
 // Counts wait in memory, reach the day's hash (named by UTC date) in one
@@ -29,29 +30,29 @@ func TestTallyFlush(t *testing.T) {
 			s := New(rdb)
 			s.Now = func() time.Time { return tc.now }
 			s.StatsTTL = tc.statsTTL
-			tally := s.Tally()
-			name := "feedback." + newTexter(t, rdb) // unique per run on a shared Redis
-			t.Cleanup(func() { rdb.HDel(context.Background(), tc.wantKey, name) })
+			counts := s.Tally()
+			name := tally.Name("feedback." + newTexter(t, rdb)) // unique per run on a shared Redis
+			t.Cleanup(func() { rdb.HDel(context.Background(), tc.wantKey, string(name)) })
 
 			for range 3 {
-				if err := tally.Count(t.Context(), name); err != nil {
+				if err := counts.Count(t.Context(), name); err != nil {
 					t.Fatalf("Count: %v", err)
 				}
 			}
-			if err := rdb.HGet(t.Context(), tc.wantKey, name).Err(); err != redis.Nil {
+			if err := rdb.HGet(t.Context(), tc.wantKey, string(name)).Err(); err != redis.Nil {
 				t.Fatalf("before a flush HGET = %v, want nothing written", err)
 			}
-			if err := tally.Flush(t.Context()); err != nil {
+			if err := counts.Flush(t.Context()); err != nil {
 				t.Fatalf("Flush: %v", err)
 			}
-			if got := hget(t, rdb, tc.wantKey, name); got != 3 {
+			if got := hget(t, rdb, tc.wantKey, string(name)); got != 3 {
 				t.Errorf("after a flush %s %s = %d, want 3", tc.wantKey, name, got)
 			}
 			if got := pttl(t, rdb, tc.wantKey); !near(got, tc.wantTTL) {
 				t.Errorf("%s PTTL = %v, want about %v", tc.wantKey, got, tc.wantTTL)
 			}
 			// A second flush with nothing new changes nothing.
-			if err := tally.Flush(t.Context()); err != nil || hget(t, rdb, tc.wantKey, name) != 3 {
+			if err := counts.Flush(t.Context()); err != nil || hget(t, rdb, tc.wantKey, string(name)) != 3 {
 				t.Errorf("an empty flush changed the count (err %v)", err)
 			}
 		})
@@ -65,8 +66,8 @@ func TestTallyKeepsCountsWhenRedisFails(t *testing.T) {
 	down := redis.NewClient(&redis.Options{Addr: redistest.Closed(t), MaxRetries: -1})
 	t.Cleanup(func() { down.Close() })
 	failing := New(down).Tally()
-	failing.Count(t.Context(), name)
-	failing.Count(t.Context(), name)
+	failing.Count(t.Context(), tally.Name(name))
+	failing.Count(t.Context(), tally.Name(name))
 	if err := failing.Flush(t.Context()); err == nil || !strings.Contains(err.Error(), "flush counters") {
 		t.Fatalf("flush to a closed port: %v, want an error", err)
 	}
@@ -86,7 +87,7 @@ func TestTallyKeepsCountsWhenRedisFails(t *testing.T) {
 func TestTallyRunFlushesOnStop(t *testing.T) {
 	rdb := redistest.Client(t)
 	s := New(rdb)
-	tally := s.Tally()
+	counts := s.Tally()
 	name := "feedback." + newTexter(t, rdb)
 	key := s.statsKey()
 	t.Cleanup(func() { rdb.HDel(context.Background(), key, name) })
@@ -94,9 +95,9 @@ func TestTallyRunFlushesOnStop(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		tally.Run(ctx, time.Hour, func(err error) { t.Errorf("flush: %v", err) })
+		counts.Run(ctx, time.Hour, func(err error) { t.Errorf("flush: %v", err) })
 	}()
-	tally.Count(t.Context(), name)
+	counts.Count(t.Context(), tally.Name(name))
 	cancel()
 	<-done
 	if got := hget(t, rdb, key, name); got != 1 {
