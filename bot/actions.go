@@ -181,7 +181,7 @@ func groupBodies(lib *content.Library, lang content.Lang, _ flows.Transition) []
 	worst := longestGroups(lib, lang)
 	var out []reply
 	for _, id := range []string{"groups.results", "groups.none_near"} {
-		out = append(out, reply{"messages.yaml: " + id, strings.ReplaceAll(lib.Text(lang, id), "{groups}", worst)})
+		out = append(out, reply{"messages.yaml: " + id, lib.Render(lang, id, content.Vars{"groups": worst})})
 	}
 	return out
 }

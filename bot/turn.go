@@ -424,5 +424,5 @@ func (t *turn) groups(s Session, online bool) string {
 	for i, g := range list {
 		lines[i] = g.Line(s.Lang)
 	}
-	return strings.ReplaceAll(lib.Text(s.Lang, id), "{groups}", strings.Join(lines, "\n"))
+	return lib.Render(s.Lang, id, content.Vars{"groups": strings.Join(lines, "\n")})
 }

@@ -160,14 +160,35 @@ func Load(fsys fs.FS) (*Library, error) {
 	return l, nil
 }
 
-// fill replaces the placeholders that come from line.yaml.
+// fill writes in the placeholders that come from line.yaml.
 func (l *Library) fill() {
-	r := strings.NewReplacer("{line_name}", l.Line.Name, "{contact}", l.Line.Contact)
+	vars := Vars{"line_name": l.Line.Name, "contact": l.Line.Contact}
 	for _, m := range l.msgs {
 		for id, t := range m {
-			m[id] = r.Replace(t)
+			m[id] = vars.fill(t)
 		}
 	}
+}
+
+// Vars are the values of a text's placeholders, by name: "handle" fills
+// {handle}.
+type Vars map[string]string
+
+// fill writes vars into t in one pass: a value is put in as it is, and
+// braces in it (a texter's own words) are never read as placeholders.
+func (v Vars) fill(t string) string {
+	pairs := make([]string, 0, 2*len(v))
+	for name, val := range v {
+		pairs = append(pairs, "{"+name+"}", val)
+	}
+	return strings.NewReplacer(pairs...).Replace(t)
+}
+
+// Render is the text id in lang, or in English when lang lacks it, with
+// its placeholders filled from vars: the one way every text that has
+// placeholders is written.
+func (l *Library) Render(lang Lang, id string, vars Vars) string {
+	return vars.fill(l.Text(lang, id))
 }
 
 // decode reads one YAML file strictly: unknown keys are errors.

@@ -15,6 +15,7 @@ import (
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/tally"
+	"github.com/textline/textline/content"
 	"github.com/textline/textline/flows"
 )
 
@@ -126,11 +127,10 @@ func (l *Line) responderReply(res Result) string {
 	if res.Reply == Relayed {
 		return ""
 	}
-	t := l.text("responder." + string(res.Reply))
-	return strings.NewReplacer(
-		"{handle}", res.Handle, "{category}", string(res.Category), "{severity}", string(res.Severity),
-		"{handles}", res.Handles, "{text}", clip(res.Recent, maxRecent),
-	).Replace(t)
+	return l.lib.Render(content.English, "responder."+string(res.Reply), content.Vars{
+		"handle": res.Handle, "category": string(res.Category), "severity": string(res.Severity),
+		"handles": res.Handles, "text": clip(res.Recent, maxRecent),
+	})
 }
 
 // maxRecent bounds what TAKE shows of the texter's last words.
@@ -159,7 +159,7 @@ func (l *Line) listReply(ctx context.Context) (bot.Reply, error) {
 	if total > len(q) {
 		lines = append(lines, fmt.Sprintf("+%d more", total-len(q)))
 	}
-	return bot.Reply{Text: strings.ReplaceAll(l.text("responder.list"), "{queue}", strings.Join(lines, "\n"))}, nil
+	return bot.Reply{Text: l.lib.Render(content.English, "responder.list", content.Vars{"queue": strings.Join(lines, "\n")})}, nil
 }
 
 // queued returns the first limit waiting handoffs' numbers, in order.

@@ -196,7 +196,7 @@ func (l *Line) message(r bot.HandoffRequest) message {
 // env is what every operation knows now.
 func (l *Line) env() env {
 	return env{now: l.now(), from: l.From, responders: l.staff, remind: l.remind(), calls: l.CallTwiML != "",
-		texts: texts{texter: l.texts, responder: l.text}}
+		render: l.lib.Render}
 }
 
 // Texts are the ids of every text the human line sends, to texters and
@@ -286,15 +286,6 @@ func (l *Line) count(ctx context.Context, name tally.Name) {
 
 // text is a responder's text; responders read English.
 func (l *Line) text(id string) string { return l.lib.Text(content.English, id) }
-
-// texts is a texter's text in every language.
-func (l *Line) texts(id string) map[content.Lang]string {
-	out := map[content.Lang]string{}
-	for _, lang := range content.Langs {
-		out[lang] = l.lib.Text(lang, id)
-	}
-	return out
-}
 
 func (l *Line) now() time.Time {
 	if l.Now != nil {

@@ -98,7 +98,7 @@ func onMessage(e env, open *Record, past []int64, m message) (*change, answer) {
 		if m.verdict.Crisis() {
 			relay = "responder.relay_flag"
 		}
-		c.send(e, r, m.id+":relay", r.HolderAddr, fill(e, e.texts.responder(relay), r, words), false, "")
+		c.send(e, r, m.id+":relay", r.HolderAddr, fill(e, relay, r, words), false, "")
 	}
 	return c, answer{State: r.Status, Handle: r.Handle, Created: created}
 }
@@ -124,7 +124,7 @@ func onLeave(e env, open *Record, id string) (*change, answer) {
 	}
 	r := *open
 	if r.HolderAddr != "" {
-		c.send(e, r, id+":left", r.HolderAddr, fill(e, e.texts.responder("responder.texter_left"), r, ""), false, "")
+		c.send(e, r, id+":left", r.HolderAddr, fill(e, "responder.texter_left", r, ""), false, "")
 	}
 	c.closeOut(e, r, "texter", "opted out", true)
 	return c, answer{State: Closed, Handle: r.Handle}

@@ -100,12 +100,8 @@ func (r Record) score() float64 {
 	return (3-rank(r.Severity))*1e13 + float64(r.Created.UnixMilli())
 }
 
-// Texts the operations send, in each language a texter may read, and for
-// responders.
-type texts struct {
-	texter    func(id string) map[content.Lang]string
-	responder func(id string) string
-}
+// render writes a text in a language with its placeholders filled.
+type render func(lang content.Lang, id string, vars content.Vars) string
 
 // env is what every operation knows besides the records.
 type env struct {
@@ -114,7 +110,7 @@ type env struct {
 	responders []staff
 	remind     time.Duration
 	calls      bool // a texter's CALL reaches a person: the joined text says so
-	texts      texts
+	render     render
 }
 
 // staff is a responder as the line alerts them.
@@ -195,30 +191,24 @@ func (c *change) send(e env, r Record, id, to, body string, toTexter bool, kind 
 }
 
 func (c *change) toTexter(e env, r Record, id, textID string) {
-	t := e.texts.texter(textID)
-	body, ok := t[r.Lang]
-	if !ok {
-		body = t[content.English]
-	}
-	c.send(e, r, id, r.Addr, body, true, outbox.SMS)
+	c.send(e, r, id, r.Addr, e.render(r.Lang, textID, nil), true, outbox.SMS)
 }
 
 // alertAll alerts every responder of r; tag makes each alert once.
 func (c *change) alertAll(e env, r Record, textID, tag string) {
-	body := fill(e, e.texts.responder(textID), r, "")
+	body := fill(e, textID, r, "")
 	for _, s := range e.responders {
 		c.send(e, r, fmt.Sprintf("%d:%s:%s", r.N, tag, s.id), s.addr, body, false, outbox.SMS)
 	}
 	c.audit(e, r, "line", "alerted", tag)
 }
 
-// fill writes r into a responder's text: {handle}, {category},
-// {severity}, {wait}; then the texter's own words for {text}, last, so
-// that braces in them stay as written.
-func fill(e env, tpl string, r Record, words string) string {
-	out := strings.NewReplacer("{handle}", r.Handle, "{category}", string(r.Category), "{severity}", string(r.Severity),
-		"{wait}", strconv.Itoa(int(e.now.Sub(r.Created).Minutes()))+" min").Replace(tpl)
-	return strings.Replace(out, "{text}", words, 1)
+// fill is a responder's text (responders read English) about r: its
+// {handle}, {category}, {severity} and {wait}, and the texter's own
+// words for {text}.
+func fill(e env, id string, r Record, words string) string {
+	return e.render(content.English, id, content.Vars{"handle": r.Handle, "category": string(r.Category),
+		"severity": string(r.Severity), "wait": strconv.Itoa(int(e.now.Sub(r.Created).Minutes())) + " min", "text": words})
 }
 
 // closeOut ends r: out of the queue, its handle and the texter's pointer
