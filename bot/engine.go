@@ -37,12 +37,12 @@ type Handler interface {
 
 var _ Handler = (*Engine)(nil)
 
-// Step is the pure part of handling a message: given the stored session
+// Update is the pure part of handling a message: given the stored session
 // (the zero Session for a new texter), it returns what to store and what to
 // answer. It may run more than once for one message.
-type Step func(Session) Outcome
+type Update func(Session) Outcome
 
-// Outcome is the result of a Step.
+// Outcome is the result of an Update.
 type Outcome struct {
 	Session Session
 	Reply   string
@@ -69,7 +69,7 @@ type Committed struct {
 // outcome's effects may happen; its Handoff, which the human line does
 // once per message, may be asked for again.
 type Sessions interface {
-	Apply(ctx context.Context, texterID, messageID string, step Step) (Committed, error)
+	Apply(ctx context.Context, texterID, messageID string, step Update) (Committed, error)
 }
 
 // Counter counts events for the line's reports (feedback answers).
@@ -88,10 +88,10 @@ type Engine struct {
 	Idle time.Duration
 	// Counter, when set, counts feedback answers.
 	Counter Counter
-	// Line, when set, is the human line: requests for a person and
+	// HumanLine, when set, is the human line: requests for a person and
 	// escalating crises are handed to it. Without one, a request for a
 	// person is pointed to 988 and alerts are only logged.
-	Line HumanLine
+	HumanLine HumanLine
 	// OnDuty tells whether responders are on duty (HANDOFF_HOURS); nil
 	// means always.
 	OnDuty func(time.Time) bool
@@ -143,11 +143,11 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 	if c.Fresh {
 		e.after(ctx, in, fx)
 	}
-	if r := c.Handoff; r != nil && e.Line != nil {
+	if r := c.Handoff; r != nil && e.HumanLine != nil {
 		// Done once per message by the human line: a retried message whose
 		// handoff did not happen does it now.
 		r.Texter = in.From
-		open, err := e.Line.Handoff(ctx, *r)
+		open, err := e.HumanLine.Handoff(ctx, *r)
 		if err != nil {
 			// The texter hears from the line either way; a retry of the
 			// message does the human line's part again.
@@ -169,7 +169,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 // closed it. Rare: the close updates the session too, unless that failed.
 func (e *Engine) rejoin(ctx context.Context, in Inbound) (Reply, error) {
 	c, err := e.sessions.Apply(ctx, in.From.ID(), in.ID+":rejoin", func(s Session) Outcome {
-		s.Flow.Fire(flows.EvClosed, e.Line != nil)
+		s.Flow.Fire(flows.EvClosed, e.HumanLine != nil)
 		return Outcome{Session: s, Reply: e.lib.Text(s.Lang, "handoff.closed")}
 	})
 	if err != nil {

@@ -155,7 +155,7 @@ func TestFallbackWhenStoreFails(t *testing.T) {
 // panicking is a store whose step blows up, as a bug in the engine would.
 type panicking struct{}
 
-func (panicking) Apply(context.Context, string, string, bot.Step) (bot.Committed, error) {
+func (panicking) Apply(context.Context, string, string, bot.Update) (bot.Committed, error) {
 	panic("boom")
 }
 

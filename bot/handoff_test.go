@@ -41,7 +41,7 @@ func (h *humanLine) kinds() string {
 func withLine(t *testing.T) (*conversation, *humanLine) {
 	c := newConversation(t)
 	h := &humanLine{}
-	c.engine.Line = h
+	c.engine.HumanLine = h
 	c.engine.Calls = true
 	return c, h
 }

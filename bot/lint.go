@@ -121,7 +121,7 @@ func replies(lib *content.Library, lang content.Lang, row flows.Transition) []re
 func longestGroups(lib *content.Library, lang content.Lang) string {
 	var lines []string
 	for _, g := range lib.AllGroups() {
-		lines = append(lines, g.Line(lang))
+		lines = append(lines, g.Listing(lang))
 	}
 	sort.Slice(lines, func(i, j int) bool { return len(lines[i]) > len(lines[j]) })
 	if len(lines) > maxGroups {

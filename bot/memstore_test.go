@@ -20,7 +20,7 @@ func newMemSessions() *memSessions {
 	return &memSessions{sessions: map[string]bot.Session{}, replies: map[string]bot.Committed{}}
 }
 
-func (m *memSessions) Apply(ctx context.Context, texterID, messageID string, step bot.Step) (bot.Committed, error) {
+func (m *memSessions) Apply(ctx context.Context, texterID, messageID string, step bot.Update) (bot.Committed, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.err != nil {

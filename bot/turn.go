@@ -57,7 +57,7 @@ func (t *turn) run(s Session) Outcome {
 	}
 	kw := t.e.lib.Vocab.Keyword(t.folded)
 	t.reread(s, since, kw)
-	if t.e.Line == nil {
+	if t.e.HumanLine == nil {
 		s.Flow.Fire(flows.EvLineOff, false) // the human line was turned off
 	}
 	state := s.Flow.State()
@@ -75,7 +75,7 @@ func (t *turn) run(s Session) Outcome {
 		return t.say(s, "help")
 	case s.WithLine():
 		return t.during(s, kw)
-	case t.e.Line != nil && (kw == kwPerson || kw == kwCall || t.e.lib.Vocab.AsksForPerson(t.folded)):
+	case t.e.HumanLine != nil && (kw == kwPerson || kw == kwCall || t.e.lib.Vocab.AsksForPerson(t.folded)):
 		return t.askPerson(s)
 	case state == flows.Welcome:
 		// Whatever a first message says, the texter first learns what the
@@ -126,7 +126,7 @@ func (t *turn) crisis(s Session) Outcome {
 			return t.fire(s, flows.EvPossible)
 		}
 	}
-	if t.e.Line != nil && escalates(t.verdict) && flows.Takes(state, flows.EvUrgent) {
+	if t.e.HumanLine != nil && escalates(t.verdict) && flows.Takes(state, flows.EvUrgent) {
 		return t.fire(s, flows.EvUrgent)
 	}
 	return t.fire(s, flows.EvCrisis)
@@ -259,7 +259,7 @@ func (t *turn) support(s Session) (Outcome, bool) {
 // row says. A message the state does not take is asked again.
 func (t *turn) fire(s Session, ev flows.Event) Outcome {
 	from := s.Flow.State()
-	row, ok := s.Flow.Fire(ev, t.e.Line != nil)
+	row, ok := s.Flow.Fire(ev, t.e.HumanLine != nil)
 	if !ok {
 		return t.reprompt(s)
 	}
@@ -304,7 +304,7 @@ func menuPick(ev flows.Event) bool {
 func (t *turn) textFor(s Session, id string) string {
 	if variant := id + "." + string(s.Category); s.Category != "" && t.e.lib.Has(s.Lang, variant) {
 		id = variant
-	} else if variant := id + ".human"; t.e.Line != nil && t.e.lib.Has(s.Lang, variant) {
+	} else if variant := id + ".human"; t.e.HumanLine != nil && t.e.lib.Has(s.Lang, variant) {
 		id = variant
 	}
 	return t.e.lib.Text(s.Lang, id)
@@ -422,7 +422,7 @@ func (t *turn) groups(s Session, online bool) string {
 	}
 	lines := make([]string, len(list))
 	for i, g := range list {
-		lines[i] = g.Line(s.Lang)
+		lines[i] = g.Listing(s.Lang)
 	}
 	return lib.Render(s.Lang, id, content.Vars{"groups": strings.Join(lines, "\n")})
 }

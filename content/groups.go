@@ -37,7 +37,7 @@ func (g Group) has(kind string) bool {
 }
 
 // Line renders the group as one line of a reply.
-func (g Group) Line(lang Lang) string {
+func (g Group) Listing(lang Lang) string {
 	about := g.About[lang]
 	if about == "" {
 		about = g.About[English]

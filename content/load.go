@@ -31,8 +31,8 @@ const (
 // Langs lists the languages in the order they are checked.
 var Langs = []Lang{English, Spanish}
 
-// Line names the line and its operator.
-type Line struct {
+// Helpline names the line and who runs it (line.yaml).
+type Helpline struct {
 	Name    string `yaml:"name"`
 	Contact string `yaml:"contact"`
 }
@@ -45,7 +45,7 @@ type Tip struct {
 
 // Library is the loaded, validated content.
 type Library struct {
-	Line      Line
+	Helpline  Helpline
 	Vocab     Vocab
 	Directory Directory
 	Triage    Triage
@@ -124,7 +124,7 @@ func Load(fsys fs.FS) (*Library, error) {
 			ps = append(ps, Problem{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")})
 		}
 	}
-	add("line.yaml", decode(fsys, "line.yaml", &l.Line))
+	add("line.yaml", decode(fsys, "line.yaml", &l.Helpline))
 	add("vocab.yaml", decode(fsys, "vocab.yaml", &l.Vocab))
 	add("directory.yaml", decode(fsys, "directory.yaml", &l.Directory))
 	add("triage", loadTriage(fsys, &l.Triage))
@@ -162,7 +162,7 @@ func Load(fsys fs.FS) (*Library, error) {
 
 // fill writes in the placeholders that come from line.yaml.
 func (l *Library) fill() {
-	vars := Vars{"line_name": l.Line.Name, "contact": l.Line.Contact}
+	vars := Vars{"line_name": l.Helpline.Name, "contact": l.Helpline.Contact}
 	for _, m := range l.msgs {
 		for id, t := range m {
 			m[id] = vars.fill(t)

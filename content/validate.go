@@ -181,7 +181,7 @@ func (l *Library) validateGroups() Problems {
 			if odd := NonGSM(about); len(odd) > 0 {
 				bad(g.ID, "about.%s: characters outside GSM-7 %q", lang, string(odd))
 			}
-			if n := len(g.Line(lang)); n > maxGroupLine {
+			if n := len(g.Listing(lang)); n > maxGroupLine {
 				bad(g.ID, "about.%s: the group's line is %d characters, over %d", lang, n, maxGroupLine)
 			}
 		}
@@ -199,10 +199,10 @@ const maxGroupLine = 110
 
 func (l *Library) validateLine() Problems {
 	var ps Problems
-	if strings.TrimSpace(l.Line.Name) == "" {
+	if strings.TrimSpace(l.Helpline.Name) == "" {
 		ps = append(ps, Problem{File: "line.yaml", Item: "name", Msg: "empty"})
 	}
-	if strings.TrimSpace(l.Line.Contact) == "" {
+	if strings.TrimSpace(l.Helpline.Contact) == "" {
 		ps = append(ps, Problem{File: "line.yaml", Item: "contact", Msg: "empty"})
 	}
 	return ps

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/outbox"
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/tally"
 	"github.com/textline/textline/content"
@@ -251,8 +252,8 @@ type Conversation struct {
 	Since    time.Time
 	Taken    time.Time
 	OffHours bool
-	Messages []Said // the transcript, oldest first
-	Audit    []Step
+	Messages []Said        // the transcript, oldest first
+	Audit    []outbox.Note // what happened, by whom: the texter, a responder, the line or the outbox
 }
 
 // ErrNotOpen is returned for a handle that names no open handoff.
@@ -294,7 +295,7 @@ func (l *Line) View(ctx context.Context, handle string) (Conversation, error) {
 		}
 	}
 	for _, s := range steps.Val() {
-		var st Step
+		var st outbox.Note
 		if json.Unmarshal([]byte(s), &st) == nil {
 			c.Audit = append(c.Audit, st)
 		}

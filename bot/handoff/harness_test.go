@@ -99,7 +99,7 @@ func newWorld(t *testing.T) *world {
 	w.line.Log = quiet()
 	w.line.CallTwiML = twilio.CallTwiML("+15550009999", lib.Text(content.English, "voice.connect"), lib.Text(content.English, "voice.no_answer"))
 	w.engine = bot.NewEngine(lib, triage, w.store)
-	w.engine.Line = w.line
+	w.engine.HumanLine = w.line
 	w.engine.Calls = true
 	w.engine.Log = quiet()
 	t.Cleanup(func() { w.cleanup() })
@@ -216,7 +216,7 @@ func (w *world) audit() []string {
 	for _, k := range keys {
 		recs, _ := w.rdb.LRange(ctx, k, 0, -1).Result()
 		for _, r := range recs {
-			var s handoff.Step
+			var s outbox.Note
 			if err := json.Unmarshal([]byte(r), &s); err != nil {
 				w.t.Fatalf("audit record %q: %v", r, err)
 			}

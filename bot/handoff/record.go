@@ -73,10 +73,6 @@ type Said struct {
 	Severity  safety.Severity `json:"severity,omitempty"`
 }
 
-// Step is one record of a handoff's audit trail; the outbox adds what
-// became of each message it sent.
-type Step = outbox.Note
-
 // nanScore takes a handoff out of the queue.
 var nanScore = math.NaN()
 
@@ -122,7 +118,7 @@ type staff struct{ id, addr string } // addr sealed
 type change struct {
 	records []Record
 	said    []entry[Said]
-	steps   []entry[Step]
+	steps   []entry[outbox.Note]
 	queue   map[int64]float64 // n: score to queue it with; math.NaN() takes it out
 	handles map[string]int64  // handle: n of the open handoff, 0 to free it
 	texters map[string]int64  // texter: n of their open handoff, 0 when none
@@ -156,7 +152,7 @@ func (c *change) put(r Record) {
 }
 
 func (c *change) audit(e env, r Record, who, what, about string) {
-	c.steps = append(c.steps, entry[Step]{r.N, Step{At: e.now, Who: who, What: what, About: about}})
+	c.steps = append(c.steps, entry[outbox.Note]{r.N, outbox.Note{At: e.now, Who: who, What: what, About: about}})
 }
 
 func (c *change) publish(r Record, what string) {

@@ -24,7 +24,7 @@ const Prefix = "{tl:handoff}:"
 //
 //	h:N           the handoff N, as JSON (Record)
 //	said:N        its transcript: a list of JSON lines (Said)
-//	steps:N       its audit trail: a list of JSON lines (Step)
+//	steps:N       its audit trail: a list of JSON lines (outbox.Note)
 //	queue         the waiting N, by severity then age
 //	open:HANDLE   N of the open handoff with that handle
 //	texter:ID     N of the texter's open handoff

@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/textline/textline/bot/twilio"
 )
 
 // Metrics holds the service's collectors in a registry of its own.
@@ -45,8 +47,8 @@ func New() *Metrics {
 
 // Observe records one webhook's outcome and, when it was answered, how
 // long it took.
-func (m *Metrics) Observe(outcome string, took time.Duration) {
-	m.webhooks.WithLabelValues(outcome).Inc()
+func (m *Metrics) Observe(r twilio.Result, took time.Duration) {
+	m.webhooks.WithLabelValues(string(r)).Inc()
 	if took > 0 {
 		m.latency.Observe(took.Seconds())
 	}

@@ -72,7 +72,7 @@ func TestApplyRoundTrips(t *testing.T) {
 		name  string
 		store *Store
 		msg   string
-		step  bot.Step
+		step  bot.Update
 		want  int64
 	}{
 		{"new texter", s, "SM1", c.step, 1},

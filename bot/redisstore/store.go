@@ -119,7 +119,7 @@ func SessionKey(texterID string) string { return keysOf(texterID, "").session }
 // for one whose messages come to this process, the message costs one round
 // trip; when not, the script hands back the current session and the second
 // try costs one more.
-func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.Step) (bot.Committed, error) {
+func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.Update) (bot.Committed, error) {
 	ctx, cancel := context.WithTimeout(ctx, orDefault(s.Timeout, 800*time.Millisecond))
 	defer cancel()
 	k := keysOf(texterID, messageID)

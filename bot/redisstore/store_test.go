@@ -151,7 +151,7 @@ func TestApplyUnreadableSession(t *testing.T) {
 // These tests are about lost updates, not speed: the stores get time
 // enough for 50 messages to take turns even on the embedded Redis under
 // the race detector, where the default 800ms is short.
-func applyAll(t *testing.T, rdb *redis.Client, id string, n int, msg func(int) string, step bot.Step) (replies []string, fresh int) {
+func applyAll(t *testing.T, rdb *redis.Client, id string, n int, msg func(int) string, step bot.Update) (replies []string, fresh int) {
 	t.Helper()
 	stores := []*Store{New(rdb), New(rdb)}
 	for _, s := range stores {

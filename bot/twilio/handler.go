@@ -46,7 +46,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
 			h.log().LogAttrs(r.Context(), slog.LevelError, "webhook panic", slog.String("panic", fmt.Sprint(p)))
-			h.observe(OutcomeFallback, 0)
+			h.observe(FellBack, 0)
 			write(w, http.StatusOK, h.engine.Fallback(false).Text)
 		}
 	}()
@@ -72,25 +72,28 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	write(w, http.StatusOK, reply.Text)
 }
 
-// Outcomes of a webhook, as told to the Observer.
+// Result is how a webhook went, as told to the Observer.
+type Result string
+
+// Results of a webhook.
 const (
-	OutcomeReplied    = "replied"
-	OutcomeSilent     = "silent"   // nothing to send: the texter opted out
-	OutcomeFallback   = "fallback" // the line failed; the fallback, or its own reply, went out
-	OutcomeForbidden  = "forbidden"
-	OutcomeBadRequest = "bad_request"
-	OutcomeTooLarge   = "too_large"
+	Replied    Result = "replied"
+	Silent     Result = "silent"   // nothing to send: the texter opted out
+	FellBack   Result = "fallback" // the line failed; the fallback, or its own reply, went out
+	Forbidden  Result = "forbidden"
+	BadRequest Result = "bad_request"
+	TooLarge   Result = "too_large"
 )
 
 // Observer is told how each webhook went; metrics implement it.
 type Observer interface {
-	Observe(outcome string, took time.Duration)
+	Observe(r Result, took time.Duration)
 }
 
-var refusals = map[int]string{
-	http.StatusForbidden:             OutcomeForbidden,
-	http.StatusBadRequest:            OutcomeBadRequest,
-	http.StatusRequestEntityTooLarge: OutcomeTooLarge,
+var refusals = map[int]Result{
+	http.StatusForbidden:             Forbidden,
+	http.StatusBadRequest:            BadRequest,
+	http.StatusRequestEntityTooLarge: TooLarge,
 }
 
 // refuse answers a request that changes nothing, and says why in the log.
@@ -100,9 +103,9 @@ func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, status int, err
 	write(w, status, "")
 }
 
-func (h *Handler) observe(outcome string, took time.Duration) {
+func (h *Handler) observe(r Result, took time.Duration) {
 	if h.Observer != nil {
-		h.Observer.Observe(outcome, took)
+		h.Observer.Observe(r, took)
 	}
 }
 
@@ -152,13 +155,13 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 	switch {
 	case res.err != nil:
 		h.log().LogAttrs(ctx, slog.LevelError, "message failed", append(attrs, slog.Any("error", res.err))...)
-		h.observe(OutcomeFallback, took)
+		h.observe(FellBack, took)
 	case res.reply.Text == "":
 		h.log().LogAttrs(ctx, slog.LevelInfo, "message", attrs...)
-		h.observe(OutcomeSilent, took)
+		h.observe(Silent, took)
 	default:
 		h.log().LogAttrs(ctx, slog.LevelInfo, "message", attrs...)
-		h.observe(OutcomeReplied, took)
+		h.observe(Replied, took)
 	}
 	return res.reply
 }

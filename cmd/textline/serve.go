@@ -248,7 +248,7 @@ func newLine(c *config, lib *content.Library, triage *safety.Classifier, rdb red
 	staffed = staffed || dev
 	var answer bot.Handler = engine
 	if staffed {
-		engine.Line = human
+		engine.HumanLine = human
 		engine.Calls = c.HumanLine != ""
 		if c.HandoffHours != nil {
 			engine.OnDuty = c.HandoffHours.Open
