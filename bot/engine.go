@@ -62,9 +62,9 @@ type Committed struct {
 }
 
 // Sessions stores sessions. Apply runs step on the texter's session and
-// stores its outcome together with the reply to messageID, atomically. Step
-// may run more than once (on a conflicting update, or on a guess of the
-// session), so it must be pure. If messageID was answered before, Apply
+// stores its outcome together with the reply to messageID, atomically.
+// The step may run more than once (on a conflicting update, or on a guess
+// of the session), so it must be pure. If messageID was answered before, Apply
 // returns what was stored for it then and stores nothing. Only a fresh
 // outcome's effects may happen; its Handoff, which the human line does
 // once per message, may be asked for again.

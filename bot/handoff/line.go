@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/duty"
 	"github.com/textline/textline/bot/outbox"
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/tally"
@@ -45,7 +46,7 @@ type Line struct {
 	nums       numbers
 
 	// Hours are when responders are on duty; nil means always.
-	Hours *Hours
+	Hours *duty.Hours
 	// Remind is how long a handoff waits before the texter is reminded
 	// and responders are alerted again. Zero means 3 minutes.
 	Remind time.Duration

@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/textline/textline/bot/duty"
 	"github.com/textline/textline/bot/handoff"
 	"github.com/textline/textline/content"
 	"github.com/textline/textline/flows"
@@ -196,7 +197,7 @@ func TestCrisisAlertsAtOnce(t *testing.T) {
 // responders hear of it when they come on duty.
 func TestOffHours(t *testing.T) {
 	w := newWorld(t)
-	hours, err := handoff.ParseHours("UTC Mon-Fri 09:00-17:00")
+	hours, err := duty.ParseHours("UTC Mon-Fri 09:00-17:00")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/duty"
 	"github.com/textline/textline/bot/handoff"
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/content"
@@ -40,7 +41,7 @@ type config struct {
 	APIURL        string
 	HandoffPhones []string
 	HumanLine     string
-	HandoffHours  *handoff.Hours
+	HandoffHours  *duty.Hours
 	HandoffRemind time.Duration
 	Retention     time.Duration
 
@@ -97,7 +98,7 @@ func newFlags(cmd string, getenv func(string) string, stderr io.Writer) (*flag.F
 				return err
 			}
 			if hours != "" {
-				if c.HandoffHours, err = handoff.ParseHours(hours); err != nil {
+				if c.HandoffHours, err = duty.ParseHours(hours); err != nil {
 					return fmt.Errorf("HANDOFF_HOURS: %w", err)
 				}
 			}

@@ -1,4 +1,6 @@
-package handoff
+// Package duty reads when responders are on duty (HANDOFF_HOURS) and
+// tells whether a moment falls inside.
+package duty
 
 import (
 	"errors"
