@@ -3,15 +3,11 @@ package twilio_test
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -25,6 +21,7 @@ import (
 
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/twilio"
+	"github.com/textline/textline/bot/twilio/twiliotest"
 )
 
 const (
@@ -44,33 +41,6 @@ var (
 	pseudoKey = []byte("test pseudonym key")
 	fixedNow  = time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
 )
-
-// sign computes X-Twilio-Signature the way Twilio documents it, without
-// twilio-go: HMAC-SHA1 keyed with the auth token over the URL followed by
-// each form key, in sorted order, and its value; base64 encoded.
-func sign(token, target string, form url.Values) string {
-	var b strings.Builder
-	b.WriteString(target)
-	for _, k := range slices.Sorted(maps.Keys(form)) {
-		b.WriteString(k)
-		b.WriteString(form.Get(k))
-	}
-	m := hmac.New(sha1.New, []byte(token))
-	m.Write([]byte(b.String()))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
-}
-
-// The helper itself is pinned to Twilio's published vector.
-func TestSignMatchesPublishedVector(t *testing.T) {
-	t.Parallel()
-	form := url.Values{}
-	for k, v := range vectorParams() {
-		form.Set(k, v)
-	}
-	if got := sign(vectorToken, vectorURL, form); got != vectorSignature {
-		t.Errorf("sign = %q, want %q", got, vectorSignature)
-	}
-}
 
 // twimlMessages decodes a whole TwiML document and returns the text of each
 // <Message>. It fails unless the document is well-formed XML whose single
@@ -265,7 +235,7 @@ type signer func(body string) string
 func signedWith(token, target string) signer {
 	return func(body string) string {
 		form, _ := url.ParseQuery(body)
-		return sign(token, target, form)
+		return twiliotest.Sign(token, target, form)
 	}
 }
 
@@ -278,7 +248,7 @@ func fixedSig(sig string) signer { return func(string) string { return sig } }
 
 // tamperedBody signs form but sends changed instead.
 func tamperedBody(form url.Values) signer {
-	return func(string) string { return sign(testToken, publicURL+webhookPath, form) }
+	return func(string) string { return twiliotest.Sign(testToken, publicURL+webhookPath, form) }
 }
 
 func TestHandler(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/textline/textline/bot/twilio"
+	"github.com/textline/textline/bot/twilio/twiliotest"
 )
 
 const statusPath = "/twilio/status"
@@ -79,7 +80,7 @@ func callStatus() url.Values {
 func TestStatus(t *testing.T) {
 	t.Parallel()
 	target := statusPath + "?o=ref1"
-	signedFor := func(form url.Values) string { return sign(testToken, publicURL+target, form) }
+	signedFor := func(form url.Values) string { return twiliotest.Sign(testToken, publicURL+target, form) }
 	delivered := messageStatus()
 	oversized := messageStatus("Pad", strings.Repeat("x", twilio.MaxRequestBytes)).Encode()
 
@@ -98,15 +99,15 @@ func TestStatus(t *testing.T) {
 		// Hostile requests first: none of them reaches the sink.
 		{name: "missing signature", body: delivered.Encode(), wantStatus: http.StatusForbidden, wantLog: "bad signature"},
 		{name: "wrong signature", body: delivered.Encode(), sig: vectorSignature, wantStatus: http.StatusForbidden},
-		{name: "signed with another token", body: delivered.Encode(), sig: sign("another-token", publicURL+target, delivered), wantStatus: http.StatusForbidden},
-		{name: "signature without the query", body: delivered.Encode(), sig: sign(testToken, publicURL+statusPath, delivered), wantStatus: http.StatusForbidden},
+		{name: "signed with another token", body: delivered.Encode(), sig: twiliotest.Sign("another-token", publicURL+target, delivered), wantStatus: http.StatusForbidden},
+		{name: "signature without the query", body: delivered.Encode(), sig: twiliotest.Sign(testToken, publicURL+statusPath, delivered), wantStatus: http.StatusForbidden},
 		{name: "signature for another ref", target: statusPath + "?o=ref2", body: delivered.Encode(), sig: signedFor(delivered), wantStatus: http.StatusForbidden},
 		{name: "signature over another status", body: messageStatus("MessageStatus", "failed").Encode(), sig: signedFor(delivered), wantStatus: http.StatusForbidden},
 		{name: "body over MaxRequestBytes", body: oversized, sig: signedFor(delivered), wantStatus: http.StatusRequestEntityTooLarge},
 		{name: "malformed escape", body: "MessageSid=SM1&To=%zz", sig: signedFor(delivered), wantStatus: http.StatusBadRequest},
 		{name: "GET", method: http.MethodGet, sig: signedFor(delivered), wantStatus: http.StatusMethodNotAllowed},
 		{
-			name: "missing ref", target: statusPath, body: delivered.Encode(), sig: sign(testToken, publicURL+statusPath, delivered),
+			name: "missing ref", target: statusPath, body: delivered.Encode(), sig: twiliotest.Sign(testToken, publicURL+statusPath, delivered),
 			wantStatus: http.StatusBadRequest,
 		},
 		{

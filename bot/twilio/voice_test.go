@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/textline/textline/bot/twilio"
+	"github.com/textline/textline/bot/twilio/twiliotest"
 )
 
 const (
@@ -89,7 +90,7 @@ func serve(t *testing.T, h http.Handler, method, target, body, sig string) (*htt
 func TestVoice(t *testing.T) {
 	t.Parallel()
 	valid := call().Encode()
-	signed := sign(testToken, publicURL+voicePath, call())
+	signed := twiliotest.Sign(testToken, publicURL+voicePath, call())
 	oversized := url.Values{"CallSid": {"CA1"}, "Pad": {strings.Repeat("x", twilio.MaxRequestBytes)}}.Encode()
 	dial := []verb{{"Say", connectText}, {"Dial", humanNumber}, {"Say", noAnswerTxt}}
 
@@ -107,9 +108,9 @@ func TestVoice(t *testing.T) {
 		// Hostile requests first.
 		{name: "missing signature", body: valid, wantStatus: http.StatusForbidden},
 		{name: "wrong signature", body: valid, sig: vectorSignature, wantStatus: http.StatusForbidden},
-		{name: "signed with another token", body: valid, sig: sign("another-token", publicURL+voicePath, call()), wantStatus: http.StatusForbidden},
-		{name: "signature for another path", body: valid, sig: sign(testToken, publicURL+webhookPath, call()), wantStatus: http.StatusForbidden},
-		{name: "signature over another caller", body: valid, sig: sign(testToken, publicURL+voicePath, url.Values{"From": {"+15559999999"}}), wantStatus: http.StatusForbidden},
+		{name: "signed with another token", body: valid, sig: twiliotest.Sign("another-token", publicURL+voicePath, call()), wantStatus: http.StatusForbidden},
+		{name: "signature for another path", body: valid, sig: twiliotest.Sign(testToken, publicURL+webhookPath, call()), wantStatus: http.StatusForbidden},
+		{name: "signature over another caller", body: valid, sig: twiliotest.Sign(testToken, publicURL+voicePath, url.Values{"From": {"+15559999999"}}), wantStatus: http.StatusForbidden},
 		{name: "body over MaxRequestBytes", body: oversized, sig: signed, wantStatus: http.StatusRequestEntityTooLarge},
 		{name: "malformed escape", body: "CallSid=CA1&From=%zz", sig: signed, wantStatus: http.StatusBadRequest},
 		{name: "GET", method: http.MethodGet, sig: signed, wantStatus: http.StatusMethodNotAllowed},

@@ -11,9 +11,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,12 +21,13 @@ import (
 	"os"
 	"os/signal"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/textline/textline/bot/twilio/twiliotest"
 )
 
 func main() {
@@ -213,7 +211,7 @@ func (c *conn) send(o options, from, sid, body string) error {
 	c.req = append(c.req[:0], "POST "+c.target.RequestURI()+" HTTP/1.1\r\nHost: "+c.target.Host+
 		"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "+strconv.Itoa(len(payload))+"\r\n"...)
 	if o.token != "" {
-		c.req = append(c.req, "X-Twilio-Signature: "+sign(o.token, o.signURL, form)+"\r\n"...)
+		c.req = append(c.req, "X-Twilio-Signature: "+twiliotest.Sign(o.token, o.signURL, form)+"\r\n"...)
 	}
 	c.req = append(c.req, "\r\n"+payload...)
 	if c.c == nil {
@@ -283,21 +281,6 @@ func (c *conn) close() {
 		c.c.Close()
 		c.c = nil
 	}
-}
-
-// sign is Twilio's request signature (X-Twilio-Signature).
-func sign(token, u string, form url.Values) string {
-	keys := make([]string, 0, len(form))
-	for k := range form {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	m := hmac.New(sha1.New, []byte(token))
-	io.WriteString(m, u)
-	for _, k := range keys {
-		io.WriteString(m, k+form.Get(k))
-	}
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
 func (r *result) print(w io.Writer, o options) {

@@ -5,10 +5,11 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/textline/textline/bot/twilio/twiliotest"
 )
 
 func TestCheckLocal(t *testing.T) {
@@ -25,17 +26,6 @@ func TestCheckLocal(t *testing.T) {
 	}
 }
 
-// The tool signs as Twilio does (the published test vector of twilio-go).
-func TestSignVector(t *testing.T) {
-	form := url.Values{
-		"Digits": {"1234"}, "CallSid": {"CA1234567890ABCDE"}, "To": {"+18005551212"}, "Caller": {"+14158675309"},
-		"From": {"+14158675309"}, "ReasonConferenceEnded": {"test"}, "Reason": {"Participant"},
-	}
-	if got := sign("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", form); got != "vOEb5UThFn24KEfnOFLQY2AE5FY=" {
-		t.Errorf("sign = %s", got)
-	}
-}
-
 // A run against a fake line: every message is sent, signed, each texter's
 // messages in order, and the report has its figures.
 func TestLoad(t *testing.T) {
@@ -43,7 +33,7 @@ func TestLoad(t *testing.T) {
 	seen := map[string][]string{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
-		if r.Header.Get("X-Twilio-Signature") != sign("tok", "http://"+r.Host+"/twilio/sms", r.PostForm) {
+		if r.Header.Get("X-Twilio-Signature") != twiliotest.Sign("tok", "http://"+r.Host+"/twilio/sms", r.PostForm) {
 			http.Error(w, "bad signature", http.StatusForbidden)
 			return
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/textline/textline/bot/redisstore/redistest"
+	"github.com/textline/textline/bot/twilio/twiliotest"
 )
 
 // conversationBodies is what load texters say, round and round: the menu,
@@ -40,7 +41,7 @@ func signedRequest(from, sid, body string) *http.Request {
 	form := url.Values{"MessageSid": {sid}, "From": {from}, "To": {"+15005550006"}, "Body": {body}, "NumMedia": {"0"}}
 	req := httptest.NewRequest(http.MethodPost, "/twilio/sms", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Twilio-Signature", sign(testToken, "https://line.example.org/twilio/sms", form))
+	req.Header.Set("X-Twilio-Signature", twiliotest.Sign(testToken, "https://line.example.org/twilio/sms", form))
 	return req
 }
 

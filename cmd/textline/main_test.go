@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -14,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +22,7 @@ import (
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/redisstore"
 	"github.com/textline/textline/bot/redisstore/redistest"
+	"github.com/textline/textline/bot/twilio/twiliotest"
 )
 
 func TestMain(m *testing.M) {
@@ -98,24 +95,6 @@ func start(t *testing.T, env map[string]string, args ...string) *server {
 	return s
 }
 
-// sign is Twilio's request signature: HMAC-SHA1 over the URL followed by
-// each form field's name and value, sorted by name, in base64.
-func sign(token, u string, form url.Values) string {
-	keys := make([]string, 0, len(form))
-	for k := range form {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteString(u)
-	for _, k := range keys {
-		b.WriteString(k + form.Get(k))
-	}
-	m := hmac.New(sha1.New, []byte(token))
-	m.Write([]byte(b.String()))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
-}
-
 // texter sends messages to a server as Twilio would.
 type texter struct {
 	t     *testing.T
@@ -183,7 +162,7 @@ func (tx *texter) send(body string) string {
 	form := tx.form(body, newSid())
 	sig := ""
 	if tx.token != "" {
-		sig = sign(tx.token, tx.srv.url+"/twilio/sms", form)
+		sig = twiliotest.Sign(tx.token, tx.srv.url+"/twilio/sms", form)
 	}
 	status, reply := tx.post(form, sig)
 	if status != http.StatusOK {

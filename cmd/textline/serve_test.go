@@ -12,6 +12,7 @@ import (
 
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/redisstore/redistest"
+	"github.com/textline/textline/bot/twilio/twiliotest"
 )
 
 const testToken = "test-auth-token"
@@ -62,8 +63,8 @@ func TestSignedWebhook(t *testing.T) {
 	for name, sig := range map[string]string{
 		"no signature":       "",
 		"wrong signature":    "AAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-		"another token":      sign("not-the-token", srv.url+"/twilio/sms", forged),
-		"another URL signed": sign(testToken, "https://evil.example/twilio/sms", forged),
+		"another token":      twiliotest.Sign("not-the-token", srv.url+"/twilio/sms", forged),
+		"another URL signed": twiliotest.Sign(testToken, "https://evil.example/twilio/sms", forged),
 	} {
 		if status, reply := tx.post(forged, sig); status != http.StatusForbidden || reply != "" {
 			t.Errorf("%s: status %d, reply %q; want 403 and nothing", name, status, reply)
@@ -71,7 +72,7 @@ func TestSignedWebhook(t *testing.T) {
 	}
 	// Still at the menu: "1" picks tips, as if the forgeries never came.
 	form := tx.form("1", newSid())
-	sig := sign(testToken, srv.url+"/twilio/sms", form)
+	sig := twiliotest.Sign(testToken, srv.url+"/twilio/sms", form)
 	status, first := tx.post(form, sig)
 	if status != 200 || !strings.Contains(first, "Reply MORE") {
 		t.Fatalf("after forgeries, 1 got %d %q; want a tip", status, first)
@@ -94,12 +95,12 @@ func TestSecondaryTokenAndPublicURL(t *testing.T) {
 	tx := newTexter(t, srv, "")
 	form := tx.form("hi", newSid())
 	// Signed for the public URL with the secondary token: accepted.
-	if status, _ := tx.post(form, sign("next-token", "https://line.example.org/twilio/sms", form)); status != 200 {
+	if status, _ := tx.post(form, twiliotest.Sign("next-token", "https://line.example.org/twilio/sms", form)); status != 200 {
 		t.Errorf("secondary token: status %d", status)
 	}
 	// Signed for the address it was reached at instead: refused.
 	form = tx.form("hi", newSid())
-	if status, _ := tx.post(form, sign(testToken, srv.url+"/twilio/sms", form)); status != http.StatusForbidden {
+	if status, _ := tx.post(form, twiliotest.Sign(testToken, srv.url+"/twilio/sms", form)); status != http.StatusForbidden {
 		t.Errorf("signature for the internal URL: status %d, want 403", status)
 	}
 }
@@ -212,7 +213,7 @@ func TestGracefulShutdown(t *testing.T) {
 		form := tx.form("hi", newSid())
 		req, _ := http.NewRequest(http.MethodPost, srv.url+"/twilio/sms", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Twilio-Signature", sign(testToken, srv.url+"/twilio/sms", form))
+		req.Header.Set("X-Twilio-Signature", twiliotest.Sign(testToken, srv.url+"/twilio/sms", form))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			got <- result{err: err}
@@ -282,7 +283,7 @@ func TestMediaOnly(t *testing.T) {
 	form.Set("NumMedia", "1")
 	form.Set("MediaUrl0", "https://api.twilio.com/media/ME1")
 	form.Set("MediaContentType0", "image/jpeg")
-	_, reply := tx.post(form, sign(testToken, srv.url+"/twilio/sms", form))
+	_, reply := tx.post(form, twiliotest.Sign(testToken, srv.url+"/twilio/sms", form))
 	if !strings.Contains(reply, "only read text") {
 		t.Errorf("media-only message got %q", reply)
 	}
