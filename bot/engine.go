@@ -22,7 +22,7 @@ type Inbound struct {
 	At       time.Time
 }
 
-// Reply is what the line answers: at most one message (SPEC §7).
+// Reply is what the line answers: at most one message (docs/ARCHITECTURE.md, "Limits").
 type Reply struct {
 	Text string // empty: send nothing
 }

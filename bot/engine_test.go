@@ -328,7 +328,7 @@ func TestInvisibleCharactersDoNotHideACrisis(t *testing.T) {
 	}
 }
 
-// Every crisis category answers with its own referral (SAFETY.md), as a
+// Every crisis category answers with its own referral (docs/SAFETY.md), as a
 // first message and in the middle of a conversation, in both languages.
 func TestCrisisReferrals(t *testing.T) {
 	for _, tc := range []struct {

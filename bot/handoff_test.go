@@ -47,7 +47,7 @@ func withLine(t *testing.T) (*conversation, *humanLine) {
 }
 
 // TestHandoffTurns: what a texter is told, and what the human line is
-// asked, in each case of SPEC §8.
+// asked, in each case of docs/ARCHITECTURE.md, "The human line".
 func TestHandoffTurns(t *testing.T) {
 	lib := library(t)
 	en := func(id string) string { return lib.Text(content.English, id) }

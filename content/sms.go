@@ -2,7 +2,7 @@ package content
 
 import "unicode/utf8"
 
-// SMS limits (SPEC §7): a message that fits the GSM-7 alphabet travels in
+// SMS limits (docs/ARCHITECTURE.md, "Limits"): a message that fits the GSM-7 alphabet travels in
 // 160-character single segments or 153-character concatenated ones; one
 // character outside it turns the whole message into UCS-2 (70, then 67).
 const (

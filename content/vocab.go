@@ -11,7 +11,7 @@ type Vocab struct {
 	StopRequests []string            `yaml:"stop_requests"`
 	// PersonRequests are plain requests for a person ("talk to a human"),
 	// matched as whole words anywhere in a folded message: they start a
-	// handoff (SPEC §8).
+	// handoff to the human line.
 	PersonRequests []string            `yaml:"person_requests"`
 	Choices        map[string][]string `yaml:"choices"`
 	SpanishHints   []string            `yaml:"spanish_hints"`

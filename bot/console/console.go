@@ -37,7 +37,7 @@ type Feed interface {
 	Changes(ctx context.Context) (<-chan handoff.Change, error)
 }
 
-// Insert is a resource a responder can send with one click (SPEC §9).
+// Insert is a resource a responder can send with one click.
 type Insert struct {
 	Label, Text string
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/textline/textline/flows"
 )
 
-// A texter in crisis gets the fallback within 3 seconds (SPEC §4), so a
+// A texter in crisis gets the fallback within 3 seconds (docs/ARCHITECTURE.md, "Limits"), so a
 // Redis that hangs or is gone must fail Apply within Store.Timeout.
 func TestApplyUnreachable(t *testing.T) {
 	for _, tc := range []struct {
@@ -51,7 +51,7 @@ func TestApplyUnreachable(t *testing.T) {
 	}
 }
 
-// SPEC §11: two Redis round trips or fewer per message. A store that
+// Two Redis round trips or fewer per message. A store that
 // guessed the texter's session right (a new texter, or the last message
 // came through it) needs one; a retried message id needs one.
 func TestApplyRoundTrips(t *testing.T) {
@@ -95,7 +95,7 @@ func TestApplyRoundTrips(t *testing.T) {
 	}
 }
 
-// TestIdleSessionMemory checks SPEC §11: one idle session takes under 300
+// TestIdleSessionMemory checks that one idle session takes under 300
 // bytes of Redis memory.
 func TestIdleSessionMemory(t *testing.T) {
 	if !redistest.Real() {

@@ -69,7 +69,7 @@ func BenchmarkWebhook(b *testing.B) {
 }
 
 // Every message of a whole conversation costs at most two round trips to
-// Redis through the real webhook (SPEC §11).
+// Redis through the real webhook (docs/ARCHITECTURE.md, "Limits").
 func TestRoundTripsPerMessage(t *testing.T) {
 	rdb := redistest.Client(t)
 	counter := &redistest.RoundTrips{}

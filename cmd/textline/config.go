@@ -20,8 +20,9 @@ import (
 	"github.com/textline/textline/content"
 )
 
-// config is the environment of SPEC §3; every field has a flag of the
-// same meaning, and the flag wins.
+// config is the environment (the README's table under "Connecting a real
+// Twilio number"); every field has a flag of the same meaning, and the
+// flag wins.
 type config struct {
 	Port            int
 	PublicURL       string

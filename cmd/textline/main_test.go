@@ -143,7 +143,7 @@ func (tx *texter) post(form url.Values, signature string) (int, string) {
 		tx.t.Fatalf("reply is not TwiML: %v\n%s", err, body)
 	}
 	if len(doc.Messages) > 1 {
-		tx.t.Errorf("%d messages in one reply; SPEC §7 allows one", len(doc.Messages))
+		tx.t.Errorf("%d messages in one reply; a reply is one message", len(doc.Messages))
 	}
 	return resp.StatusCode, strings.Join(doc.Messages, "")
 }
