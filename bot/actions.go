@@ -55,42 +55,12 @@ var actions = map[flows.Action]action{
 		t.fx.counters = append(t.fx.counters, tally.Feedback(f.ev))
 		return ""
 	}},
-	flows.DoCrisis: {
-		run: func(t *turn, s *Session, _ fired) string {
-			s.Category = t.verdict.Category
-			t.alert("crisis", true)
-			return t.crisisText(s.Lang)
-		},
-		bodies: withPrefix("crisis.", false),
-	},
-	flows.DoUrgent: {
-		run: func(t *turn, s *Session, _ fired) string {
-			s.Category = t.verdict.Category
-			t.alert("crisis", true)
-			t.toLine(*s, HandoffOpen, "crisis")
-			return t.crisisText(s.Lang) + "\n" + t.e.lib.Text(s.Lang, "handoff.notice")
-		},
-		bodies: withPrefix("crisis.", true),
-	},
-	flows.DoHeld: {
-		// The person who holds it reads the message; the referral still
-		// goes out at once.
-		run: func(t *turn, s *Session, _ fired) string {
-			s.Category = t.verdict.Category
-			t.alert("crisis during a handoff", true)
-			t.toLine(*s, HandoffOpen, "crisis during a handoff")
-			return t.crisisText(s.Lang)
-		},
-		bodies: withPrefix("crisis.", false),
-	},
-	flows.DoAsk: {
-		run: func(t *turn, s *Session, _ fired) string {
-			s.Category = t.verdict.Category
-			t.alert("possible crisis: asked directly", true)
-			return t.crisisText(s.Lang)
-		},
-		bodies: withPrefix("risk_check.", false),
-	},
+	flows.DoCrisis: answers("crisis", "crisis.", 0),
+	flows.DoUrgent: answers("crisis", "crisis.", callsLine|tellsTexter),
+	// The person who holds it reads the message; the referral still goes
+	// out at once.
+	flows.DoHeld: answers("crisis during a handoff", "crisis.", callsLine),
+	flows.DoAsk:  answers("possible crisis: asked directly", "risk_check.", 0),
 	flows.DoUnsafe: {
 		run: func(t *turn, s *Session, f fired) string {
 			t.verdict = safety.Verdict{Category: s.Category, Severity: safety.Imminent}
@@ -113,33 +83,18 @@ var actions = map[flows.Action]action{
 		t.toLine(*s, HandoffAlert, "crisis from an opted-out texter")
 		return ""
 	}},
-	flows.DoHandoff: {run: func(t *turn, s *Session, _ fired) string {
-		t.toLine(*s, HandoffOpen, "asked for a person")
-		return ""
-	}},
+	flows.DoHandoff: handsOver(HandoffOpen, "asked for a person"),
 	flows.DoLater: {run: func(t *turn, s *Session, _ fired) string {
 		t.toLine(*s, HandoffOpen, "asked for a person off hours")
 		t.handoff.OffHours = true
 		return ""
 	}},
-	flows.DoWait: {run: func(t *turn, s *Session, _ fired) string {
-		// Open, not only relay: a handoff lost after it was promised is
-		// opened again.
-		t.toLine(*s, HandoffOpen, "still waiting")
-		return ""
-	}},
-	flows.DoRelay: {run: func(t *turn, s *Session, _ fired) string {
-		t.toLine(*s, HandoffMessage, "")
-		return ""
-	}},
-	flows.DoCallBack: {run: func(t *turn, s *Session, _ fired) string {
-		t.toLine(*s, HandoffCall, "asked for a call")
-		return ""
-	}},
-	flows.DoCancel: {run: func(t *turn, s *Session, _ fired) string {
-		t.toLine(*s, HandoffCancel, "texter stopped waiting")
-		return ""
-	}},
+	// Open, not only relay: a handoff lost after it was promised is
+	// opened again.
+	flows.DoWait:     handsOver(HandoffOpen, "still waiting"),
+	flows.DoRelay:    handsOver(HandoffMessage, ""),
+	flows.DoCallBack: handsOver(HandoffCall, "asked for a call"),
+	flows.DoCancel:   handsOver(HandoffCancel, "texter stopped waiting"),
 	flows.DoOptOut: {run: func(t *turn, s *Session, f fired) string {
 		if f.from == flows.Waiting || f.from == flows.WithPerson {
 			t.toLine(*s, HandoffLeave, "opted out")
@@ -155,6 +110,44 @@ var actions = map[flows.Action]action{
 		t.toLine(*s, HandoffErase, "deleted")
 		return ""
 	}},
+}
+
+// involves is how a crisis action involves the human line.
+type involves uint8
+
+const (
+	callsLine   involves = 1 << iota // ask the human line to open (or raise) a handoff
+	tellsTexter                      // and say so under the referral
+)
+
+// answers is an action that answers a crisis: it keeps the category,
+// alerts, and sends the referral for the verdict (texts starting with
+// prefix), involving the human line as line says.
+func answers(reason, prefix string, line involves) action {
+	return action{
+		run: func(t *turn, s *Session, _ fired) string {
+			s.Category = t.verdict.Category
+			t.alert(reason, true)
+			body := t.crisisText(s.Lang)
+			if line&callsLine != 0 {
+				t.toLine(*s, HandoffOpen, reason)
+			}
+			if line&tellsTexter != 0 {
+				body += "\n" + t.e.lib.Text(s.Lang, "handoff.notice")
+			}
+			return body
+		},
+		bodies: withPrefix(prefix, line&tellsTexter != 0),
+	}
+}
+
+// handsOver is an action that only asks the human line for something:
+// the row says the rest.
+func handsOver(kind HandoffKind, reason string) action {
+	return action{run: func(t *turn, s *Session, _ fired) string {
+		t.toLine(*s, kind, reason)
+		return ""
+	}}
 }
 
 // withPrefix lists every text whose id starts with prefix, with the

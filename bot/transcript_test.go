@@ -7,15 +7,14 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/golden"
+	"github.com/textline/textline/bot/logtest"
 	"github.com/textline/textline/bot/tally"
 	"github.com/textline/textline/content"
 )
@@ -30,31 +29,8 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts")
 // state and language after it, and its effects: the alerts logged ("!")
 // and the counters counted ("+").
 func TestTranscripts(t *testing.T) {
-	scripts, err := filepath.Glob("testdata/transcripts/*.txt")
-	if err != nil || len(scripts) == 0 {
-		t.Fatalf("no transcripts: %v", err)
-	}
 	lib := library(t)
-	for _, script := range scripts {
-		name := strings.TrimSuffix(filepath.Base(script), ".txt")
-		t.Run(name, func(t *testing.T) {
-			got := play(t, lib, script)
-			golden := strings.TrimSuffix(script, ".txt") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./bot -run TestTranscripts -update)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("transcript %s changed (-golden +now); if intended, run with -update:\n%s", name, diff)
-			}
-		})
-	}
+	golden.Run(t, "testdata/transcripts", *update, func(t *testing.T, script string) string { return play(t, lib, script) })
 }
 
 func play(t *testing.T, lib *content.Library, script string) string {
@@ -66,7 +42,7 @@ func play(t *testing.T, lib *content.Library, script string) string {
 	defer f.Close()
 	store := newMemSessions()
 	e := bot.NewEngine(lib, classifier(t, lib), store)
-	logged := &records{}
+	logged := &logtest.Records{Keys: []string{"reason", "category", "severity"}}
 	e.Log = slog.New(logged)
 	counted := &counts{}
 	e.Counter = counted
@@ -116,7 +92,7 @@ func play(t *testing.T, lib *content.Library, script string) string {
 			text = "(no reply)"
 		}
 		fmt.Fprintf(&out, "> %s\n%s\n[%s %s]\n", line, text, s.Flow.State(), s.Lang)
-		for _, r := range logged.take() {
+		for _, r := range logged.Take() {
 			fmt.Fprintf(&out, "! %s\n", r)
 		}
 		if c := counted.take(); len(c) > 0 {
@@ -125,39 +101,6 @@ func play(t *testing.T, lib *content.Library, script string) string {
 		out.WriteString("\n")
 	}
 	return out.String()
-}
-
-// records keeps what the engine logs, as "message: reason category
-// severity".
-type records struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (r *records) Enabled(context.Context, slog.Level) bool { return true }
-func (r *records) WithAttrs([]slog.Attr) slog.Handler       { return r }
-func (r *records) WithGroup(string) slog.Handler            { return r }
-func (r *records) Handle(_ context.Context, rec slog.Record) error {
-	var f []string
-	rec.Attrs(func(a slog.Attr) bool {
-		switch a.Key {
-		case "reason", "category", "severity":
-			f = append(f, a.Value.String())
-		}
-		return true
-	})
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.lines = append(r.lines, rec.Message+": "+strings.Join(f, " "))
-	return nil
-}
-
-func (r *records) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.lines
-	r.lines = nil
-	return out
 }
 
 // counts keeps the counters the engine counts.

@@ -219,7 +219,7 @@ func (l *Line) read(ctx context.Context, keys ...string) ([]Record, error) {
 		if !ok {
 			continue
 		}
-		l.known.put(keys[i], s)
+		l.known.Put(keys[i], s)
 		var r Record
 		if err := json.Unmarshal([]byte(s), &r); err != nil {
 			return nil, fmt.Errorf("handoff record %s: %w", keys[i], err)

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/cas"
 	"github.com/textline/textline/bot/duty"
 	"github.com/textline/textline/bot/outbox"
 	"github.com/textline/textline/bot/safety"
@@ -42,7 +43,7 @@ type Line struct {
 	out        *outbox.Outbox
 	responders map[string]string // id by address
 	staff      []staff
-	known      *known
+	known      *cas.Guesses // what the line last read or wrote
 	nums       numbers
 
 	// Hours are when responders are on duty; nil means always.
@@ -77,7 +78,7 @@ var _ bot.HumanLine = (*Line)(nil)
 // in sessions when a responder takes, passes or closes.
 func New(rdb Client, out *outbox.Outbox, lib *content.Library, sessions bot.Sessions, pseudo *bot.Pseudonymizer, seal *bot.Sealer, phones []string) *Line {
 	l := &Line{rdb: rdb, prefix: out.Prefix(), lib: lib, sessions: sessions, seal: seal, out: out,
-		responders: map[string]string{}, known: newKnown()}
+		responders: map[string]string{}, known: cas.NewGuesses(knownKeys)}
 	for _, p := range phones {
 		t := pseudo.Texter(p)
 		if _, dup := l.responders[t.Addr()]; dup || t.Addr() == "" {

@@ -52,7 +52,7 @@ type view struct {
 }
 
 func (v *view) get(key string) string {
-	val := v.l.known.get(key)
+	val := v.l.known.Get(key)
 	v.guards[key] = val
 	return val
 }
@@ -122,12 +122,12 @@ func (l *Line) do(ctx context.Context, once string, p plan) (ans answer, again b
 		switch {
 		case errors.Is(err, cas.ErrConflict):
 			for i, e := range tx.Expect {
-				l.known.put(e.Key, res.Current[i])
+				l.known.Put(e.Key, res.Current[i])
 			}
 			continue
 		case err != nil:
 			for _, e := range tx.Expect {
-				l.known.forget(e.Key)
+				l.known.Forget(e.Key)
 			}
 			return answer{}, false, err
 		case res.Again:
@@ -138,7 +138,7 @@ func (l *Line) do(ctx context.Context, once string, p plan) (ans answer, again b
 			return first, true, nil
 		}
 		for k, val := range written {
-			l.known.put(k, val)
+			l.known.Put(k, val)
 		}
 		if len(c.sends) > 0 {
 			l.out.Notify()
@@ -252,42 +252,8 @@ func listOf(ns []int64) string {
 	return string(b)
 }
 
-// known remembers the values of keys this process read or wrote, as the
-// guesses of the next operations; Redis stays the truth.
-type known struct {
-	mu  sync.Mutex
-	m   map[string]string
-	max int
-}
-
 // knownKeys bounds what a line remembers: a few hundred bytes each.
 const knownKeys = 50_000
-
-func newKnown() *known { return &known{m: map[string]string{}, max: knownKeys} }
-
-func (k *known) get(key string) string {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.m[key]
-}
-
-func (k *known) put(key, val string) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if _, ok := k.m[key]; !ok && len(k.m) >= k.max {
-		for other := range k.m { // map order is random: evict any one
-			delete(k.m, other)
-			break
-		}
-	}
-	k.m[key] = val
-}
-
-func (k *known) forget(key string) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.m, key)
-}
 
 // numbers hands out handoff numbers from blocks taken from Redis, so
 // opening a handoff rarely costs a round trip of its own.

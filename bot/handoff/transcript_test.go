@@ -8,17 +8,15 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/golden"
+	"github.com/textline/textline/bot/logtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts")
@@ -29,66 +27,12 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts")
 // the responders were alerted with. Lines starting with @ are directives:
 // "@wait 4m" moves the clock, "@tick" runs the reminders, "@retry" sends
 // the texter's previous message again with its MessageSid, "@media" sends
-// a picture without text. # starts a comment. The golden file NAME.golden holds, for each message, the reply,
-// where the texter is after it, the alerts logged and every SMS or call
-// the outbox sent.
+// a picture without text. # starts a comment. The golden file NAME.golden
+// holds, for each message, the reply (lines starting "<"), where the
+// texter is after it, the alerts logged ("!") and every SMS or call the
+// outbox sent ("→").
 func TestLineTranscripts(t *testing.T) {
-	scripts, err := filepath.Glob("testdata/transcripts/*.txt")
-	if err != nil || len(scripts) == 0 {
-		t.Fatalf("no transcripts: %v", err)
-	}
-	for _, script := range scripts {
-		name := strings.TrimSuffix(filepath.Base(script), ".txt")
-		t.Run(name, func(t *testing.T) {
-			got := playLine(t, script)
-			golden := strings.TrimSuffix(script, ".txt") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./bot/handoff -run TestLineTranscripts -update)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("transcript %s changed (-golden +now); if intended, run with -update:\n%s", name, diff)
-			}
-		})
-	}
-}
-
-// alerts keeps the engine's warnings: crisis alerts and handoffs opened.
-type alerts struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (a *alerts) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
-func (a *alerts) WithAttrs([]slog.Attr) slog.Handler           { return a }
-func (a *alerts) WithGroup(string) slog.Handler                { return a }
-func (a *alerts) Handle(_ context.Context, r slog.Record) error {
-	var f []string
-	r.Attrs(func(at slog.Attr) bool {
-		switch at.Key {
-		case "reason", "category", "severity":
-			f = append(f, at.Value.String())
-		}
-		return true
-	})
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.lines = append(a.lines, "! "+r.Message+": "+strings.Join(f, " "))
-	return nil
-}
-
-func (a *alerts) take() []string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	out := a.lines
-	a.lines = nil
-	return out
+	golden.Run(t, "testdata/transcripts", *update, playLine)
 }
 
 var handleRe = regexp.MustCompile(`\b(?:[A-Z][2-9]{1,2}|N\d+)\b`)
@@ -101,7 +45,7 @@ func playLine(t *testing.T, script string) string {
 	}
 	defer f.Close()
 	w := newWorld(t)
-	log := &alerts{}
+	log := &logtest.Records{Level: slog.LevelWarn, Keys: []string{"reason", "category", "severity"}}
 	w.engine.Log = slog.New(log)
 	w.line.Log = slog.New(log)
 	who := map[string]string{w.texter: "texter", w.resp[0]: "R1", w.resp[1]: "R2"}
@@ -171,8 +115,8 @@ func playLine(t *testing.T, script string) string {
 		}
 		s := w.session()
 		fmt.Fprintf(&out, "[%s %s]\n", s.Flow.State(), s.Lang)
-		for _, a := range log.take() {
-			fmt.Fprintln(&out, label(a))
+		for _, a := range log.Take() {
+			fmt.Fprintln(&out, "! "+label(a))
 		}
 		var sends []string
 		for _, s := range w.flush() {

@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/cas"
 )
 
 // Client is the part of go-redis the store uses; *redis.Client,
@@ -31,7 +32,7 @@ type Client interface {
 // Store implements bot.Sessions; its Tally counts.
 type Store struct {
 	rdb    Client
-	recent *recent
+	recent *cas.Guesses // each texter's session after their last message here
 
 	// SessionTTL is how long an idle session is kept. Zero means 96 hours.
 	// Sessions of opted-out texters are kept until START or DELETE.
@@ -50,7 +51,11 @@ type Store struct {
 var _ bot.Sessions = (*Store)(nil)
 
 // New returns a store on rdb.
-func New(rdb Client) *Store { return &Store{rdb: rdb, recent: newRecent(recentSessions)} }
+func New(rdb Client) *Store { return &Store{rdb: rdb, recent: cas.NewGuesses(recentSessions)} }
+
+// recentSessions bounds how many texters' sessions a store remembers.
+// About 100 bytes each: ten megabytes at most.
+const recentSessions = 100_000
 
 // maxAttempts bounds how often one message retries a conflicting update;
 // 50 messages from one texter at once all get through well within it.
@@ -123,7 +128,7 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 	ctx, cancel := context.WithTimeout(ctx, orDefault(s.Timeout, 800*time.Millisecond))
 	defer cancel()
 	k := keysOf(texterID, messageID)
-	cur := s.recent.get(texterID)
+	cur := s.recent.Get(texterID)
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		sess, err := decode(cur)
 		if err != nil {
@@ -146,12 +151,12 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 		res, err := commit.Run(ctx, s.rdb, []string{k.session, k.reply, k.sent},
 			cur, next, ttl, reply, orDefault(s.ReplyTTL, 15*time.Minute).Milliseconds()).Slice()
 		if err != nil {
-			s.recent.forget(texterID)
+			s.recent.Forget(texterID)
 			return bot.Committed{}, fmt.Errorf("store session: %w", err)
 		}
 		switch code, _ := res[0].(int64); code {
 		case 0:
-			s.recent.put(texterID, next)
+			s.recent.Put(texterID, next)
 			return bot.Committed{Reply: out.Reply, Handoff: out.Handoff, Fresh: true}, nil
 		case 1:
 			stored, _ := res[1].(string)
@@ -162,7 +167,7 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 			return c, nil
 		}
 		cur, _ = res[1].(string)
-		s.recent.put(texterID, cur)
+		s.recent.Put(texterID, cur)
 		// A first miss is a stale guess; later ones are messages of the
 		// same texter racing, which take turns.
 		if attempt > 0 {

@@ -20,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/logtest"
 	"github.com/textline/textline/bot/twilio"
 	"github.com/textline/textline/bot/twilio/twiliotest"
 )
@@ -180,24 +181,6 @@ func (e *fakeEngine) Calls() []bot.Inbound {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return slices.Clone(e.calls)
-}
-
-// syncBuffer is a log sink safe to read while the server writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // message is a valid inbound SMS as Twilio posts it, with changes applied
@@ -372,7 +355,7 @@ func TestHandler(t *testing.T) {
 			if h.Timeout == 0 {
 				h.Timeout = 5 * time.Second
 			}
-			logs := &syncBuffer{}
+			logs := &logtest.Buffer{}
 			h.Log = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			h.Now = func() time.Time { return fixedNow }
 			srv := httptest.NewServer(h)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/textline/textline/bot/logtest"
 	"github.com/textline/textline/bot/twilio"
 	"github.com/textline/textline/bot/twilio/twiliotest"
 )
@@ -150,7 +151,7 @@ func TestStatus(t *testing.T) {
 			v := twilio.NewVerifier(testToken)
 			v.PublicURL = publicURL
 			h := twilio.NewStatus(v, sink)
-			logs := &syncBuffer{}
+			logs := &logtest.Buffer{}
 			h.Log = slog.New(slog.NewJSONHandler(logs, nil))
 			method, reqTarget := tt.method, tt.target
 			if method == "" {

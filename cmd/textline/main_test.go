@@ -20,6 +20,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/logtest"
 	"github.com/textline/textline/bot/redisstore"
 	"github.com/textline/textline/bot/redisstore/redistest"
 	"github.com/textline/textline/bot/twilio/twiliotest"
@@ -29,29 +30,11 @@ func TestMain(m *testing.M) {
 	testscript.Main(redistest.Guard(m), map[string]func(){"textline": main})
 }
 
-// syncBuffer collects what the program writes while tests read it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // server is a running `textline serve` or `textline dev`.
 type server struct {
 	env    map[string]string
 	url    string
-	logs   *syncBuffer
+	logs   *logtest.Buffer
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -62,7 +45,7 @@ func start(t *testing.T, env map[string]string, args ...string) *server {
 	t.Helper()
 	env["PORT"] = "0"
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &server{env: env, logs: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	s := &server{env: env, logs: &logtest.Buffer{}, cancel: cancel, done: make(chan error, 1)}
 	getenv := func(k string) string { return env[k] }
 	go func() { s.done <- run(ctx, args, getenv, strings.NewReader(""), io.Discard, s.logs) }()
 	t.Cleanup(func() {
