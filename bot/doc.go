@@ -26,9 +26,12 @@
 //     change of state is one of its rows, and each row's action is done by
 //     the registry in actions.go. A message the state does not take gets
 //     its question again.
-//  7. the session and the reply are stored together, atomically; side
-//     effects (the human line, alerts, counters) happen only after that
-//     commit, and only once per message.
+//  7. the session and the reply are stored together, atomically, with the
+//     human line's step for the message if there is one; side effects
+//     (alerts in the log, counters) happen only after that commit, and
+//     only once per message. Then the human line does its step, once per
+//     message: a retry of the message does it if it did not happen
+//     (docs/ARCHITECTURE.md, "Two slots, two writes").
 //
 // Whatever fails after step 2, the texter still gets a reply with 988 and
 // 741741 (Fallback).
