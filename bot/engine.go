@@ -149,13 +149,22 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		r.Texter = in.From
 		open, err := e.HumanLine.Handoff(ctx, *r)
 		if err != nil {
+			err = fmt.Errorf("handle message: human line, %s: %w", r.Kind, err)
+			if r.Kind == HandoffLeave || r.Kind == HandoffAlert {
+				// The texter opted out: nothing goes to them, not even the
+				// fallback. A retry of the message does the human line's
+				// part again.
+				e.log().LogAttrs(ctx, slog.LevelError, "human line not told", slog.Any("texter", in.From),
+					slog.String("kind", string(r.Kind)), slog.Any("error", err))
+				return Reply{}, nil
+			}
 			// The texter hears from the line either way; a retry of the
 			// message does the human line's part again.
 			reply := Reply{Text: c.Reply}
 			if reply.Text == "" {
 				reply = e.Fallback(verdict.Crisis())
 			}
-			return reply, fmt.Errorf("handle message: human line, %s: %w", r.Kind, err)
+			return reply, err
 		}
 		if !open && (r.Kind == HandoffMessage || r.Kind == HandoffCall) {
 			return e.rejoin(ctx, in)

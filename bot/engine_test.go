@@ -25,6 +25,17 @@ type conversation struct {
 	clock  time.Duration // since the first message
 }
 
+// try sends body and returns the reply and the error, as the webhook
+// would get them.
+func (c *conversation) try(body string) (string, error) {
+	c.n++
+	c.clock += time.Minute
+	r, err := c.engine.Handle(context.Background(), bot.Inbound{
+		ID: fmt.Sprintf("SM%d", c.n), From: c.texter, Body: body, At: time.Unix(1_800_000_000, 0).Add(c.clock),
+	})
+	return r.Text, err
+}
+
 func newConversation(t *testing.T) *conversation {
 	store := newMemSessions()
 	e := newEngine(t, store)
@@ -34,15 +45,11 @@ func newConversation(t *testing.T) *conversation {
 
 func (c *conversation) send(body string) string {
 	c.t.Helper()
-	c.n++
-	c.clock += time.Minute
-	r, err := c.engine.Handle(context.Background(), bot.Inbound{
-		ID: fmt.Sprintf("SM%d", c.n), From: c.texter, Body: body, At: time.Unix(1_800_000_000, 0).Add(c.clock),
-	})
+	r, err := c.try(body)
 	if err != nil {
 		c.t.Fatalf("send %q: %v", body, err)
 	}
-	return r.Text
+	return r
 }
 
 func TestOptOutWords(t *testing.T) {

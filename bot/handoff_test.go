@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -176,5 +177,44 @@ func TestHandoffNoRaises(t *testing.T) {
 	last := h.got[len(h.got)-1]
 	if last.Kind != bot.HandoffOpen || last.Verdict.Severity != safety.Imminent {
 		t.Errorf("human line got %+v, want an imminent open", last)
+	}
+}
+
+// failingLine is a human line that cannot be reached.
+type failingLine struct{}
+
+func (failingLine) Handoff(context.Context, bot.HandoffRequest) (bool, error) {
+	return false, errors.New("human line down")
+}
+
+// When the human line cannot be told, a texter who opted out still gets
+// nothing; anyone else gets the line's reply or the fallback.
+func TestHumanLineDown(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		texts  []string
+		silent bool
+	}{
+		{"STOP while waiting", []string{"hi", "person", "STOP"}, true},
+		{"crisis after STOP", []string{"hi", "STOP", "i am going to kill myself tonight"}, true},
+		{"words while waiting", []string{"hi", "person", "hello?"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _ := withLine(t)
+			var got string
+			var err error
+			for i, text := range tc.texts {
+				if i == len(tc.texts)-1 {
+					c.engine.HumanLine = failingLine{}
+				}
+				got, err = c.try(text)
+			}
+			if tc.silent && (got != "" || err != nil) {
+				t.Errorf("opted out: reply %q, %v; want nothing", got, err)
+			}
+			if !tc.silent && !strings.Contains(got, "988") {
+				t.Errorf("reply %q, want one with 988", got)
+			}
+		})
 	}
 }
