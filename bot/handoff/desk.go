@@ -87,7 +87,8 @@ func (l *Line) Act(ctx context.Context, a Action) (Result, error) {
 		if a.Handle != "" {
 			named = v.record(v.pointer(l.prefix + "open:" + a.Handle))
 		}
-		return onAct(l.env(), in, named, v.records(v.list(l.prefix+"held:"+a.Responder)))
+		pointer := func(r Record) bool { return v.pointer(l.prefix+"texter:"+r.Texter) == r.N }
+		return onAct(l.env(), in, named, v.records(v.list(l.prefix+"held:"+a.Responder)), pointer)
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("act %s: %w", a.Verb, err)

@@ -208,7 +208,9 @@ func handles(held []Record) string {
 }
 
 // onAct does a responder's TAKE, PASS, CLOSE or words for the texter.
-func onAct(e env, a act, named *Record, held []Record) (*change, answer) {
+// pointer reports whether the texter's pointer to their open handoff
+// points to the one acted on (CLOSE frees it only then).
+func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool) (*change, answer) {
 	c := newChange()
 	r0, why := resolve(a, named, held)
 	if r0 == nil {
@@ -263,7 +265,7 @@ func onAct(e env, a act, named *Record, held []Record) (*change, answer) {
 		return c, answer{Reply: Passed, Handle: r.Handle, Texter: r.Texter, Follow: Waiting}
 	}
 	c.holds[a.Responder] = dropHeld(held, r.N)
-	r = c.closeOut(e, r, a.Responder, "closed by responder", true)
+	r = c.closeOut(e, r, a.Responder, "closed by responder", pointer(r))
 	c.toTexter(e, r, fmt.Sprintf("%d:closed", r.N), "handoff.closed")
 	return c, answer{Reply: Closing, Handle: r.Handle, Texter: r.Texter, Follow: Closed}
 }
@@ -307,7 +309,8 @@ func onNote(e env, r *Record, responder, text string) (*change, answer) {
 }
 
 // due is what a reminder tick does to one waiting handoff: one asked for
-// off hours is alerted once responders are on duty; one nobody took in
+// off hours is alerted once responders are on duty (its texter, who was
+// given the 24/7 lines, gets no reminders); one nobody took in
 // time reminds its texter (max times at most) and alerts the responders
 // again. fired is false when nothing was due.
 func due(e env, r Record, onDuty bool, max int) (c *change, fired bool) {
@@ -317,7 +320,7 @@ func due(e env, r Record, onDuty bool, max int) (c *change, fired bool) {
 		if !onDuty {
 			return c, false
 		}
-		r.Alerted, r.OffHours, r.RemindAt = true, false, e.now.Add(e.remind)
+		r.Alerted, r.RemindAt = true, e.now.Add(e.remind)
 		c.put(r)
 		c.alertAll(e, r, "responder.alert", fmt.Sprintf("on_duty:%d", e.now.UnixMilli()))
 	case !r.RemindAt.After(e.now):
