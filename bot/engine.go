@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -147,7 +148,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		// Done once per message by the human line: a retried message whose
 		// handoff did not happen does it now.
 		r.Texter = in.From
-		open, err := e.HumanLine.Handoff(ctx, *r)
+		open, err := e.tellLine(ctx, *r)
 		if err != nil {
 			err = fmt.Errorf("handle message: human line, %s: %w", r.Kind, err)
 			if r.Kind == HandoffLeave || r.Kind == HandoffAlert {
@@ -171,6 +172,31 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		}
 	}
 	return Reply{Text: c.Reply}, nil
+}
+
+// lineTries bounds how often one message tries the human line: a blip of
+// Redis should not cost a texter their relay or their alert.
+var lineTries = []time.Duration{0, 50 * time.Millisecond, 200 * time.Millisecond}
+
+// tellLine asks the human line for r, and again after a short wait when
+// that fails, while ctx allows: the line does a message's step once, so a
+// try that landed but could not answer is not done twice.
+func (e *Engine) tellLine(ctx context.Context, r HandoffRequest) (open bool, err error) {
+	for _, wait := range lineTries {
+		if wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return false, errors.Join(err, ctx.Err())
+			case <-t.C:
+			}
+		}
+		if open, err = e.HumanLine.Handoff(ctx, r); err == nil {
+			return open, nil
+		}
+	}
+	return false, err
 }
 
 // rejoin brings a texter whose handoff ended back to the bot: their

@@ -184,7 +184,7 @@ func (t *turn) answersNo() bool {
 	return slices.Contains(words{t.e.lib}.Choices(t.folded), flows.EvNo)
 }
 
-// handoff asks the human line, once the step is stored, to act on this
+// toLine asks the human line, once the step is stored, to act on this
 // message.
 func (t *turn) toLine(s Session, kind HandoffKind, reason string) {
 	t.handoff = &HandoffRequest{

@@ -49,8 +49,6 @@ const (
 	RPush   Cmd = "RPUSH"   // key value…
 	ZAdd    Cmd = "ZADD"    // key score member
 	ZRem    Cmd = "ZREM"    // key member
-	SAdd    Cmd = "SADD"    // key member
-	SRem    Cmd = "SREM"    // key member
 	PExpire Cmd = "PEXPIRE" // key ms
 	Publish Cmd = "PUBLISH" // channel message
 )
@@ -95,7 +93,7 @@ for _, e in ipairs(tx.expect) do
     return {2, now}
   end
 end
-local allowed = {SET = 1, DEL = 1, HSET = 1, RPUSH = 1, ZADD = 1, ZREM = 1, SADD = 1, SREM = 1, PEXPIRE = 1, PUBLISH = 1}
+local allowed = {SET = 1, DEL = 1, HSET = 1, RPUSH = 1, ZADD = 1, ZREM = 1, PEXPIRE = 1, PUBLISH = 1}
 local skip = {}
 for i, op in ipairs(tx.ops) do
   if not allowed[op.cmd] then return redis.error_reply('cas: command not allowed: ' .. op.cmd) end

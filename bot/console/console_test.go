@@ -65,7 +65,7 @@ func (d *desk) Act(_ context.Context, a handoff.Action) (handoff.Result, error) 
 		return handoff.Result{Reply: handoff.Taken, Handle: "K7"}, nil
 	case handoff.Close:
 		d.holder = ""
-		return handoff.Result{Reply: handoff.Closing, Handle: "K7"}, nil
+		return handoff.Result{Reply: handoff.Ended, Handle: "K7"}, nil
 	}
 	return handoff.Result{Handle: "K7"}, nil
 }

@@ -82,7 +82,7 @@ func (l *Line) Act(ctx context.Context, a Action) (Result, error) {
 	if a.Phone != "" {
 		in.raddr = l.seal.Seal(a.Phone)
 	}
-	ans, again, err := l.do(ctx, "act:"+a.ID, func(v *view) (*change, answer) {
+	ans, again, err := l.do(ctx, "act:"+a.Responder+":"+a.ID, func(v *view) (*change, answer) {
 		var named *Record
 		if a.Handle != "" {
 			named = v.record(v.pointer(l.prefix + "open:" + a.Handle))
@@ -307,7 +307,7 @@ func (l *Line) View(ctx context.Context, handle string) (Conversation, error) {
 // Note adds a responder's private note to a handoff's transcript; it is
 // never sent.
 func (l *Line) Note(ctx context.Context, id, responder, handle, text string) error {
-	ans, _, err := l.do(ctx, "note:"+id, func(v *view) (*change, answer) {
+	ans, _, err := l.do(ctx, "note:"+responder+":"+id, func(v *view) (*change, answer) {
 		return onNote(l.env(), v.record(v.pointer(l.prefix+"open:"+handle)), responder, text)
 	})
 	if err != nil {

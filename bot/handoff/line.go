@@ -90,9 +90,9 @@ func New(rdb Client, out *outbox.Outbox, lib *content.Library, sessions bot.Sess
 	return l
 }
 
-// IsResponder reports whether addr is a responder's: their texts go to
+// isResponder reports whether addr is a responder's: their texts go to
 // the desk, never to the bot.
-func (l *Line) IsResponder(addr string) bool {
+func (l *Line) isResponder(addr string) bool {
 	_, ok := l.responders[strings.TrimSpace(addr)]
 	return ok
 }
@@ -107,7 +107,7 @@ type router struct {
 }
 
 func (r router) Handle(ctx context.Context, in bot.Inbound) (bot.Reply, error) {
-	if r.line.IsResponder(in.From.Addr()) {
+	if r.line.isResponder(in.From.Addr()) {
 		return r.line.Answer(ctx, in)
 	}
 	return r.engine.Handle(ctx, in)
@@ -138,12 +138,15 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 				return onAlert(l.env(), past, m)
 			}
 			m := m
-			m.new.handle = v.freeHandle(cands)
+			if m.open {
+				m.new.handle = v.freeHandle(cands)
+			}
 			return onMessage(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)), past, m)
 		}
 	case bot.HandoffLeave:
 		p = func(v *view) (*change, answer) {
-			return onLeave(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)), r.MessageID)
+			open := v.record(v.pointer(l.prefix + "texter:" + texter))
+			return onLeave(l.env(), open, v.heldBy(open), r.MessageID)
 		}
 	case bot.HandoffCancel:
 		p = func(v *view) (*change, answer) {
@@ -152,7 +155,7 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 	case bot.HandoffErase:
 		p = func(v *view) (*change, answer) {
 			open := v.record(v.pointer(l.prefix + "texter:" + texter))
-			return onErase(l.env(), texter, open, v.records(v.list(l.prefix+"all:"+texter)))
+			return onErase(l.env(), texter, open, v.heldBy(open), v.records(v.list(l.prefix+"all:"+texter)))
 		}
 	case bot.HandoffCall:
 		p = func(v *view) (*change, answer) {

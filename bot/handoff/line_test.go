@@ -394,3 +394,32 @@ func TestFeed(t *testing.T) {
 		}
 	}
 }
+
+// TestLeftWhileHeld: a texter who opted out while held is out of their
+// responder's hands: the responder's words and PASS reach nobody, and
+// nothing reopens.
+func TestLeftWhileHeld(t *testing.T) {
+	w := newWorld(t)
+	w.text(w.texter, "PERSON")
+	handle := handleOf(t, w.flush())
+	w.text(w.resp[0], "TAKE "+handle)
+	w.flush()
+	w.text(w.texter, "STOP")
+	w.text(w.texter, "START")
+	w.flush()
+	contains(t, "words after the texter left", w.text(w.resp[0], "are you still there?"), "aren't holding")
+	contains(t, "PASS after the texter left", w.text(w.resp[0], "PASS"), "aren't holding")
+	if sent := w.flush(); len(sent) != 0 {
+		t.Errorf("sent after the texter left: %+v", sent)
+	}
+	if s := w.session().Flow.State(); s != flows.Menu {
+		t.Errorf("texter in %s, want the menu", s)
+	}
+	if _, total, _ := w.line.Queue(context.Background(), 8); total != 0 {
+		t.Errorf("%d in the queue", total)
+	}
+	n, _ := w.line.Tick(context.Background())
+	if n != 0 {
+		t.Errorf("tick fired %d", n)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/textline/textline/bot/outbox"
 	"github.com/textline/textline/bot/safety"
 )
 
@@ -42,7 +43,7 @@ const (
 	NoneHeld   Reply = "none_held"
 	Which      Reply = "which"
 	Passed     Reply = "passed"
-	Closing    Reply = "closed"
+	Ended      Reply = "closed"
 	Noted      Reply = "noted"
 	Relayed    Reply = "" // words for the texter: nothing to answer
 )
@@ -98,7 +99,7 @@ func onMessage(e env, open *Record, past []int64, m message) (*change, answer) {
 		if m.verdict.Crisis() {
 			relay = "responder.relay_flag"
 		}
-		c.send(e, r, m.id+":relay", r.HolderAddr, fill(e, relay, r, words), false, "")
+		c.send(e, r, m.id+":relay", r.HolderAddr, fill(e, relay, r, words), false, outbox.SMS)
 	}
 	return c, answer{State: r.Status, Handle: r.Handle, Created: created}
 }
@@ -117,16 +118,16 @@ func onAlert(e env, past []int64, m message) (*change, answer) {
 
 // onLeave ends the handoff of a texter who opted out, and tells its
 // holder.
-func onLeave(e env, open *Record, id string) (*change, answer) {
+func onLeave(e env, open *Record, held []int64, id string) (*change, answer) {
 	c := newChange()
 	if open == nil {
 		return c, answer{}
 	}
 	r := *open
 	if r.HolderAddr != "" {
-		c.send(e, r, id+":left", r.HolderAddr, fill(e, "responder.texter_left", r, ""), false, "")
+		c.send(e, r, id+":left", r.HolderAddr, fill(e, "responder.texter_left", r, ""), false, outbox.SMS)
 	}
-	c.closeOut(e, r, "texter", "opted out", true)
+	c.closeOut(e, r, "texter", "opted out", true, held)
 	return c, answer{State: Closed, Handle: r.Handle}
 }
 
@@ -134,7 +135,7 @@ func onLeave(e env, open *Record, id string) (*change, answer) {
 func onCancel(e env, open *Record) (*change, answer) {
 	c := newChange()
 	if open != nil && open.Status == Waiting {
-		c.closeOut(e, *open, "texter", "stopped waiting", true)
+		c.closeOut(e, *open, "texter", "stopped waiting", true, nil)
 	}
 	return c, answer{}
 }
@@ -142,16 +143,13 @@ func onCancel(e env, open *Record) (*change, answer) {
 // onErase is DELETE: the texter's handoffs lose their transcripts and
 // address; their audit trails keep that it happened, with no words; and
 // nothing still queued reaches them.
-func onErase(e env, texter string, open *Record, past []Record) (*change, answer) {
+func onErase(e env, texter string, open *Record, held []int64, past []Record) (*change, answer) {
 	c := newChange()
-	var closed Record
 	if open != nil {
-		closed = c.closeOut(e, *open, "texter", "erased", true)
+		closed := c.closeOut(e, *open, "texter", "erased", true, held)
+		past = append(slices.DeleteFunc(slices.Clone(past), func(r Record) bool { return r.N == open.N }), closed)
 	}
 	for _, r := range past {
-		if open != nil && r.N == open.N {
-			r = closed
-		}
 		r.Texter, r.Addr, r.Recent, r.Erased = "", "", nil, true
 		c.put(r)
 		c.unsaid = append(c.unsaid, r.N)
@@ -169,7 +167,7 @@ func onCall(e env, open *Record, id, twiml string) (*change, answer) {
 	if open == nil {
 		return c, answer{}
 	}
-	c.send(e, *open, id+":call", open.Addr, twiml, true, "call")
+	c.send(e, *open, id+":call", open.Addr, twiml, true, outbox.Call)
 	c.audit(e, *open, "texter", "call requested", "")
 	return c, answer{State: open.Status, Handle: open.Handle}
 }
@@ -184,7 +182,7 @@ type act struct {
 // the responder holds.
 func resolve(a act, named *Record, held []Record) (*Record, Reply) {
 	if a.Handle != "" {
-		if named == nil {
+		if named == nil || named.Status == Closed {
 			return nil, Unknown
 		}
 		return named, ""
@@ -212,6 +210,9 @@ func handles(held []Record) string {
 // points to the one acted on (CLOSE frees it only then).
 func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool) (*change, answer) {
 	c := newChange()
+	// Only an active handoff is held: one closed under its holder (the
+	// texter left) is not, and leaves the list with this action.
+	held = slices.DeleteFunc(slices.Clone(held), func(r Record) bool { return r.Status != Active || r.Holder != a.Responder })
 	r0, why := resolve(a, named, held)
 	if r0 == nil {
 		return c, answer{Reply: why, Handles: handles(held)}
@@ -225,7 +226,7 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 		fresh := r.Status == Waiting
 		if fresh {
 			c.queue[r.N] = nanScore
-			c.holds[a.Responder] = appendHeld(held, r.N)
+			c.holds[a.Responder] = append(heldIDs(held), r.N)
 			r.Status, r.Holder, r.HolderAddr, r.Taken = Active, a.Responder, a.raddr, e.now
 			c.put(r)
 			c.audit(e, r, a.Responder, "taken", "")
@@ -239,7 +240,7 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 		return c, answer{Reply: Taken, Handle: r.Handle, Category: r.Category, Severity: r.Severity,
 			Texter: r.Texter, Follow: Active, Recent: quoted(r.Recent), Fresh: fresh, Since: r.Created}
 	}
-	if r.Holder != a.Responder {
+	if r.Holder != a.Responder || r.Status != Active {
 		why := NoneHeld
 		if r.Status == Active {
 			why = TakenOther
@@ -249,12 +250,12 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 	switch a.Verb {
 	case Say:
 		c.said = append(c.said, entry[Said]{r.N, Said{At: e.now, From: FromResponder, Responder: a.Responder, Text: a.Text}})
-		c.send(e, r, a.ID+":say", r.Addr, a.Text, true, "")
+		c.send(e, r, a.ID+":say", r.Addr, a.Text, true, outbox.SMS)
 		c.audit(e, r, a.Responder, "replied", "")
 		c.publish(r, "message")
 		return c, answer{Reply: Relayed, Handle: r.Handle}
 	case Pass:
-		c.holds[a.Responder] = dropHeld(held, r.N)
+		c.holds[a.Responder] = without(heldIDs(held), r.N)
 		r.Status, r.Holder, r.HolderAddr, r.RemindAt, r.Alerted = Waiting, "", "", e.now.Add(e.remind), true
 		c.queue[r.N] = r.score()
 		c.put(r)
@@ -264,10 +265,9 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 		c.alertAll(e, r, "responder.alert", "passed:"+a.ID)
 		return c, answer{Reply: Passed, Handle: r.Handle, Texter: r.Texter, Follow: Waiting}
 	}
-	c.holds[a.Responder] = dropHeld(held, r.N)
-	r = c.closeOut(e, r, a.Responder, "closed by responder", pointer(r))
+	r = c.closeOut(e, r, a.Responder, "closed by responder", pointer(r), heldIDs(held))
 	c.toTexter(e, r, fmt.Sprintf("%d:closed", r.N), "handoff.closed")
-	return c, answer{Reply: Closing, Handle: r.Handle, Texter: r.Texter, Follow: Closed}
+	return c, answer{Reply: Ended, Handle: r.Handle, Texter: r.Texter, Follow: Closed}
 }
 
 func quoted(recent []string) string {
@@ -278,20 +278,10 @@ func quoted(recent []string) string {
 	return strings.Join(out, "\n")
 }
 
-func appendHeld(held []Record, n int64) []int64 {
-	out := make([]int64, 0, len(held)+1)
-	for _, r := range held {
-		out = append(out, r.N)
-	}
-	return append(out, n)
-}
-
-func dropHeld(held []Record, n int64) []int64 {
-	out := make([]int64, 0, len(held))
-	for _, r := range held {
-		if r.N != n {
-			out = append(out, r.N)
-		}
+func heldIDs(held []Record) []int64 {
+	out := make([]int64, len(held))
+	for i, r := range held {
+		out[i] = r.N
 	}
 	return out
 }

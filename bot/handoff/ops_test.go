@@ -108,7 +108,7 @@ func TestOnAct(t *testing.T) {
 		{"pass what I hold", Pass, "", nil, []Record{mine}, Passed, Waiting},
 		{"close another's", Close, "K7", &other, nil, TakenOther, ""},
 		{"close a waiting one", Close, "K7", ptr(waiting(9)), nil, NoneHeld, ""},
-		{"close what I hold", Close, "", nil, []Record{mine}, Closing, Closed},
+		{"close what I hold", Close, "", nil, []Record{mine}, Ended, Closed},
 		{"words for the texter", Say, "", nil, []Record{mine}, Relayed, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,7 +120,7 @@ func TestOnAct(t *testing.T) {
 			if tc.want == Taken && tc.named.Status == Waiting && !math.IsNaN(c.queue[9]) {
 				t.Error("a taken handoff stays in the queue")
 			}
-			if tc.want == Closing && (c.texters["t1"] != 0 || len(c.records) != 1 || c.records[0].Status != Closed) {
+			if tc.want == Ended && (c.texters["t1"] != 0 || len(c.records) != 1 || c.records[0].Status != Closed) {
 				t.Errorf("close wrote %+v", c.records)
 			}
 		})

@@ -47,7 +47,7 @@ type Record struct {
 	RemindAt   time.Time       `json:"remind_at,omitzero"`
 	Reminders  int             `json:"reminders,omitempty"`
 	Alerted    bool            `json:"alerted,omitempty"`   // responders were alerted
-	OffHours   bool            `json:"off_hours,omitempty"` // asked for outside duty hours, not yet alerted
+	OffHours   bool            `json:"off_hours,omitempty"` // asked for outside duty hours: its texter was given the 24/7 lines, not told to wait
 	Reason     string          `json:"reason"`
 	Recent     []string        `json:"recent,omitempty"` // the texter's last words, for TAKE
 	Erased     bool            `json:"erased,omitempty"`
@@ -162,7 +162,7 @@ func (c *change) publish(r Record, what string) {
 // send enqueues one message (or call) about r; id makes it happen once.
 // It comes from the line's sender, or else the number the texter wrote
 // to, by SMS unless it goes to a WhatsApp texter.
-func (c *change) send(e env, r Record, id, to, body string, toTexter bool, kind string) {
+func (c *change) send(e env, r Record, id, to, body string, toTexter bool, kind outbox.Kind) {
 	from := e.from
 	if from == "" {
 		from = r.To
@@ -204,22 +204,37 @@ func (c *change) alertAll(e env, r Record, textID, tag string) {
 // words for {text}.
 func fill(e env, id string, r Record, words string) string {
 	return e.render(content.English, id, content.Vars{"handle": r.Handle, "category": string(r.Category),
-		"severity": string(r.Severity), "wait": strconv.Itoa(int(e.now.Sub(r.Created).Minutes())) + " min", "text": words})
+		"severity": string(r.Severity), "wait": waited(e.now, r.Created), "text": words})
 }
 
-// closeOut ends r: out of the queue, its handle and the texter's pointer
-// freed, out of its holder's hands.
-func (c *change) closeOut(e env, r Record, who, why string, pointer bool) Record {
+// closeOut ends r: out of the queue, its handle freed, the texter's
+// pointer freed when it points to r, and out of its holder's hands
+// (held: what the holder holds).
+func (c *change) closeOut(e env, r Record, who, why string, pointer bool, held []int64) Record {
 	c.queue[r.N] = nanScore
 	c.handles[r.Handle] = 0
 	if pointer {
 		c.texters[r.Texter] = 0
+	}
+	if r.Holder != "" {
+		c.holds[r.Holder] = without(held, r.N)
 	}
 	r.Status, r.Closed = Closed, e.now
 	c.put(r)
 	c.audit(e, r, who, "closed", why)
 	c.publish(r, "closed")
 	return r
+}
+
+// without is ns without n.
+func without(ns []int64, n int64) []int64 {
+	out := make([]int64, 0, len(ns))
+	for _, m := range ns {
+		if m != n {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // opening is a new handoff for a texter's message.

@@ -27,7 +27,7 @@ const Prefix = "{tl:handoff}:"
 //	steps:N       its audit trail: a list of JSON lines (outbox.Note)
 //	queue         the waiting N, by severity then age
 //	open:HANDLE   N of the open handoff with that handle
-//	texter:ID     N of the texter's open handoff
+//	texter:ID     N of the texter's open handoff (both kept as long as it)
 //	all:ID        every N of the texter, as JSON, for DELETE
 //	held:ID       the N a responder holds, as JSON
 //	seq           the last N handed out
@@ -35,8 +35,10 @@ const Prefix = "{tl:handoff}:"
 //	events        the channel consoles hear changes on
 
 // answerKeep is how long the answer to a message or action is kept
-// against retries: longer than Twilio retries a webhook.
-const answerKeep = 15 * time.Minute
+// against repeats: longer than a texter's reply is kept with the step it
+// asked of the human line (redisstore's ReplyTTL), so a late retry never
+// does a step twice.
+const answerKeep = 24 * time.Hour
 
 // maxTries bounds how often one operation recomputes after a guarded key
 // changed under it.
@@ -86,6 +88,14 @@ func (v *view) list(key string) []int64 {
 		json.Unmarshal([]byte(s), &out)
 	}
 	return out
+}
+
+// heldBy reads what the holder of r holds; none when nobody holds r.
+func (v *view) heldBy(r *Record) []int64 {
+	if r == nil || r.Holder == "" {
+		return nil
+	}
+	return v.list(v.l.prefix + "held:" + r.Holder)
 }
 
 // records reads every handoff of a list.
@@ -199,10 +209,25 @@ func (l *Line) tx(c *change, a answer, once string) (cas.Tx, map[string]string, 
 		}
 	}
 	for h, n := range c.handles {
-		set(l.prefix+"open:"+h, nonzero(n), false)
+		set(l.prefix+"open:"+h, nonzero(n), true)
 	}
 	for t, n := range c.texters {
-		set(l.prefix+"texter:"+t, nonzero(n), false)
+		set(l.prefix+"texter:"+t, nonzero(n), true)
+	}
+	// What points to a record lives as long as the record.
+	for _, r := range c.records {
+		var keys []string
+		if r.Status != Closed {
+			keys = append(keys, l.prefix+"open:"+r.Handle, l.prefix+"texter:"+r.Texter)
+		}
+		if r.Texter != "" {
+			keys = append(keys, l.prefix+"all:"+r.Texter)
+		}
+		for _, k := range keys {
+			if _, set := written[k]; !set {
+				ops = append(ops, cas.Op{Cmd: cas.PExpire, Args: []string{k, keep}})
+			}
+		}
 	}
 	for who, ns := range c.holds {
 		set(l.prefix+"held:"+who, listOf(ns), true)

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/textline/textline/bot/outbox"
 	"github.com/textline/textline/bot/twilio"
 )
 
@@ -55,8 +56,8 @@ func (m *Metrics) Observe(r twilio.Result, took time.Duration) {
 }
 
 // Outbound records one attempt of the outbox.
-func (m *Metrics) Outbound(kind, result string) {
-	m.outbound.WithLabelValues(kind, result).Inc()
+func (m *Metrics) Outbound(kind outbox.Kind, result outbox.Result) {
+	m.outbound.WithLabelValues(string(kind), string(result)).Inc()
 }
 
 // Handler serves the metrics in Prometheus's text format.

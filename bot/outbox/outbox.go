@@ -40,16 +40,19 @@ type Client interface {
 	redis.Scripter
 }
 
+// Kind is what an item is.
+type Kind string
+
 // Kinds of item.
 const (
-	SMS  = "sms"
-	Call = "call" // Body holds the TwiML the call runs
+	SMS  Kind = "sms"
+	Call Kind = "call" // Body holds the TwiML the call runs
 )
 
 // Item is one message or call to send.
 type Item struct {
 	ID     string // deduplicates: an id is enqueued at most once
-	Kind   string // SMS or Call
+	Kind   Kind   // SMS (the default) or Call
 	To     string // the recipient's address, sealed
 	From   string // the line's number or Messaging Service SID; "" for the default
 	Body   string
@@ -106,17 +109,20 @@ type Outbox struct {
 
 // Observer counts the outbox's attempts; metrics implement it.
 type Observer interface {
-	Outbound(kind, result string)
+	Outbound(kind Kind, result Result)
 }
+
+// Result is how one attempt went.
+type Result string
 
 // Results told to the Observer.
 const (
-	ResultSent    = "sent"
-	ResultRetry   = "retry"
-	ResultDropped = "dropped"
+	ResultSent    Result = "sent"
+	ResultRetry   Result = "retry"
+	ResultDropped Result = "dropped"
 )
 
-func (o *Outbox) observe(kind, result string) {
+func (o *Outbox) observe(kind Kind, result Result) {
 	if o.Observer != nil {
 		o.Observer.Outbound(kind, result)
 	}
@@ -154,16 +160,6 @@ func (o *Outbox) Forget(now time.Time, texterID string) cas.Op {
 	return cas.Op{Cmd: cas.Set, Args: []string{o.prefix + "forgot:" + texterID, strconv.FormatInt(now.UnixMilli(), 10), "PX", cas.Ms(o.keep())}}
 }
 
-// Enqueue adds it, due now. An id enqueued or sent before is not added
-// again.
-func (o *Outbox) Enqueue(ctx context.Context, it Item) error {
-	if _, err := cas.Commit(ctx, o.rdb, cas.Tx{Slot: o.queue(), Ops: o.Ops(o.now(), it)}); err != nil {
-		return fmt.Errorf("enqueue %s: %w", it.ID, err)
-	}
-	o.Notify()
-	return nil
-}
-
 func (o *Outbox) queue() string { return o.prefix + "outbox" }
 
 // fields is it as the fields of its hash.
@@ -172,7 +168,7 @@ func (it Item) fields(at time.Time) []string {
 	if kind == "" {
 		kind = SMS
 	}
-	return []string{"kind", kind, "to", it.To, "from", it.From, "body", it.Body, "texter", it.Texter,
+	return []string{"kind", string(kind), "to", it.To, "from", it.From, "body", it.Body, "texter", it.Texter,
 		"audit", it.Audit, "at", strconv.FormatInt(at.UnixMilli(), 10)}
 }
 
@@ -309,7 +305,7 @@ func decodeClaim(r any) (id string, it Item, tries int) {
 		f[k] = v
 	}
 	tries, _ = strconv.Atoi(f["tries"])
-	return id, Item{ID: id, Kind: f["kind"], To: f["to"], From: f["from"], Body: f["body"], Texter: f["texter"], Audit: f["audit"]}, tries
+	return id, Item{ID: id, Kind: Kind(f["kind"]), To: f["to"], From: f["from"], Body: f["body"], Texter: f["texter"], Audit: f["audit"]}, tries
 }
 
 // postpone puts claimed items back, due one after another from due.
@@ -330,7 +326,7 @@ func (o *Outbox) postpone(ctx context.Context, rest []any, due time.Time) error 
 // retried or dropped.
 func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bool, time.Time, error) {
 	log := o.log()
-	attrs := []slog.Attr{slog.String("item", id), slog.String("kind", it.Kind), slog.String("texter", it.Texter), slog.Int("try", tries)}
+	attrs := []slog.Attr{slog.String("item", id), slog.String("kind", string(it.Kind)), slog.String("texter", it.Texter), slog.Int("try", tries)}
 	if it.Texter != "" {
 		out, err := o.gate.OptedOut(ctx, it.Texter)
 		if err != nil {
