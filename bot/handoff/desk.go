@@ -82,7 +82,7 @@ func (l *Line) Act(ctx context.Context, a Action) (Result, error) {
 	if a.Phone != "" {
 		in.raddr = l.seal.Seal(a.Phone)
 	}
-	ans, again, err := l.do(ctx, "act:"+a.Responder+":"+a.ID, func(v *view) (*change, answer) {
+	ans, again, err := l.do(ctx, "act:"+a.Responder+":"+a.ID, func(v *view) (*delta, answer) {
 		var named *Record
 		if a.Handle != "" {
 			named = v.record(v.pointer(l.prefix + "open:" + a.Handle))
@@ -272,7 +272,7 @@ func (l *Line) View(ctx context.Context, handle string) (Conversation, error) {
 	pipe := l.rdb.Pipeline()
 	rec := pipe.Get(ctx, l.prefix+"h:"+n)
 	said := pipe.LRange(ctx, l.prefix+"said:"+n, 0, -1)
-	steps := pipe.LRange(ctx, l.prefix+"steps:"+n, 0, -1)
+	audit := pipe.LRange(ctx, l.prefix+"audit:"+n, 0, -1)
 	if _, err := pipe.Exec(ctx); errors.Is(err, redis.Nil) || errors.Is(rec.Err(), redis.Nil) {
 		return Conversation{}, ErrNotOpen
 	} else if err != nil {
@@ -295,7 +295,7 @@ func (l *Line) View(ctx context.Context, handle string) (Conversation, error) {
 			c.Messages = append(c.Messages, m)
 		}
 	}
-	for _, s := range steps.Val() {
+	for _, s := range audit.Val() {
 		var st outbox.Note
 		if json.Unmarshal([]byte(s), &st) == nil {
 			c.Audit = append(c.Audit, st)
@@ -307,7 +307,7 @@ func (l *Line) View(ctx context.Context, handle string) (Conversation, error) {
 // Note adds a responder's private note to a handoff's transcript; it is
 // never sent.
 func (l *Line) Note(ctx context.Context, id, responder, handle, text string) error {
-	ans, _, err := l.do(ctx, "note:"+responder+":"+id, func(v *view) (*change, answer) {
+	ans, _, err := l.do(ctx, "note:"+responder+":"+id, func(v *view) (*delta, answer) {
 		return onNote(l.env(), v.record(v.pointer(l.prefix+"open:"+handle)), responder, text)
 	})
 	if err != nil {

@@ -208,7 +208,7 @@ func (w *world) session() bot.Session {
 func (w *world) audit() []string {
 	w.t.Helper()
 	ctx := context.Background()
-	keys, err := w.rdb.Keys(ctx, w.prefix+"steps:*").Result()
+	keys, err := w.rdb.Keys(ctx, w.prefix+"audit:*").Result()
 	if err != nil {
 		w.t.Fatal(err)
 	}

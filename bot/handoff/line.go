@@ -132,7 +132,7 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 			m.new.n = n
 		}
 		cands := candidates()
-		p = func(v *view) (*change, answer) {
+		p = func(v *view) (*delta, answer) {
 			past := v.list(l.prefix + "all:" + texter)
 			if r.Kind == bot.HandoffAlert {
 				return onAlert(l.env(), past, m)
@@ -144,21 +144,21 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 			return onMessage(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)), past, m)
 		}
 	case bot.HandoffLeave:
-		p = func(v *view) (*change, answer) {
+		p = func(v *view) (*delta, answer) {
 			open := v.record(v.pointer(l.prefix + "texter:" + texter))
 			return onLeave(l.env(), open, v.heldBy(open), r.MessageID)
 		}
 	case bot.HandoffCancel:
-		p = func(v *view) (*change, answer) {
+		p = func(v *view) (*delta, answer) {
 			return onCancel(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)))
 		}
 	case bot.HandoffErase:
-		p = func(v *view) (*change, answer) {
+		p = func(v *view) (*delta, answer) {
 			open := v.record(v.pointer(l.prefix + "texter:" + texter))
 			return onErase(l.env(), texter, open, v.heldBy(open), v.records(v.list(l.prefix+"all:"+texter)))
 		}
 	case bot.HandoffCall:
-		p = func(v *view) (*change, answer) {
+		p = func(v *view) (*delta, answer) {
 			return onCall(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)), r.MessageID, l.CallTwiML)
 		}
 	default:
@@ -246,10 +246,10 @@ func (l *Line) Tick(ctx context.Context) (int, error) {
 	fired := 0
 	for _, n := range ns {
 		var did bool
-		_, _, err := l.do(ctx, "", func(v *view) (*change, answer) {
+		_, _, err := l.do(ctx, "", func(v *view) (*delta, answer) {
 			r := v.record(n)
 			if r == nil || r.Status != Waiting {
-				c := newChange()
+				c := newDelta()
 				c.queue[n] = nanScore
 				return c, answer{}
 			}

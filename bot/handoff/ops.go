@@ -12,7 +12,7 @@ import (
 
 // The operations of the human line, as pure functions: given the records
 // an operation reads and what it is asked, each returns what to write
-// (a change) and what to answer. store.go loads, commits and retries.
+// (a delta) and what to answer. store.go loads, commits and retries.
 
 // answer is what an operation answers: stored with it, so that the same
 // message or action done again answers the same.
@@ -60,8 +60,8 @@ type message struct {
 
 // onMessage keeps a texter's message: it opens their handoff when asked,
 // raises its severity, and relays the words to whoever holds it.
-func onMessage(e env, open *Record, past []int64, m message) (*change, answer) {
-	c := newChange()
+func onMessage(e env, open *Record, past []int64, m message) (*delta, answer) {
+	c := newDelta()
 	var r Record
 	created := false
 	switch {
@@ -106,8 +106,8 @@ func onMessage(e env, open *Record, past []int64, m message) (*change, answer) {
 
 // onAlert is a crisis from a texter who opted out: the responders hear
 // of it; the texter cannot be answered.
-func onAlert(e env, past []int64, m message) (*change, answer) {
-	c := newChange()
+func onAlert(e env, past []int64, m message) (*delta, answer) {
+	c := newDelta()
 	r := c.create(e, m.new, Closed, past)
 	r.Closed, r.Alerted = e.now, true
 	c.alertAll(e, r, "responder.alert_optedout", "alert")
@@ -118,8 +118,8 @@ func onAlert(e env, past []int64, m message) (*change, answer) {
 
 // onLeave ends the handoff of a texter who opted out, and tells its
 // holder.
-func onLeave(e env, open *Record, held []int64, id string) (*change, answer) {
-	c := newChange()
+func onLeave(e env, open *Record, held []int64, id string) (*delta, answer) {
+	c := newDelta()
 	if open == nil {
 		return c, answer{}
 	}
@@ -132,8 +132,8 @@ func onLeave(e env, open *Record, held []int64, id string) (*change, answer) {
 }
 
 // onCancel closes the handoff of a texter who stopped waiting.
-func onCancel(e env, open *Record) (*change, answer) {
-	c := newChange()
+func onCancel(e env, open *Record) (*delta, answer) {
+	c := newDelta()
 	if open != nil && open.Status == Waiting {
 		c.closeOut(e, *open, "texter", "stopped waiting", true, nil)
 	}
@@ -143,8 +143,8 @@ func onCancel(e env, open *Record) (*change, answer) {
 // onErase is DELETE: the texter's handoffs lose their transcripts and
 // address; their audit trails keep that it happened, with no words; and
 // nothing still queued reaches them.
-func onErase(e env, texter string, open *Record, held []int64, past []Record) (*change, answer) {
-	c := newChange()
+func onErase(e env, texter string, open *Record, held []int64, past []Record) (*delta, answer) {
+	c := newDelta()
 	if open != nil {
 		closed := c.closeOut(e, *open, "texter", "erased", true, held)
 		past = append(slices.DeleteFunc(slices.Clone(past), func(r Record) bool { return r.N == open.N }), closed)
@@ -155,15 +155,15 @@ func onErase(e env, texter string, open *Record, held []int64, past []Record) (*
 		c.unsaid = append(c.unsaid, r.N)
 		c.audit(e, r, "texter", "erased", "")
 	}
-	c.past[texter] = nil
+	c.all[texter] = nil
 	c.forget = texter
 	return c, answer{}
 }
 
 // onCall is the texter's CALL: a call to them, put through to the human
 // line.
-func onCall(e env, open *Record, id, twiml string) (*change, answer) {
-	c := newChange()
+func onCall(e env, open *Record, id, twiml string) (*delta, answer) {
+	c := newDelta()
 	if open == nil {
 		return c, answer{}
 	}
@@ -208,8 +208,8 @@ func handles(held []Record) string {
 // onAct does a responder's TAKE, PASS, CLOSE or words for the texter.
 // pointer reports whether the texter's pointer to their open handoff
 // points to the one acted on (CLOSE frees it only then).
-func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool) (*change, answer) {
-	c := newChange()
+func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool) (*delta, answer) {
+	c := newDelta()
 	// Only an active handoff is held: one closed under its holder (the
 	// texter left) is not, and leaves the list with this action.
 	held = slices.DeleteFunc(slices.Clone(held), func(r Record) bool { return r.Status != Active || r.Holder != a.Responder })
@@ -287,8 +287,8 @@ func heldIDs(held []Record) []int64 {
 }
 
 // onNote adds a responder's private note to the transcript.
-func onNote(e env, r *Record, responder, text string) (*change, answer) {
-	c := newChange()
+func onNote(e env, r *Record, responder, text string) (*delta, answer) {
+	c := newDelta()
 	if r == nil {
 		return c, answer{Reply: Unknown}
 	}
@@ -303,8 +303,8 @@ func onNote(e env, r *Record, responder, text string) (*change, answer) {
 // given the 24/7 lines, gets no reminders); one nobody took in
 // time reminds its texter (max times at most) and alerts the responders
 // again. fired is false when nothing was due.
-func due(e env, r Record, onDuty bool, max int) (c *change, fired bool) {
-	c = newChange()
+func due(e env, r Record, onDuty bool, max int) (c *delta, fired bool) {
+	c = newDelta()
 	switch {
 	case !r.Alerted:
 		if !onDuty {

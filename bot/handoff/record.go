@@ -112,18 +112,18 @@ type env struct {
 // staff is a responder as the line alerts them.
 type staff struct{ id, addr string } // addr sealed
 
-// change is what one operation does, committed together: the records it
+// delta is what one operation does, committed together: the records it
 // writes, the lines of transcripts and audit trails it adds, the index
 // changes, the messages to send and the changes consoles are told of.
-type change struct {
+type delta struct {
 	records []Record
 	said    []entry[Said]
-	steps   []entry[outbox.Note]
+	notes   []entry[outbox.Note]
 	queue   map[int64]float64 // n: score to queue it with; math.NaN() takes it out
 	handles map[string]int64  // handle: n of the open handoff, 0 to free it
 	texters map[string]int64  // texter: n of their open handoff, 0 when none
 	holds   map[string][]int64
-	past    map[string][]int64   // texter: every n of theirs, nil to forget them
+	all     map[string][]int64   // texter: every n of theirs, nil to forget them
 	sends   []entry[outbox.Item] // with the record whose audit trail notes them
 	events  []Change
 	forget  string  // a texter whose queued messages must not go out
@@ -135,13 +135,13 @@ type entry[T any] struct {
 	v T
 }
 
-func newChange() *change {
-	return &change{queue: map[int64]float64{}, handles: map[string]int64{}, texters: map[string]int64{},
-		holds: map[string][]int64{}, past: map[string][]int64{}}
+func newDelta() *delta {
+	return &delta{queue: map[int64]float64{}, handles: map[string]int64{}, texters: map[string]int64{},
+		holds: map[string][]int64{}, all: map[string][]int64{}}
 }
 
 // put records r as written; the last write of a record wins.
-func (c *change) put(r Record) {
+func (c *delta) put(r Record) {
 	for i := range c.records {
 		if c.records[i].N == r.N {
 			c.records[i] = r
@@ -151,18 +151,18 @@ func (c *change) put(r Record) {
 	c.records = append(c.records, r)
 }
 
-func (c *change) audit(e env, r Record, who, what, about string) {
-	c.steps = append(c.steps, entry[outbox.Note]{r.N, outbox.Note{At: e.now, Who: who, What: what, About: about}})
+func (c *delta) audit(e env, r Record, who, what, about string) {
+	c.notes = append(c.notes, entry[outbox.Note]{r.N, outbox.Note{At: e.now, Who: who, What: what, About: about}})
 }
 
-func (c *change) publish(r Record, what string) {
+func (c *delta) publish(r Record, what string) {
 	c.events = append(c.events, Change{Handle: r.Handle, What: what})
 }
 
 // send enqueues one message (or call) about r; id makes it happen once.
 // It comes from the line's sender, or else the number the texter wrote
 // to, by SMS unless it goes to a WhatsApp texter.
-func (c *change) send(e env, r Record, id, to, body string, toTexter bool, kind outbox.Kind) {
+func (c *delta) send(e env, r Record, id, to, body string, toTexter bool, kind outbox.Kind) {
 	from := e.from
 	if from == "" {
 		from = r.To
@@ -186,12 +186,12 @@ func (c *change) send(e env, r Record, id, to, body string, toTexter bool, kind 
 	c.sends = append(c.sends, entry[outbox.Item]{r.N, outbox.Item{ID: id, Kind: kind, To: to, From: from, Body: body, Texter: texter}})
 }
 
-func (c *change) toTexter(e env, r Record, id, textID string) {
+func (c *delta) toTexter(e env, r Record, id, textID string) {
 	c.send(e, r, id, r.Addr, e.render(r.Lang, textID, nil), true, outbox.SMS)
 }
 
 // alertAll alerts every responder of r; tag makes each alert once.
-func (c *change) alertAll(e env, r Record, textID, tag string) {
+func (c *delta) alertAll(e env, r Record, textID, tag string) {
 	body := fill(e, textID, r, "")
 	for _, s := range e.responders {
 		c.send(e, r, fmt.Sprintf("%d:%s:%s", r.N, tag, s.id), s.addr, body, false, outbox.SMS)
@@ -210,7 +210,7 @@ func fill(e env, id string, r Record, words string) string {
 // closeOut ends r: out of the queue, its handle freed, the texter's
 // pointer freed when it points to r, and out of its holder's hands
 // (held: what the holder holds).
-func (c *change) closeOut(e env, r Record, who, why string, pointer bool, held []int64) Record {
+func (c *delta) closeOut(e env, r Record, who, why string, pointer bool, held []int64) Record {
 	c.queue[r.N] = nanScore
 	c.handles[r.Handle] = 0
 	if pointer {
@@ -252,7 +252,7 @@ type opening struct {
 }
 
 // create opens a handoff: waiting, or, for an alert, closed at once.
-func (c *change) create(e env, o opening, status Status, past []int64) Record {
+func (c *delta) create(e env, o opening, status Status, past []int64) Record {
 	r := Record{
 		N: o.n, Handle: o.handle, Texter: o.texter, Addr: o.addr, To: o.to, WhatsApp: o.whatsApp, Lang: o.lang,
 		Category: o.category, Severity: o.severity, Status: status, Created: e.now, RemindAt: e.now.Add(e.remind),
@@ -263,7 +263,7 @@ func (c *change) create(e env, o opening, status Status, past []int64) Record {
 	}
 	c.put(r)
 	c.audit(e, r, "texter", "opened", fmt.Sprintf("%s %s %s", o.reason, o.category, o.severity))
-	c.past[o.texter] = append(slices.Clone(past), o.n)
+	c.all[o.texter] = append(slices.Clone(past), o.n)
 	if status == Waiting {
 		c.handles[r.Handle] = r.N
 		c.texters[o.texter] = r.N
@@ -273,7 +273,7 @@ func (c *change) create(e env, o opening, status Status, past []int64) Record {
 }
 
 // remember keeps a texter's words on r for the transcript and TAKE.
-func (c *change) remember(e env, r Record, text string, v safety.Verdict) Record {
+func (c *delta) remember(e env, r Record, text string, v safety.Verdict) Record {
 	if text == "" {
 		return r
 	}

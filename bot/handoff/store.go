@@ -24,7 +24,7 @@ const Prefix = "{tl:handoff}:"
 //
 //	h:N           the handoff N, as JSON (Record)
 //	said:N        its transcript: a list of JSON lines (Said)
-//	steps:N       its audit trail: a list of JSON lines (outbox.Note)
+//	audit:N       its audit trail: a list of JSON lines (outbox.Note)
 //	queue         the waiting N, by severity then age
 //	open:HANDLE   N of the open handoff with that handle
 //	texter:ID     N of the texter's open handoff (both kept as long as it)
@@ -110,7 +110,7 @@ func (v *view) records(ns []int64) []Record {
 }
 
 // plan computes an operation from what it reads.
-type plan func(v *view) (*change, answer)
+type plan func(v *view) (*delta, answer)
 
 // do runs an operation: it computes p on what this process knows and
 // commits the result, guarded by what p read; when a guard fails it
@@ -158,9 +158,9 @@ func (l *Line) do(ctx context.Context, once string, p plan) (ans answer, again b
 	return answer{}, false, errors.New("handoff: records kept changing")
 }
 
-// tx turns a change into one commit, and returns the values it writes to
+// tx turns a delta into one commit, and returns the values it writes to
 // keys an operation may read.
-func (l *Line) tx(c *change, a answer, once string) (cas.Tx, map[string]string, error) {
+func (l *Line) tx(c *delta, a answer, once string) (cas.Tx, map[string]string, error) {
 	keep := cas.Ms(l.retention())
 	written := map[string]string{}
 	var ops []cas.Op
@@ -193,12 +193,12 @@ func (l *Line) tx(c *change, a answer, once string) (cas.Tx, map[string]string, 
 	for _, n := range c.unsaid {
 		ops = append(ops, cas.Op{Cmd: cas.Del, Args: []string{l.key("said:", n)}})
 	}
-	for _, s := range c.steps {
+	for _, s := range c.notes {
 		b, err := json.Marshal(s.v)
 		if err != nil {
 			return cas.Tx{}, nil, err
 		}
-		k := l.key("steps:", s.n)
+		k := l.key("audit:", s.n)
 		ops = append(ops, cas.Op{Cmd: cas.RPush, Args: []string{k, string(b)}}, cas.Op{Cmd: cas.PExpire, Args: []string{k, keep}})
 	}
 	for n, score := range c.queue {
@@ -232,12 +232,12 @@ func (l *Line) tx(c *change, a answer, once string) (cas.Tx, map[string]string, 
 	for who, ns := range c.holds {
 		set(l.prefix+"held:"+who, listOf(ns), true)
 	}
-	for t, ns := range c.past {
+	for t, ns := range c.all {
 		set(l.prefix+"all:"+t, listOf(ns), true)
 	}
 	for _, s := range c.sends {
 		it := s.v
-		it.Audit = l.key("steps:", s.n)
+		it.Audit = l.key("audit:", s.n)
 		ops = append(ops, l.out.Ops(l.now(), it)...)
 	}
 	if c.forget != "" {
