@@ -228,13 +228,7 @@ func (c *delta) closeOut(e env, r Record, who, why string, pointer bool, held []
 
 // without is ns without n.
 func without(ns []int64, n int64) []int64 {
-	out := make([]int64, 0, len(ns))
-	for _, m := range ns {
-		if m != n {
-			out = append(out, m)
-		}
-	}
-	return out
+	return slices.DeleteFunc(slices.Clone(ns), func(m int64) bool { return m == n })
 }
 
 // opening is a new handoff for a texter's message.

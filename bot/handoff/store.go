@@ -182,24 +182,28 @@ func (l *Line) tx(c *delta, a answer, once string) (cas.Tx, map[string]string, e
 		}
 		set(l.key("h:", r.N), string(b), true)
 	}
-	for _, s := range c.said {
-		b, err := json.Marshal(s.v)
+	// push adds a line, as JSON, to the list kind of handoff n.
+	push := func(kind string, n int64, line any) error {
+		b, err := json.Marshal(line)
 		if err != nil {
+			return fmt.Errorf("handoff %d: %w", n, err)
+		}
+		k := l.key(kind, n)
+		ops = append(ops, cas.Op{Cmd: cas.RPush, Args: []string{k, string(b)}}, cas.Op{Cmd: cas.PExpire, Args: []string{k, keep}})
+		return nil
+	}
+	for _, s := range c.said {
+		if err := push("said:", s.n, s.v); err != nil {
 			return cas.Tx{}, nil, err
 		}
-		k := l.key("said:", s.n)
-		ops = append(ops, cas.Op{Cmd: cas.RPush, Args: []string{k, string(b)}}, cas.Op{Cmd: cas.PExpire, Args: []string{k, keep}})
 	}
 	for _, n := range c.unsaid {
 		ops = append(ops, cas.Op{Cmd: cas.Del, Args: []string{l.key("said:", n)}})
 	}
 	for _, s := range c.notes {
-		b, err := json.Marshal(s.v)
-		if err != nil {
+		if err := push("audit:", s.n, s.v); err != nil {
 			return cas.Tx{}, nil, err
 		}
-		k := l.key("audit:", s.n)
-		ops = append(ops, cas.Op{Cmd: cas.RPush, Args: []string{k, string(b)}}, cas.Op{Cmd: cas.PExpire, Args: []string{k, keep}})
 	}
 	for n, score := range c.queue {
 		if math.IsNaN(score) {
