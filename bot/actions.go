@@ -40,7 +40,7 @@ var actions = map[flows.Action]action{
 		},
 	},
 	flows.DoKind: {run: func(_ *turn, s *Session, f fired) string {
-		s.GroupKind = string(f.ev)
+		s.GroupKind = groupKinds[f.ev]
 		return ""
 	}},
 	flows.DoGroups: {
@@ -111,6 +111,9 @@ var actions = map[flows.Action]action{
 		return ""
 	}},
 }
+
+// groupKinds are the kinds of group the groups step's choices pick.
+var groupKinds = map[flows.Event]content.GroupKind{flows.EvPeer: content.KindPeer, flows.EvFamily: content.KindFamily}
 
 // involves is how a crisis action involves the human line.
 type involves uint8

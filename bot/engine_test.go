@@ -12,6 +12,7 @@ import (
 
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/content"
 	"github.com/textline/textline/flows"
 )
 
@@ -470,7 +471,7 @@ func TestChoiceWordsArePerStep(t *testing.T) {
 		if s.Flow.State() != tc.want || !strings.HasPrefix(got, lib.Text(s.Lang, tc.text)) {
 			t.Errorf("%q: in %s with %q; want %s and %s", tc.path, s.Flow.State(), got, tc.want, tc.text)
 		}
-		if tc.want == flows.GroupsWhere && s.GroupKind != string(flows.EvFamily) {
+		if tc.want == flows.GroupsWhere && s.GroupKind != content.KindFamily {
 			t.Errorf("%q: looking for %q groups, want family", tc.path, s.GroupKind)
 		}
 	}

@@ -24,6 +24,9 @@ func Lint(lib *content.Library, also ...string) []string {
 		if _, ok := actions[row.Do]; row.Do != "" && !ok {
 			out = append(out, fmt.Sprintf("flows: event %q does %q, which the engine does not know", row.Event, row.Do))
 		}
+		if _, ok := groupKinds[row.Event]; row.Do == flows.DoKind && !ok {
+			out = append(out, fmt.Sprintf("flows: event %q picks a kind of group the engine does not know", row.Event))
+		}
 	}
 	out = append(out, sharedWords(lib)...)
 	for _, lang := range content.Langs {

@@ -10,14 +10,14 @@ import (
 
 // Session is what the line remembers about one texter between messages.
 type Session struct {
-	Flow       flows.Position  // where the texter is; only flows moves it
-	Lang       content.Lang    // the language the texter reads
-	TipNext    int             // how many tips have been shown
-	GroupKind  string          // the kind of group being looked for
-	Category   safety.Category // the crisis category of the last crisis
-	StopHinted bool            // the how-to-STOP hint was given
-	Turns      int             // messages handled
-	LastSeen   time.Time       // when the last message arrived
+	Flow       flows.Position    // where the texter is; only flows moves it
+	Lang       content.Lang      // the language the texter reads
+	TipNext    int               // how many tips have been shown
+	GroupKind  content.GroupKind // the kind of group being looked for
+	Category   safety.Category   // the crisis category of the last crisis
+	StopHinted bool              // the how-to-STOP hint was given
+	Turns      int               // messages handled
+	LastSeen   time.Time         // when the last message arrived
 }
 
 // New reports whether the texter has never been seen (or was erased).

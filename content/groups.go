@@ -10,24 +10,27 @@ import (
 type Group struct {
 	ID     string          `yaml:"id"`
 	Name   string          `yaml:"name"`
-	Kinds  []string        `yaml:"kinds"`
+	Kinds  []GroupKind     `yaml:"kinds"`
 	States []string        `yaml:"states"`
 	ZIPs   []string        `yaml:"zips"`
 	URL    string          `yaml:"url"`
 	About  map[Lang]string `yaml:"about"`
 }
 
-// The kinds of group a texter can ask for.
+// GroupKind is a kind of group a texter can ask for.
+type GroupKind string
+
+// The kinds of group.
 const (
-	KindPeer   = "peer"
-	KindFamily = "family"
-	KindOnline = "online"
+	KindPeer   GroupKind = "peer"
+	KindFamily GroupKind = "family"
+	KindOnline GroupKind = "online"
 )
 
 // National reports whether the group is open to anyone, wherever they are.
 func (g Group) National() bool { return len(g.States) == 0 && len(g.ZIPs) == 0 }
 
-func (g Group) has(kind string) bool {
+func (g Group) has(kind GroupKind) bool {
 	for _, k := range g.Kinds {
 		if k == kind {
 			return true
@@ -36,7 +39,7 @@ func (g Group) has(kind string) bool {
 	return false
 }
 
-// Line renders the group as one line of a reply.
+// Listing renders the group as one line of a reply.
 func (g Group) Listing(lang Lang) string {
 	about := g.About[lang]
 	if about == "" {
@@ -75,7 +78,7 @@ func (l *Library) PlaceOf(folded string) (Place, bool) {
 // the ZIP prefix first, then the state's, then national ones. local reports
 // whether any regional group was found. An empty place asks for national
 // groups only.
-func (l *Library) Groups(kind string, p Place, max int) (out []Group, local bool) {
+func (l *Library) Groups(kind GroupKind, p Place, max int) (out []Group, local bool) {
 	pick := func(match func(Group) bool) {
 		for _, g := range l.groups {
 			if len(out) < max && g.has(kind) && match(g) {

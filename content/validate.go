@@ -140,7 +140,7 @@ func (l *Library) validateGroups() Problems {
 		states[st] = true
 	}
 	seen := map[string]bool{}
-	national := map[string]bool{}
+	national := map[GroupKind]bool{}
 	for _, g := range l.groups {
 		if !idRe.MatchString(g.ID) || seen[g.ID] {
 			bad(g.ID, "id must be unique lower-case words")
@@ -186,7 +186,7 @@ func (l *Library) validateGroups() Problems {
 			}
 		}
 	}
-	for _, k := range []string{KindPeer, KindFamily, KindOnline} {
+	for _, k := range []GroupKind{KindPeer, KindFamily, KindOnline} {
 		if !national[k] {
 			bad("", "no national group of kind %s", k)
 		}

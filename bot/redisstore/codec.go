@@ -47,7 +47,7 @@ func encode(s bot.Session) string {
 	var b strings.Builder
 	b.Grow(64)
 	for i, f := range []string{
-		formatV3, state, string(s.Lang), strconv.Itoa(s.TipNext), s.GroupKind, string(s.Category),
+		formatV3, state, string(s.Lang), strconv.Itoa(s.TipNext), string(s.GroupKind), string(s.Category),
 		strconv.Itoa(flags), strconv.Itoa(s.Turns), strconv.FormatInt(s.LastSeen.Unix(), 10),
 		strconv.Itoa(int(s.Flow.Asked())),
 	} {
@@ -97,7 +97,7 @@ func decode(v string) (bot.Session, error) {
 		Flow:       pos,
 		Lang:       content.Lang(f[2]),
 		TipNext:    tip,
-		GroupKind:  f[4],
+		GroupKind:  content.GroupKind(f[4]),
 		Category:   safety.Category(f[5]),
 		StopHinted: flags&flagStopHinted != 0,
 		Turns:      turns,
