@@ -209,3 +209,22 @@ func TestGraphGolden(t *testing.T) {
 		}
 	}
 }
+
+// Parse reads a texter's words: whatever they are, in any state, it
+// returns an event the state takes, or nothing.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"1", "9", "family", "60614", "no", "", "0x1", "-1", "99999999999999999999", "done"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, state := range flows.All {
+			ev, ok := flows.Parse(state, text, vocab)
+			if ok && !flows.Takes(state, ev) {
+				t.Fatalf("Parse(%s, %q) = %s, which the state does not take", state, text, ev)
+			}
+			if !ok && ev != "" {
+				t.Fatalf("Parse(%s, %q) = %s, not ok", state, text, ev)
+			}
+		}
+	})
+}

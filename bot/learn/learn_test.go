@@ -107,3 +107,39 @@ func TestMarshalRefusesMisshapenModels(t *testing.T) {
 		}
 	}
 }
+
+// A model file comes from a content folder an operator gives: whatever
+// its bytes, reading it fails cleanly or gives a model that can be used
+// and written again.
+func FuzzUnmarshal(f *testing.F) {
+	good, err := Train([]string{"calm", "alarm"}, examples(50, 1), Options{Bits: 6, Epochs: 2, Seed: 1}).MarshalBinary()
+	if err != nil {
+		f.Fatal(err)
+	}
+	var raw bytes.Buffer
+	zr, _ := gzip.NewReader(bytes.NewReader(good))
+	raw.ReadFrom(zr)
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add(gzipped(raw.Bytes()[:raw.Len()-3]))
+	f.Add(gzipped(append(raw.Bytes()[:raw.Len()-1], 0xff, 0xff, 0xff, 0x0f)))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var m Model
+		if m.UnmarshalBinary(data) != nil {
+			return
+		}
+		if len(m.W) != (1<<m.Bits)*len(m.Classes) || len(m.Bias) != len(m.Classes) {
+			t.Fatalf("read a misshapen model: %d weights, %d classes, %d bits", len(m.W), len(m.Classes), m.Bits)
+		}
+		m.Probs(Vector{1, 2, 3}, nil)
+	})
+}
+
+func gzipped(b []byte) []byte {
+	var out bytes.Buffer
+	w := gzip.NewWriter(&out)
+	w.Write(b)
+	w.Close()
+	return out.Bytes()
+}
