@@ -82,7 +82,7 @@ func (l *Line) Act(ctx context.Context, a Action) (Result, error) {
 	if a.Phone != "" {
 		in.raddr = l.seal.Seal(a.Phone)
 	}
-	ans, again, err := l.do(ctx, "act:"+a.Responder+":"+a.ID, func(v *view) (*delta, answer) {
+	ans, again, err := do(ctx, l, "act:"+a.Responder+":"+a.ID, func(v *view) (*delta, acted) {
 		var named *Record
 		if a.Handle != "" {
 			named = v.record(v.pointer(l.prefix + "open:" + a.Handle))
@@ -113,7 +113,7 @@ func (l *Line) Act(ctx context.Context, a Action) (Result, error) {
 
 // follow brings the texter's session in line with their handoff: with a
 // person once taken, waiting once passed, back to the menu once closed.
-func (l *Line) follow(ctx context.Context, ans answer, id string) error {
+func (l *Line) follow(ctx context.Context, ans acted, id string) error {
 	ev := map[Status]flows.Event{Active: flows.EvTaken, Waiting: flows.EvPassed, Closed: flows.EvClosed}[ans.Follow]
 	_, err := l.sessions.Apply(ctx, ans.Texter, "handoff:"+id, func(s bot.Session) bot.Outcome {
 		s.Flow.Fire(ev, true)
@@ -307,7 +307,7 @@ func (l *Line) View(ctx context.Context, handle string) (Conversation, error) {
 // Note adds a responder's private note to a handoff's transcript; it is
 // never sent.
 func (l *Line) Note(ctx context.Context, id, responder, handle, text string) error {
-	ans, _, err := l.do(ctx, "note:"+responder+":"+id, func(v *view) (*delta, answer) {
+	ans, _, err := do(ctx, l, "note:"+responder+":"+id, func(v *view) (*delta, acted) {
 		return onNote(l.env(), v.record(v.pointer(l.prefix+"open:"+handle)), responder, text)
 	})
 	if err != nil {

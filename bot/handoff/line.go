@@ -120,7 +120,7 @@ func (r router) Fallback(crisis bool) bot.Reply { return r.engine.Fallback(crisi
 func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) {
 	texter := r.Texter.ID()
 	m := l.message(r)
-	var p plan
+	var p plan[heard]
 	switch r.Kind {
 	case bot.HandoffOpen, bot.HandoffMessage, bot.HandoffAlert:
 		m.open = r.Kind != bot.HandoffMessage
@@ -132,7 +132,7 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 			m.new.n = n
 		}
 		cands := candidates()
-		p = func(v *view) (*delta, answer) {
+		p = func(v *view) (*delta, heard) {
 			past := v.list(l.prefix + "all:" + texter)
 			if r.Kind == bot.HandoffAlert {
 				return onAlert(l.env(), past, m)
@@ -144,27 +144,27 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 			return onMessage(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)), past, m)
 		}
 	case bot.HandoffLeave:
-		p = func(v *view) (*delta, answer) {
+		p = func(v *view) (*delta, heard) {
 			open := v.record(v.pointer(l.prefix + "texter:" + texter))
 			return onLeave(l.env(), open, v.heldBy(open), r.MessageID)
 		}
 	case bot.HandoffCancel:
-		p = func(v *view) (*delta, answer) {
+		p = func(v *view) (*delta, heard) {
 			return onCancel(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)))
 		}
 	case bot.HandoffErase:
-		p = func(v *view) (*delta, answer) {
+		p = func(v *view) (*delta, heard) {
 			open := v.record(v.pointer(l.prefix + "texter:" + texter))
 			return onErase(l.env(), texter, open, v.heldBy(open), v.records(v.list(l.prefix+"all:"+texter)))
 		}
 	case bot.HandoffCall:
-		p = func(v *view) (*delta, answer) {
+		p = func(v *view) (*delta, heard) {
 			return onCall(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)), r.MessageID, l.CallTwiML)
 		}
 	default:
 		return false, fmt.Errorf("handoff: unknown kind %q", r.Kind)
 	}
-	ans, again, err := l.do(ctx, "texter:"+r.MessageID, p)
+	ans, again, err := do(ctx, l, "texter:"+r.MessageID, p)
 	if err != nil {
 		return false, fmt.Errorf("handoff %s: %w", r.Kind, err)
 	}
@@ -246,16 +246,16 @@ func (l *Line) Tick(ctx context.Context) (int, error) {
 	fired := 0
 	for _, n := range ns {
 		var did bool
-		_, _, err := l.do(ctx, "", func(v *view) (*delta, answer) {
+		_, _, err := do(ctx, l, "", func(v *view) (*delta, struct{}) {
 			r := v.record(n)
 			if r == nil || r.Status != Waiting {
 				c := newDelta()
 				c.queue[n] = nanScore
-				return c, answer{}
+				return c, struct{}{}
 			}
 			c, f := due(l.env(), *r, onDuty, maxReminders)
 			did = f
-			return c, answer{}
+			return c, struct{}{}
 		})
 		if err != nil {
 			return fired, err

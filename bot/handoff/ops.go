@@ -14,20 +14,26 @@ import (
 // an operation reads and what it is asked, each returns what to write
 // (a delta) and what to answer. store.go loads, commits and retries.
 
-// answer is what an operation answers: stored with it, so that the same
+// The answers of the operations are stored with them, so that the same
 // message or action done again answers the same.
-type answer struct {
-	State   Status `json:"state,omitempty"` // the texter's handoff after a texter's operation; "" for none
+
+// heard is what a texter's operation answers.
+type heard struct {
+	State   Status `json:"state,omitempty"` // the texter's handoff after it; "" for none
 	Handle  string `json:"handle,omitempty"`
 	Created bool   `json:"created,omitempty"`
-	// For responders' operations.
+}
+
+// acted is what a responder's operation answers.
+type acted struct {
 	Reply    Reply           `json:"reply,omitempty"`
+	Handle   string          `json:"handle,omitempty"`
 	Category safety.Category `json:"category,omitempty"`
 	Severity safety.Severity `json:"severity,omitempty"`
-	Handles  string          `json:"handles,omitempty"` // what they hold, for "which"
-	Recent   string          `json:"recent,omitempty"`  // the texter's last words, for "taken"
+	Handles  string          `json:"handles,omitempty"` // what they hold, for Which
+	Recent   string          `json:"recent,omitempty"`  // the texter's last words, for Taken
 	Texter   string          `json:"texter,omitempty"`  // whose session follows
-	Follow   Status          `json:"follow,omitempty"`  // where the texter now is: waiting, active or closed
+	Follow   Status          `json:"follow,omitempty"`  // where the texter now is
 	Fresh    bool            `json:"fresh,omitempty"`   // TAKE of a waiting handoff
 	Since    time.Time       `json:"since,omitzero"`
 }
@@ -60,13 +66,13 @@ type message struct {
 
 // onMessage keeps a texter's message: it opens their handoff when asked,
 // raises its severity, and relays the words to whoever holds it.
-func onMessage(e env, open *Record, past []int64, m message) (*delta, answer) {
+func onMessage(e env, open *Record, past []int64, m message) (*delta, heard) {
 	c := newDelta()
 	var r Record
 	created := false
 	switch {
 	case open == nil && !m.open:
-		return c, answer{}
+		return c, heard{}
 	case open == nil:
 		r = c.create(e, m.new, Waiting, past)
 		created = true
@@ -101,49 +107,49 @@ func onMessage(e env, open *Record, past []int64, m message) (*delta, answer) {
 		}
 		c.send(e, r, m.id+":relay", r.HolderAddr, fill(e, relay, r, words), false, outbox.SMS)
 	}
-	return c, answer{State: r.Status, Handle: r.Handle, Created: created}
+	return c, heard{State: r.Status, Handle: r.Handle, Created: created}
 }
 
 // onAlert is a crisis from a texter who opted out: the responders hear
 // of it; the texter cannot be answered.
-func onAlert(e env, past []int64, m message) (*delta, answer) {
+func onAlert(e env, past []int64, m message) (*delta, heard) {
 	c := newDelta()
 	r := c.create(e, m.new, Closed, past)
 	r.Closed, r.Alerted = e.now, true
 	c.alertAll(e, r, "responder.alert_optedout", "alert")
 	r = c.remember(e, r, m.text, m.verdict)
 	c.put(r)
-	return c, answer{State: Closed, Handle: r.Handle}
+	return c, heard{State: Closed, Handle: r.Handle}
 }
 
 // onLeave ends the handoff of a texter who opted out, and tells its
 // holder.
-func onLeave(e env, open *Record, held []int64, id string) (*delta, answer) {
+func onLeave(e env, open *Record, held []int64, id string) (*delta, heard) {
 	c := newDelta()
 	if open == nil {
-		return c, answer{}
+		return c, heard{}
 	}
 	r := *open
 	if r.HolderAddr != "" {
 		c.send(e, r, id+":left", r.HolderAddr, fill(e, "responder.texter_left", r, ""), false, outbox.SMS)
 	}
 	c.closeOut(e, r, "texter", "opted out", true, held)
-	return c, answer{State: Closed, Handle: r.Handle}
+	return c, heard{State: Closed, Handle: r.Handle}
 }
 
 // onCancel closes the handoff of a texter who stopped waiting.
-func onCancel(e env, open *Record) (*delta, answer) {
+func onCancel(e env, open *Record) (*delta, heard) {
 	c := newDelta()
 	if open != nil && open.Status == Waiting {
 		c.closeOut(e, *open, "texter", "stopped waiting", true, nil)
 	}
-	return c, answer{}
+	return c, heard{}
 }
 
 // onErase is DELETE: the texter's handoffs lose their transcripts and
 // address; their audit trails keep that it happened, with no words; and
 // nothing still queued reaches them.
-func onErase(e env, texter string, open *Record, held []int64, past []Record) (*delta, answer) {
+func onErase(e env, texter string, open *Record, held []int64, past []Record) (*delta, heard) {
 	c := newDelta()
 	if open != nil {
 		closed := c.closeOut(e, *open, "texter", "erased", true, held)
@@ -157,19 +163,19 @@ func onErase(e env, texter string, open *Record, held []int64, past []Record) (*
 	}
 	c.all[texter] = nil
 	c.forget = texter
-	return c, answer{}
+	return c, heard{}
 }
 
 // onCall is the texter's CALL: a call to them, put through to the human
 // line.
-func onCall(e env, open *Record, id, twiml string) (*delta, answer) {
+func onCall(e env, open *Record, id, twiml string) (*delta, heard) {
 	c := newDelta()
 	if open == nil {
-		return c, answer{}
+		return c, heard{}
 	}
 	c.send(e, *open, id+":call", open.Addr, twiml, true, outbox.Call)
 	c.audit(e, *open, "texter", "call requested", "")
-	return c, answer{State: open.Status, Handle: open.Handle}
+	return c, heard{State: open.Status, Handle: open.Handle}
 }
 
 // act is a responder's action on a handoff.
@@ -208,20 +214,20 @@ func handles(held []Record) string {
 // onAct does a responder's TAKE, PASS, CLOSE or words for the texter.
 // pointer reports whether the texter's pointer to their open handoff
 // points to the one acted on (CLOSE frees it only then).
-func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool) (*delta, answer) {
+func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool) (*delta, acted) {
 	c := newDelta()
 	// Only an active handoff is held: one closed under its holder (the
 	// texter left) is not, and leaves the list with this action.
 	held = slices.DeleteFunc(slices.Clone(held), func(r Record) bool { return r.Status != Active || r.Holder != a.Responder })
 	r0, why := resolve(a, named, held)
 	if r0 == nil {
-		return c, answer{Reply: why, Handles: handles(held)}
+		return c, acted{Reply: why, Handles: handles(held)}
 	}
 	r := *r0
 	if a.Verb == Take {
 		if r.Status == Active && r.Holder != a.Responder {
 			c.audit(e, r, a.Responder, "take refused", "held by "+r.Holder)
-			return c, answer{Reply: TakenOther, Handle: r.Handle}
+			return c, acted{Reply: TakenOther, Handle: r.Handle}
 		}
 		fresh := r.Status == Waiting
 		if fresh {
@@ -237,7 +243,7 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 			}
 			c.toTexter(e, r, fmt.Sprintf("%d:joined:%s", r.N, a.ID), joined)
 		}
-		return c, answer{Reply: Taken, Handle: r.Handle, Category: r.Category, Severity: r.Severity,
+		return c, acted{Reply: Taken, Handle: r.Handle, Category: r.Category, Severity: r.Severity,
 			Texter: r.Texter, Follow: Active, Recent: quoted(r.Recent), Fresh: fresh, Since: r.Created}
 	}
 	if r.Holder != a.Responder || r.Status != Active {
@@ -245,7 +251,7 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 		if r.Status == Active {
 			why = TakenOther
 		}
-		return c, answer{Reply: why, Handle: r.Handle}
+		return c, acted{Reply: why, Handle: r.Handle}
 	}
 	switch a.Verb {
 	case Say:
@@ -253,7 +259,7 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 		c.send(e, r, a.ID+":say", r.Addr, a.Text, true, outbox.SMS)
 		c.audit(e, r, a.Responder, "replied", "")
 		c.publish(r, "message")
-		return c, answer{Reply: Relayed, Handle: r.Handle}
+		return c, acted{Reply: Relayed, Handle: r.Handle}
 	case Pass:
 		c.holds[a.Responder] = without(heldIDs(held), r.N)
 		r.Status, r.Holder, r.HolderAddr, r.RemindAt, r.Alerted = Waiting, "", "", e.now.Add(e.remind), true
@@ -263,11 +269,11 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 		c.publish(r, "passed")
 		c.toTexter(e, r, fmt.Sprintf("%d:passed:%s", r.N, a.ID), "handoff.passed")
 		c.alertAll(e, r, "responder.alert", "passed:"+a.ID)
-		return c, answer{Reply: Passed, Handle: r.Handle, Texter: r.Texter, Follow: Waiting}
+		return c, acted{Reply: Passed, Handle: r.Handle, Texter: r.Texter, Follow: Waiting}
 	}
 	r = c.closeOut(e, r, a.Responder, "closed by responder", pointer(r), heldIDs(held))
 	c.toTexter(e, r, fmt.Sprintf("%d:closed", r.N), "handoff.closed")
-	return c, answer{Reply: Ended, Handle: r.Handle, Texter: r.Texter, Follow: Closed}
+	return c, acted{Reply: Ended, Handle: r.Handle, Texter: r.Texter, Follow: Closed}
 }
 
 func quoted(recent []string) string {
@@ -287,15 +293,15 @@ func heldIDs(held []Record) []int64 {
 }
 
 // onNote adds a responder's private note to the transcript.
-func onNote(e env, r *Record, responder, text string) (*delta, answer) {
+func onNote(e env, r *Record, responder, text string) (*delta, acted) {
 	c := newDelta()
 	if r == nil {
-		return c, answer{Reply: Unknown}
+		return c, acted{Reply: Unknown}
 	}
 	c.said = append(c.said, entry[Said]{r.N, Said{At: e.now, From: FromNote, Responder: responder, Text: text}})
 	c.audit(e, *r, responder, "noted", "")
 	c.publish(*r, "message")
-	return c, answer{Reply: Noted, Handle: r.Handle}
+	return c, acted{Reply: Noted, Handle: r.Handle}
 }
 
 // due is what a reminder tick does to one waiting handoff: one asked for

@@ -109,21 +109,23 @@ func (v *view) records(ns []int64) []Record {
 	return out
 }
 
-// plan computes an operation from what it reads.
-type plan func(v *view) (*delta, answer)
+// plan computes an operation from what it reads: what it writes and what
+// it answers.
+type plan[A any] func(v *view) (*delta, A)
 
 // do runs an operation: it computes p on what this process knows and
 // commits the result, guarded by what p read; when a guard fails it
 // computes again on the values Redis handed back. once, when set, is the
 // id of the message or action: done again, the operation changes nothing
 // and answers as the first time (again is then true).
-func (l *Line) do(ctx context.Context, once string, p plan) (ans answer, again bool, err error) {
+func do[A any](ctx context.Context, l *Line, once string, p plan[A]) (ans A, again bool, err error) {
+	var zero A
 	for range maxTries {
 		v := &view{l: l, guards: map[string]string{}}
 		c, a := p(v)
 		tx, written, err := l.tx(c, a, once)
 		if err != nil {
-			return answer{}, false, err
+			return zero, false, err
 		}
 		for k, val := range v.guards {
 			tx.Expect = append(tx.Expect, cas.Expect{Key: k, Value: val})
@@ -139,11 +141,11 @@ func (l *Line) do(ctx context.Context, once string, p plan) (ans answer, again b
 			for _, e := range tx.Expect {
 				l.known.Forget(e.Key)
 			}
-			return answer{}, false, err
+			return zero, false, err
 		case res.Again:
-			var first answer
+			var first A
 			if err := json.Unmarshal([]byte(res.Answer), &first); err != nil {
-				return answer{}, false, fmt.Errorf("answer kept for %s: %w", once, err)
+				return zero, false, fmt.Errorf("answer kept for %s: %w", once, err)
 			}
 			return first, true, nil
 		}
@@ -155,12 +157,12 @@ func (l *Line) do(ctx context.Context, once string, p plan) (ans answer, again b
 		}
 		return a, false, nil
 	}
-	return answer{}, false, errors.New("handoff: records kept changing")
+	return zero, false, errors.New("handoff: records kept changing")
 }
 
 // tx turns a delta into one commit, and returns the values it writes to
 // keys an operation may read.
-func (l *Line) tx(c *delta, a answer, once string) (cas.Tx, map[string]string, error) {
+func (l *Line) tx(c *delta, a any, once string) (cas.Tx, map[string]string, error) {
 	keep := cas.Ms(l.retention())
 	written := map[string]string{}
 	var ops []cas.Op
