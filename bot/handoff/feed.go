@@ -10,9 +10,21 @@ import (
 
 // Change is one change to a handoff, as consoles are told of it.
 type Change struct {
-	Handle string `json:"handle"`
-	What   string `json:"what"` // opened, message, taken, passed, closed
+	Handle string   `json:"handle"`
+	What   Happened `json:"what"`
 }
+
+// Happened is what changed.
+type Happened string
+
+// What can change.
+const (
+	ChangeOpened  Happened = "opened"
+	ChangeMessage Happened = "message" // a new line of the transcript
+	ChangeTaken   Happened = "taken"
+	ChangePassed  Happened = "passed"
+	ChangeClosed  Happened = "closed"
+)
 
 // Feed streams the changes the desk publishes, through Redis pub/sub, so
 // a console on any replica hears of every change.

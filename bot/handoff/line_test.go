@@ -383,7 +383,7 @@ func TestFeed(t *testing.T) {
 	w.text(w.texter, "PERSON")
 	handle := handleOf(t, w.flush())
 	w.text(w.resp[0], "TAKE "+handle)
-	for _, want := range []string{"opened", "taken"} {
+	for _, want := range []handoff.Happened{handoff.ChangeOpened, handoff.ChangeTaken} {
 		select {
 		case c := <-changes:
 			if c.Handle != handle || c.What != want {

@@ -97,7 +97,7 @@ func onMessage(e env, open *Record, past []int64, m message) (*delta, heard) {
 	r.Lang = m.new.lang
 	r = c.remember(e, r, m.text, m.verdict)
 	c.put(r)
-	c.publish(r, map[bool]string{true: "opened", false: "message"}[created])
+	c.publish(r, map[bool]Happened{true: ChangeOpened, false: ChangeMessage}[created])
 	// A responder on the console reads the transcript; one on a phone gets
 	// the words by SMS.
 	if r.Status == Active && m.text != "" && r.HolderAddr != "" {
@@ -236,7 +236,7 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 			r.Status, r.Holder, r.HolderAddr, r.Taken = Active, a.Responder, a.raddr, e.now
 			c.put(r)
 			c.audit(e, r, a.Responder, "taken", "")
-			c.publish(r, "taken")
+			c.publish(r, ChangeTaken)
 			joined := "handoff.joined"
 			if e.calls {
 				joined = "handoff.joined_call"
@@ -258,7 +258,7 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 		c.said = append(c.said, entry[Said]{r.N, Said{At: e.now, From: FromResponder, Responder: a.Responder, Text: a.Text}})
 		c.send(e, r, a.ID+":say", r.Addr, a.Text, true, outbox.SMS)
 		c.audit(e, r, a.Responder, "replied", "")
-		c.publish(r, "message")
+		c.publish(r, ChangeMessage)
 		return c, acted{Reply: Relayed, Handle: r.Handle}
 	case Pass:
 		c.holds[a.Responder] = without(heldIDs(held), r.N)
@@ -266,7 +266,7 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 		c.queue[r.N] = r.score()
 		c.put(r)
 		c.audit(e, r, a.Responder, "passed", "")
-		c.publish(r, "passed")
+		c.publish(r, ChangePassed)
 		c.toTexter(e, r, fmt.Sprintf("%d:passed:%s", r.N, a.ID), "handoff.passed")
 		c.alertAll(e, r, "responder.alert", "passed:"+a.ID)
 		return c, acted{Reply: Passed, Handle: r.Handle, Texter: r.Texter, Follow: Waiting}
@@ -300,7 +300,7 @@ func onNote(e env, r *Record, responder, text string) (*delta, acted) {
 	}
 	c.said = append(c.said, entry[Said]{r.N, Said{At: e.now, From: FromNote, Responder: responder, Text: text}})
 	c.audit(e, *r, responder, "noted", "")
-	c.publish(*r, "message")
+	c.publish(*r, ChangeMessage)
 	return c, acted{Reply: Noted, Handle: r.Handle}
 }
 

@@ -155,7 +155,7 @@ func (c *delta) audit(e env, r Record, who, what, about string) {
 	c.notes = append(c.notes, entry[outbox.Note]{r.N, outbox.Note{At: e.now, Who: who, What: what, About: about}})
 }
 
-func (c *delta) publish(r Record, what string) {
+func (c *delta) publish(r Record, what Happened) {
 	c.events = append(c.events, Change{Handle: r.Handle, What: what})
 }
 
@@ -222,7 +222,7 @@ func (c *delta) closeOut(e env, r Record, who, why string, pointer bool, held []
 	r.Status, r.Closed = Closed, e.now
 	c.put(r)
 	c.audit(e, r, who, "closed", why)
-	c.publish(r, "closed")
+	c.publish(r, ChangeClosed)
 	return r
 }
 
