@@ -96,7 +96,9 @@ var actions = map[flows.Action]action{
 	flows.DoCallBack: handsOver(HandoffCall, "asked for a call"),
 	flows.DoCancel:   handsOver(HandoffCancel, "texter stopped waiting"),
 	flows.DoOptOut: {run: func(t *turn, s *Session, f fired) string {
-		if f.from == flows.Waiting || f.from == flows.WithPerson {
+		if t.e.HumanLine != nil {
+			// Also a request made off hours, whose texter stayed with the
+			// bot: nobody may take it now.
 			t.toLine(*s, HandoffLeave, "opted out")
 		}
 		// Only what is needed to stay silent until START is kept: the

@@ -78,7 +78,7 @@ func TestHandoffTurns(t *testing.T) {
 		{"crisis while waiting", []string{"hi", "human", "i am going to kill myself tonight"}, en("crisis.suicide_risk"), "open,open", flows.Waiting},
 		{"moderate crisis does not", []string{"hi", "i cut myself last night"}, en("crisis.self_harm"), "", flows.Crisis},
 		{"not safe escalates", []string{"hi", "i cut myself last night", "no"}, en("crisis.safe_no") + "\n" + en("handoff.notice"), "open", flows.Waiting},
-		{"opted-out crisis alerts", []string{"hi", "stop", "i am going to kill myself tonight"}, "", "alert", flows.OptedOut},
+		{"opted-out crisis alerts", []string{"hi", "stop", "i am going to kill myself tonight"}, "", "leave,alert", flows.OptedOut},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, h := withLine(t)

@@ -423,3 +423,28 @@ func TestLeftWhileHeld(t *testing.T) {
 		t.Errorf("tick fired %d", n)
 	}
 }
+
+// TestStopEndsAnOffHoursRequest: a texter who asked off hours and then
+// sent STOP is not announced to responders when duty starts.
+func TestStopEndsAnOffHoursRequest(t *testing.T) {
+	w := newWorld(t)
+	hours, err := duty.ParseHours("UTC Mon-Fri 09:00-17:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.line.Hours = hours
+	w.engine.OnDuty = hours.Open
+	w.now = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) // a Saturday
+	w.text(w.texter, "PERSON")
+	w.text(w.texter, "STOP")
+	w.advance(45 * time.Hour) // Monday 09:00
+	if n, err := w.line.Tick(context.Background()); err != nil || n != 0 {
+		t.Errorf("tick on duty = %d, %v; want nothing to announce", n, err)
+	}
+	if sent := w.flush(); len(sent) != 0 {
+		t.Errorf("sent %+v, want nothing", sent)
+	}
+	if _, total, _ := w.line.Queue(context.Background(), 8); total != 0 {
+		t.Errorf("%d in the queue", total)
+	}
+}
