@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/textline/textline/bot"
+	"github.com/textline/textline/content"
 )
 
 var errInjected = errors.New("injected fault")
@@ -188,5 +189,34 @@ func noOrphans(t *testing.T, w *world) {
 	}
 	if n, _ := w.rdb.ZCard(ctx, w.prefix+"outbox").Result(); n != 0 {
 		t.Errorf("%d items still in the outbox", n)
+	}
+}
+
+// TestCloseWhoseFollowFailed: a CLOSE whose write to the texter's session
+// was lost, and never repeated, leaves no texter stranded: their next
+// message finds the handoff over and gets the bot back.
+func TestCloseWhoseFollowFailed(t *testing.T) {
+	w := newWorld(t)
+	f := &fault{}
+	w.rdb.(*redis.Client).AddHook(f)
+	w.text(w.texter, "PERSON")
+	handle := handleOf(t, w.flush())
+	w.text(w.resp[0], "TAKE "+handle)
+	w.flush()
+	f.arm(2, false) // the human line's commit lands; the texter's session does not follow
+	closing := bot.Inbound{ID: fmt.Sprintf("SMclose%d", time.Now().UnixNano()), From: w.pseudo.Texter(w.resp[0]), To: w.to, Body: "CLOSE", At: w.clock()}
+	if _, err := w.line.Route(w.engine).Handle(context.Background(), closing); err == nil {
+		t.Fatal("CLOSE reported no error though its follow failed")
+	}
+	f.disarm()
+	w.flush()
+	if got := w.text(w.texter, "hello?"); got != w.lib.Text(content.English, "handoff.closed") {
+		t.Errorf("first message after the lost follow: %q, want handoff.closed", got)
+	}
+	if got := w.text(w.texter, "1"); !strings.Contains(got, w.lib.Tips(content.English)[0].Text) {
+		t.Errorf("then the bot answers: %q", got)
+	}
+	if sent := to(w.flush(), w.resp[0]); len(sent) != 0 {
+		t.Errorf("the responder still got %+v", sent)
 	}
 }
