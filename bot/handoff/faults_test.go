@@ -57,36 +57,32 @@ func (f *fault) DialHook(next redis.DialHook) redis.DialHook { return next }
 
 func (f *fault) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		fail, after := f.hit()
-		if !fail {
-			return next(ctx, cmd)
-		}
-		if after {
-			if err := next(ctx, cmd); err != nil {
-				return err
-			}
-		}
-		cmd.SetErr(errInjected)
-		return errInjected
+		return f.send(func() error { return next(ctx, cmd) }, cmd)
 	}
 }
 
 func (f *fault) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
-		fail, after := f.hit()
-		if !fail {
-			return next(ctx, cmds)
-		}
-		if after {
-			if err := next(ctx, cmds); err != nil {
-				return err
-			}
-		}
-		for _, c := range cmds {
-			c.SetErr(errInjected)
-		}
-		return errInjected
+		return f.send(func() error { return next(ctx, cmds) }, cmds...)
 	}
+}
+
+// send runs one trip to Redis, or fails it when it is the one to fail:
+// before it is sent, or after it landed.
+func (f *fault) send(trip func() error, cmds ...redis.Cmder) error {
+	fail, after := f.hit()
+	if !fail {
+		return trip()
+	}
+	if after {
+		if err := trip(); err != nil {
+			return err
+		}
+	}
+	for _, c := range cmds {
+		c.SetErr(errInjected)
+	}
+	return errInjected
 }
 
 // TestRelayUnderFaults fails, in turn, each write a texter's message to

@@ -196,14 +196,7 @@ func TestCrisisAlertsAtOnce(t *testing.T) {
 // TestOffHours: outside HANDOFF_HOURS a request gets the 24/7 lines, and
 // responders hear of it when they come on duty.
 func TestOffHours(t *testing.T) {
-	w := newWorld(t)
-	hours, err := duty.ParseHours("UTC Mon-Fri 09:00-17:00")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.line.Hours = hours
-	w.engine.OnDuty = hours.Open
-	w.now = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) // a Saturday
+	w := offHoursWorld(t)
 	reply := w.text(w.texter, "PERSON")
 	if reply != w.lib.Text(content.English, "handoff.off_hours") {
 		t.Fatalf("off hours: reply %q", reply)
@@ -427,14 +420,7 @@ func TestLeftWhileHeld(t *testing.T) {
 // TestStopEndsAnOffHoursRequest: a texter who asked off hours and then
 // sent STOP is not announced to responders when duty starts.
 func TestStopEndsAnOffHoursRequest(t *testing.T) {
-	w := newWorld(t)
-	hours, err := duty.ParseHours("UTC Mon-Fri 09:00-17:00")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.line.Hours = hours
-	w.engine.OnDuty = hours.Open
-	w.now = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) // a Saturday
+	w := offHoursWorld(t)
 	w.text(w.texter, "PERSON")
 	w.text(w.texter, "STOP")
 	w.advance(45 * time.Hour) // Monday 09:00
@@ -447,4 +433,19 @@ func TestStopEndsAnOffHoursRequest(t *testing.T) {
 	if _, total, _ := w.line.Queue(context.Background(), 8); total != 0 {
 		t.Errorf("%d in the queue", total)
 	}
+}
+
+// offHoursWorld is a world whose responders are on duty on weekdays from
+// 09:00 to 17:00 UTC, on a Saturday at noon.
+func offHoursWorld(t *testing.T) *world {
+	t.Helper()
+	w := newWorld(t)
+	hours, err := duty.ParseHours("UTC Mon-Fri 09:00-17:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.line.Hours = hours
+	w.engine.OnDuty = hours.Open
+	w.now = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	return w
 }
