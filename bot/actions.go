@@ -87,6 +87,7 @@ var actions = map[flows.Action]action{
 	flows.DoLater: {run: func(t *turn, s *Session, _ fired) string {
 		t.toLine(*s, HandoffOpen, "asked for a person off hours")
 		t.handoff.OffHours = true
+		s.AskedLater = true
 		return ""
 	}},
 	// Open, not only relay: a handoff lost after it was promised is

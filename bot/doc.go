@@ -9,6 +9,9 @@
 //  2. crisis triage (bot/safety), before the session is even loaded, so a
 //     store outage cannot stop a crisis reply.
 //  3. the session is loaded; a retried message gets its first reply back.
+//     For a texter the human line may hold, the line is heard first: it
+//     alone knows whether they are waiting or with a person, and the
+//     session follows it (Session.Follow).
 //  4. the session is known, so a short reply to the line's last question
 //     ("yeah" to "are you thinking about suicide?", "saturday" after a
 //     crisis) is triaged again in its light. A crisis answers with its
@@ -30,8 +33,8 @@
 //     human line's step for the message if there is one; side effects
 //     (alerts in the log, counters) happen only after that commit, and
 //     only once per message. Then the human line does its step, once per
-//     message: a retry of the message does it if it did not happen
-//     (docs/ARCHITECTURE.md, "Two slots, two writes").
+//     message, unless it was heard first: a retry of the message does it
+//     if it did not happen (docs/ARCHITECTURE.md, "Where the texter is").
 //
 // Whatever fails after step 2, the texter still gets a reply with 988 and
 // 741741 (Fallback).

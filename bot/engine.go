@@ -10,7 +10,6 @@ import (
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/tally"
 	"github.com/textline/textline/content"
-	"github.com/textline/textline/flows"
 )
 
 // Inbound is one message from a texter.
@@ -52,14 +51,20 @@ type Outcome struct {
 	// stored with the reply, so that a retried message does it again when
 	// it did not happen.
 	Handoff *HandoffRequest
+	// Ask, when set, means the human line must be heard first (the texter
+	// may be with it): nothing is stored, and the update runs again once
+	// the line has done what Ask gives for where it has the texter.
+	Ask *Hearing
 }
 
 // Committed is what is stored for one message: by this call of Apply
-// (Fresh) or by an earlier one.
+// (Fresh) or by an earlier one; or, when the update asked to hear the
+// human line first, nothing (Ask).
 type Committed struct {
 	Reply   string
 	Handoff *HandoffRequest // without its Texter, which the store does not keep
 	Fresh   bool
+	Ask     *Hearing
 }
 
 // Sessions stores sessions. Apply runs step on the texter's session and
@@ -68,7 +73,8 @@ type Committed struct {
 // of the session), so it must be pure. If messageID was answered before, Apply
 // returns what was stored for it then and stores nothing. Only a fresh
 // outcome's effects may happen; its Handoff, which the human line does
-// once per message, may be asked for again.
+// once per message, may be asked for again. An outcome that asks to hear
+// the human line first (Outcome.Ask) is returned with nothing stored.
 type Sessions interface {
 	Apply(ctx context.Context, texterID, messageID string, step Update) (Committed, error)
 }
@@ -124,13 +130,36 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 	text := Normalize(in.Body)
 	folded := content.Fold(text)
 	verdict = e.triage.Classify(text)
-	var fx effects
-	c, err := e.sessions.Apply(ctx, in.From.ID(), in.ID, func(s Session) Outcome {
-		t := turn{e: e, in: in, text: text, folded: folded, verdict: verdict}
+	var (
+		fx      effects
+		heard   *Presence // where the human line had the texter, once heard
+		done    *HandoffRequest
+		unheard bool // the human line could not be heard
+	)
+	step := func(s Session) Outcome {
+		t := turn{e: e, in: in, text: text, folded: folded, verdict: verdict, heard: heard, unheard: unheard}
 		out := t.run(s)
 		fx = t.fx
+		if heard != nil {
+			out.Handoff = stillToDo(in.ID, out.Handoff, done)
+		}
 		return out
-	})
+	}
+	c, err := e.sessions.Apply(ctx, in.From.ID(), in.ID, step)
+	if err == nil && c.Ask != nil {
+		p, herr := e.hear(ctx, in, *c.Ask)
+		if herr == nil {
+			heard, done = &p, c.Ask.Plans[p]
+		} else {
+			unheard = true
+		}
+		c, err = e.sessions.Apply(ctx, in.From.ID(), in.ID, step)
+		if err == nil && c.Ask != nil {
+			// Not heard, and no crisis: nothing was stored, and the same
+			// message sent again is heard again.
+			return e.Fallback(false), fmt.Errorf("handle message: hear the human line: %w", herr)
+		}
+	}
 	if err != nil {
 		if !verdict.Crisis() && e.lib.Vocab.Keyword(folded) == kwOptOut {
 			// Never answer an opt-out, even with the fallback. It could not
@@ -148,8 +177,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		// Done once per message by the human line: a retried message whose
 		// handoff did not happen does it now.
 		r.Texter = in.From
-		open, err := e.tellLine(ctx, *r)
-		if err != nil {
+		if err := e.retry(ctx, func() error { return e.HumanLine.Handoff(ctx, *r) }); err != nil {
 			err = fmt.Errorf("handle message: human line, %s: %w", r.Kind, err)
 			if r.Kind == HandoffLeave || r.Kind == HandoffAlert {
 				// The texter opted out: nothing goes to them, not even the
@@ -167,50 +195,64 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 			}
 			return reply, err
 		}
-		if !open && (r.Kind == HandoffMessage || r.Kind == HandoffCall) {
-			return e.rejoin(ctx, in)
-		}
 	}
 	return Reply{Text: c.Reply}, nil
+}
+
+// hear asks the human line where it has the texter, and has it do what
+// h plans for that.
+func (e *Engine) hear(ctx context.Context, in Inbound, h Hearing) (Presence, error) {
+	for _, r := range h.Plans {
+		if r != nil {
+			r.Texter = in.From
+		}
+	}
+	var p Presence
+	err := e.retry(ctx, func() (err error) {
+		p, err = e.HumanLine.Hear(ctx, in.From, in.ID, h)
+		return err
+	})
+	return p, err
+}
+
+// stillToDo is what remains for the human line of message id, which it
+// heard first and for which it did done: nothing when the update asks the
+// same. When the session had changed since the line was asked (another
+// process answered the texter meanwhile), the update's own step, under
+// an id of its own.
+func stillToDo(id string, r, done *HandoffRequest) *HandoffRequest {
+	if r == nil || sameStep(r, done) {
+		return nil
+	}
+	again := *r
+	again.MessageID = id + ":again"
+	return &again
 }
 
 // lineTries bounds how often one message tries the human line: a blip of
 // Redis should not cost a texter their relay or their alert.
 var lineTries = []time.Duration{0, 50 * time.Millisecond, 200 * time.Millisecond}
 
-// tellLine asks the human line for r, and again after a short wait when
-// that fails, while ctx allows: the line does a message's step once, so a
-// try that landed but could not answer is not done twice.
-func (e *Engine) tellLine(ctx context.Context, r HandoffRequest) (open bool, err error) {
+// retry asks the human line, and again after a short wait when that
+// fails, while ctx allows: the line does a message's step once, so a try
+// that landed but could not answer is not done twice.
+func (e *Engine) retry(ctx context.Context, ask func() error) error {
+	var err error
 	for _, wait := range lineTries {
 		if wait > 0 {
 			t := time.NewTimer(wait)
 			select {
 			case <-ctx.Done():
 				t.Stop()
-				return false, errors.Join(err, ctx.Err())
+				return errors.Join(err, ctx.Err())
 			case <-t.C:
 			}
 		}
-		if open, err = e.HumanLine.Handoff(ctx, r); err == nil {
-			return open, nil
+		if err = ask(); err == nil {
+			return nil
 		}
 	}
-	return false, err
-}
-
-// rejoin brings a texter whose handoff ended back to the bot: their
-// session still said they were with the human line when the responder
-// closed it. Rare: the close updates the session too, unless that failed.
-func (e *Engine) rejoin(ctx context.Context, in Inbound) (Reply, error) {
-	c, err := e.sessions.Apply(ctx, in.From.ID(), in.ID+":rejoin", func(s Session) Outcome {
-		s.Flow.Fire(flows.EvClosed, e.HumanLine != nil)
-		return Outcome{Session: s, Reply: e.lib.Text(s.Lang, "handoff.closed")}
-	})
-	if err != nil {
-		return e.Fallback(false), fmt.Errorf("rejoin after handoff: %w", err)
-	}
-	return Reply{Text: c.Reply}, nil
+	return err
 }
 
 // Fallback is the reply when something failed: it says the line is having

@@ -2,19 +2,56 @@ package bot
 
 import (
 	"context"
+	"time"
 
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/content"
 )
 
-// HumanLine is the handoff to people (package handoff). The engine tells it
-// what a committed message asks for; it is never told twice about one
-// message.
+// HumanLine is the handoff to people (package handoff). It alone knows
+// whether a texter is waiting for a person or talking with one: a
+// responder's TAKE, PASS and CLOSE change only the line, and the texter's
+// session follows at their next message, when the engine hears the line
+// first (Session.LineKnows). It does a message's step once.
 type HumanLine interface {
-	// Handoff acts on r. It reports whether the texter has an open handoff
-	// afterwards.
-	Handoff(ctx context.Context, r HandoffRequest) (open bool, err error)
+	// Hear finds where the line has the texter and does for message id
+	// what h plans for that presence, in one step.
+	Hear(ctx context.Context, texter Texter, id string, h Hearing) (Presence, error)
+	// Handoff acts on r.
+	Handoff(ctx context.Context, r HandoffRequest) error
 }
+
+// Presence is where the human line has a texter.
+type Presence uint8
+
+// Presences, as the human line finds them.
+const (
+	Away   Presence = iota // no handoff, or none since their last message
+	Closed                 // their handoff was closed since their last message
+	Queued                 // a person was asked for; nobody holds it
+	Held                   // a responder holds the conversation
+	presences
+)
+
+var presenceNames = [presences]string{"away", "closed", "queued", "held"}
+
+func (p Presence) String() string {
+	if p < presences {
+		return presenceNames[p]
+	}
+	return "unknown"
+}
+
+// Hearing is what the human line is asked before a message from a texter
+// it may hold.
+type Hearing struct {
+	Since time.Time // when the texter's last message came
+	Plans Plans
+}
+
+// Plans is what one message asks of the human line for each presence the
+// line may find: nil for nothing.
+type Plans [presences]*HandoffRequest
 
 // HandoffKind is what a message asks of the human line.
 type HandoffKind string
@@ -58,4 +95,14 @@ func escalates(v safety.Verdict) bool {
 		return v.Severity == safety.Imminent // means at hand, or hurt now
 	}
 	return v.Severity == safety.High || v.Severity == safety.Imminent
+}
+
+// sameStep reports whether r asks of the human line what o asks: the same
+// kind, for the same reason and risk. The message ids may differ.
+func sameStep(r, o *HandoffRequest) bool {
+	if r == nil || o == nil {
+		return r == o
+	}
+	return r.Kind == o.Kind && r.Reason == o.Reason && r.OffHours == o.OffHours && r.Lang == o.Lang &&
+		r.Text == o.Text && r.Verdict.Category == o.Verdict.Category && r.Verdict.Severity == o.Verdict.Severity
 }

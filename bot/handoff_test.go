@@ -14,19 +14,51 @@ import (
 	"github.com/textline/textline/flows"
 )
 
-// humanLine records what the engine hands it; its handoffs stay open
-// unless closed is set.
+// humanLine records what the engine asks of it, and keeps where it has
+// the texter as the real line would: a handoff opens into the queue;
+// tests move it as responders would (set).
 type humanLine struct {
-	mu     sync.Mutex
-	got    []bot.HandoffRequest
-	closed bool
+	mu    sync.Mutex
+	got   []bot.HandoffRequest
+	at    bot.Presence
+	heard int // how many messages heard it first
 }
 
-func (h *humanLine) Handoff(_ context.Context, r bot.HandoffRequest) (bool, error) {
+func (h *humanLine) Hear(_ context.Context, _ bot.Texter, _ string, hr bot.Hearing) (bot.Presence, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.heard++
+	found := h.at
+	if r := hr.Plans[found]; r != nil {
+		h.do(*r)
+	}
+	return found, nil
+}
+
+func (h *humanLine) Handoff(_ context.Context, r bot.HandoffRequest) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.do(r)
+	return nil
+}
+
+func (h *humanLine) do(r bot.HandoffRequest) {
 	h.got = append(h.got, r)
-	return !h.closed, nil
+	switch r.Kind {
+	case bot.HandoffOpen:
+		if h.at == bot.Away || h.at == bot.Closed {
+			h.at = bot.Queued
+		}
+	case bot.HandoffLeave, bot.HandoffCancel, bot.HandoffErase:
+		h.at = bot.Away
+	}
+}
+
+// set moves the texter as a responder's TAKE, PASS or CLOSE would.
+func (h *humanLine) set(p bot.Presence) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.at = p
 }
 
 func (h *humanLine) kinds() string {
@@ -107,7 +139,7 @@ func TestHandoffTurns(t *testing.T) {
 func TestHandoffActiveIsSilent(t *testing.T) {
 	c, h := withLine(t)
 	c.send("person")
-	c.store.update(c.texter.ID(), func(s *bot.Session) { s.Flow.Fire(flows.EvTaken, true) })
+	h.set(bot.Held)
 	if got := c.send("thanks for being here"); got != "" {
 		t.Errorf("active: bot said %q", got)
 	}
@@ -138,18 +170,58 @@ func TestHandoffOffHours(t *testing.T) {
 	}
 }
 
-// TestHandoffRejoin: a handoff that ended without the session hearing of
-// it gives the texter the bot back on their next message.
-func TestHandoffRejoin(t *testing.T) {
+// TestHandoffFollowsTheLine: a responder's TAKE, PASS and CLOSE change
+// only the human line; the texter's next message finds where they are.
+func TestHandoffFollowsTheLine(t *testing.T) {
+	lib := library(t)
 	c, h := withLine(t)
 	c.send("person")
-	c.store.update(c.texter.ID(), func(s *bot.Session) { s.Flow.Fire(flows.EvTaken, true) })
-	h.closed = true
-	if got := c.send("hello?"); got != library(t).Text(content.English, "handoff.closed") {
-		t.Errorf("reply %q, want handoff.closed", got)
+	for _, step := range []struct {
+		line  bot.Presence
+		text  string
+		want  string
+		state flows.State
+	}{
+		{bot.Held, "hello?", "", flows.WithPerson},
+		{bot.Queued, "are you there", lib.Text(content.English, "handoff.waiting"), flows.Waiting},
+		{bot.Held, "ok", "", flows.WithPerson},
+		// The texter was told when it closed; their next words go to
+		// the bot, as at the menu.
+		{bot.Closed, "2", lib.Text(content.English, "groups.ask_kind"), flows.GroupsKind},
+	} {
+		h.set(step.line)
+		if got := c.send(step.text); !strings.HasPrefix(got, step.want) || step.want == "" && got != "" {
+			t.Errorf("%v, %q: reply %q, want %q", step.line, step.text, got, step.want)
+		}
+		if s := c.store.get(c.texter.ID()).Flow.State(); s != step.state {
+			t.Errorf("%v, %q: texter in %s, want %s", step.line, step.text, s, step.state)
+		}
 	}
-	if s := c.store.get(c.texter.ID()); s.Flow.State() != flows.Menu {
-		t.Errorf("session %+v, want the menu", s)
+	// With the bot again, the line is not asked first.
+	before := h.heard
+	c.send("menu")
+	if h.heard != before {
+		t.Error("a texter back with the bot still hears the line first")
+	}
+}
+
+// TestHandoffTakenOffHours: a request made off hours leaves the texter
+// with the bot until a responder on duty takes it; then their words go to
+// that person.
+func TestHandoffTakenOffHours(t *testing.T) {
+	c, h := withLine(t)
+	c.engine.OnDuty = func(time.Time) bool { return false }
+	c.send("hi")
+	c.send("human")
+	if got := c.send("1"); got == "" {
+		t.Error("before it is taken, the bot answers")
+	}
+	h.set(bot.Held)
+	if got := c.send("hi, thanks for answering"); got != "" {
+		t.Errorf("taken: bot said %q", got)
+	}
+	if last := h.got[len(h.got)-1]; last.Kind != bot.HandoffMessage || last.Text != "hi, thanks for answering" {
+		t.Errorf("human line got %+v, want the words relayed", last)
 	}
 }
 
@@ -183,21 +255,31 @@ func TestHandoffNoRaises(t *testing.T) {
 // failingLine is a human line that cannot be reached.
 type failingLine struct{}
 
-func (failingLine) Handoff(context.Context, bot.HandoffRequest) (bool, error) {
-	return false, errors.New("human line down")
+func (failingLine) Hear(context.Context, bot.Texter, string, bot.Hearing) (bot.Presence, error) {
+	return bot.Away, errors.New("human line down")
 }
 
-// When the human line cannot be told, a texter who opted out still gets
-// nothing; anyone else gets the line's reply or the fallback.
+func (failingLine) Handoff(context.Context, bot.HandoffRequest) error {
+	return errors.New("human line down")
+}
+
+// When the human line cannot be heard or told, a texter who opted out
+// still gets nothing; a crisis gets its own referral; anything else gets
+// the fallback, with 988, and is not stored, so that it can be sent again.
 func TestHumanLineDown(t *testing.T) {
+	lib := library(t)
 	for _, tc := range []struct {
-		name   string
-		texts  []string
-		silent bool
+		name  string
+		texts []string
+		want  string // the reply, or "" for nothing
+		state flows.State
 	}{
-		{"STOP while waiting", []string{"hi", "person", "STOP"}, true},
-		{"crisis after STOP", []string{"hi", "STOP", "i am going to kill myself tonight"}, true},
-		{"words while waiting", []string{"hi", "person", "hello?"}, false},
+		{"STOP while waiting", []string{"hi", "person", "STOP"}, "", flows.OptedOut},
+		{"crisis after STOP", []string{"hi", "STOP", "i am going to kill myself tonight"}, "", flows.OptedOut},
+		{"words while waiting", []string{"hi", "person", "hello?"}, lib.Text(content.English, "fallback"), flows.Waiting},
+		{"MENU while waiting", []string{"hi", "person", "menu"}, lib.Text(content.English, "fallback"), flows.Waiting},
+		{"crisis while waiting", []string{"hi", "person", "i took a bottle of pills"}, lib.Text(content.English, "crisis.overdose"), flows.Waiting},
+		{"NO to are you safe", []string{"i want to kill myself", "no"}, lib.Text(content.English, "crisis.safe_no"), flows.Waiting},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, _ := withLine(t)
@@ -209,11 +291,14 @@ func TestHumanLineDown(t *testing.T) {
 				}
 				got, err = c.try(text)
 			}
-			if tc.silent && (got != "" || err != nil) {
-				t.Errorf("opted out: reply %q, %v; want nothing", got, err)
+			if got != tc.want {
+				t.Errorf("reply %q (%v)\nwant %q", got, err, tc.want)
 			}
-			if !tc.silent && !strings.Contains(got, "988") {
-				t.Errorf("reply %q, want one with 988", got)
+			if tc.want != "" && err == nil {
+				t.Error("no error though the human line was down")
+			}
+			if s := c.store.get(c.texter.ID()).Flow.State(); s != tc.state {
+				t.Errorf("texter in %s, want %s", s, tc.state)
 			}
 		})
 	}

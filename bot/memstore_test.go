@@ -30,6 +30,9 @@ func (m *memSessions) Apply(ctx context.Context, texterID, messageID string, ste
 		return c, nil
 	}
 	out := step(m.sessions[texterID])
+	if out.Ask != nil {
+		return bot.Committed{Ask: out.Ask}, nil
+	}
 	if out.Erase {
 		delete(m.sessions, texterID)
 	} else {

@@ -16,6 +16,7 @@ type Session struct {
 	GroupKind  content.GroupKind // the kind of group being looked for
 	Category   safety.Category   // the crisis category of the last crisis
 	StopHinted bool              // the how-to-STOP hint was given
+	AskedLater bool              // asked for a person off hours: a responder may take it
 	Turns      int               // messages handled
 	LastSeen   time.Time         // when the last message arrived
 }
@@ -27,9 +28,36 @@ func (s Session) New() bool { return s.Flow.New() }
 // until START.
 func (s Session) OptedOut() bool { return s.Flow.State() == flows.OptedOut }
 
-// WithLine reports whether the texter is waiting for a person or talking
-// with one: their words go to the human line, not to the bot's steps.
+// WithLine reports whether the texter was waiting for a person or talking
+// with one at their last message: their words go to the human line, not
+// to the bot's steps.
 func (s Session) WithLine() bool {
 	st := s.Flow.State()
 	return st == flows.Waiting || st == flows.WithPerson
+}
+
+// LineKnows reports whether the human line may hold the texter now: it
+// did at their last message, or they asked for a person off hours. Their
+// next message hears the line first (HumanLine.Hear).
+func (s Session) LineKnows() bool { return s.WithLine() || s.AskedLater }
+
+// Follow moves the texter to where the human line has them (heard before
+// this message): with a person once taken, waiting once passed back, back
+// to the menu once closed or gone. The line owns that fact; the session
+// follows it only here.
+func (s *Session) Follow(p Presence, lineOn bool) {
+	st := s.Flow.State()
+	switch {
+	case p == Held && st != flows.WithPerson:
+		s.Flow.Fire(flows.EvTaken, lineOn)
+	case p == Queued && st == flows.WithPerson:
+		s.Flow.Fire(flows.EvPassed, lineOn)
+	case p == Closed && s.WithLine(), p == Away && st == flows.WithPerson:
+		// Away and waiting is a handoff that never opened: waiting
+		// opens it again.
+		s.Flow.Fire(flows.EvClosed, lineOn)
+	}
+	if p == Away || p == Closed {
+		s.AskedLater = false
+	}
 }

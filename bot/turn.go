@@ -21,6 +21,8 @@ type turn struct {
 	fx      effects
 	handoff *HandoffRequest // what the human line must do for the message
 	erase   bool            // the step forgets the texter
+	heard   *Presence       // where the human line had the texter, when asked first
+	unheard bool            // the human line was asked first and could not be heard
 }
 
 // Keywords of vocab.yaml.
@@ -39,6 +41,11 @@ const (
 
 func (t *turn) run(s Session) Outcome {
 	t.fx, t.handoff, t.erase = effects{}, nil, false
+	lineOn := t.e.HumanLine != nil
+	if t.heard != nil {
+		s.Follow(*t.heard, lineOn)
+	}
+	stored, triaged := s, t.verdict
 	since := t.in.At.Sub(s.LastSeen)
 	away := !s.LastSeen.IsZero() && since > t.e.idle()
 	first := s.New()
@@ -57,7 +64,12 @@ func (t *turn) run(s Session) Outcome {
 	}
 	kw := t.e.lib.Vocab.Keyword(t.folded)
 	t.reread(s, since, kw)
-	if t.e.HumanLine == nil {
+	if t.mustHear(s, kw) {
+		// The human line may hold the texter: it decides where they are,
+		// so it hears the message first.
+		return Outcome{Session: stored, Ask: t.hearing(stored, triaged)}
+	}
+	if !lineOn {
 		s.Flow.Fire(flows.EvLineOff, false) // the human line was turned off
 	}
 	state := s.Flow.State()
@@ -91,6 +103,32 @@ func (t *turn) run(s Session) Outcome {
 		return t.keyword(s, kw)
 	}
 	return t.converse(s, away)
+}
+
+// mustHear reports whether the human line must hear the message before
+// it is answered: the texter may be with it.
+func (t *turn) mustHear(s Session, kw string) bool {
+	switch {
+	case t.heard != nil || t.e.HumanLine == nil || !s.LineKnows():
+		return false
+	case t.verdict.Crisis() || t.unsafe(s):
+		// Should the line fail, a crisis still gets its referral, from
+		// where the session last had the texter; the line's part is
+		// stored for a retry of the message.
+		return !t.unheard
+	}
+	return kw != kwOptOut // a STOP ends whatever the line holds, either way
+}
+
+// hearing is what the human line is asked before this message: for each
+// presence it may find, what the step it then runs asks of it.
+func (t *turn) hearing(s Session, verdict safety.Verdict) *Hearing {
+	h := &Hearing{Since: s.LastSeen}
+	for p := range presences {
+		u := turn{e: t.e, in: t.in, text: t.text, folded: t.folded, verdict: verdict, heard: &p}
+		h.Plans[p] = u.run(s).Handoff
+	}
+	return h
 }
 
 // contextFor is how long the line's last question colours a short reply:
@@ -162,8 +200,7 @@ func (t *turn) during(s Session, kw string) Outcome {
 		return t.fire(s, flows.EvBack)
 	case waiting && kw == kwDelete:
 		return t.fire(s, flows.EvDelete)
-	case s.Flow.Asked() == flows.AskedSafe && t.answersNo():
-		// "No" to "are you safe right now?": the most urgent there is.
+	case t.unsafe(s):
 		return t.fire(s, flows.EvNo)
 	}
 	if lang, ok := keywordLang[kw]; ok {
@@ -179,9 +216,10 @@ func (t *turn) answer(s Session) bool {
 	return ok && s.Flow.State() != flows.ConfirmDelete
 }
 
-// answersNo reports whether the message is a NO.
-func (t *turn) answersNo() bool {
-	return slices.Contains(words{t.e.lib}.Choices(t.folded), flows.EvNo)
+// unsafe reports whether the message is a NO to "are you safe right
+// now?": the most urgent there is.
+func (t *turn) unsafe(s Session) bool {
+	return s.Flow.Asked() == flows.AskedSafe && slices.Contains(words{t.e.lib}.Choices(t.folded), flows.EvNo)
 }
 
 // toLine asks the human line, once the step is stored, to act on this

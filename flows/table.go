@@ -179,9 +179,12 @@ func build() []Transition {
 		{Event: EvMenu, From: []State{Waiting}, To: Menu, Do: DoCancel},
 		{Event: EvBack, From: []State{Waiting}, To: Menu, Do: DoCancel},
 		{Event: EvDelete, From: []State{Waiting}, To: ConfirmDelete, Say: "delete_confirm", Do: DoCancel},
+		// What a responder did, which the texter's session follows at
+		// their next message (bot.Session.Follow): a request made off
+		// hours is taken from wherever the texter is with the bot.
 		{Event: EvTaken, From: notStopped, To: WithPerson},
-		{Event: EvPassed, From: notStopped, To: Waiting},
-		{Event: EvClosed, From: append([]State{Welcome}, withLine...), To: Menu},
+		{Event: EvPassed, From: []State{WithPerson}, To: Waiting},
+		{Event: EvClosed, From: withLine, To: Menu},
 		{Event: EvLineOff, From: withLine, To: Menu},
 
 		// The steps.

@@ -17,7 +17,6 @@ import (
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/tally"
 	"github.com/textline/textline/content"
-	"github.com/textline/textline/flows"
 )
 
 // Answer handles a responder's text: a command, or words for the texter
@@ -71,7 +70,8 @@ type Result struct {
 	Recent   string // the texter's last words, for Taken
 }
 
-// Act does a responder's action and brings the texter's session in line.
+// Act does a responder's action. It changes only the human line: the
+// texter's session follows at their next message (bot.Session.Follow).
 func (l *Line) Act(ctx context.Context, a Action) (Result, error) {
 	switch a.Verb {
 	case Take, Pass, Close, Say:
@@ -98,31 +98,10 @@ func (l *Line) Act(ctx context.Context, a Action) (Result, error) {
 	}
 	l.log().LogAttrs(ctx, slog.LevelInfo, "responder", slog.String("responder", a.Responder),
 		slog.String("command", string(a.Verb)), slog.String("handle", ans.Handle), slog.String("answer", string(ans.Reply)))
-	if ans.Texter != "" {
-		// Done again too when the action is: the texter's session may be
-		// what failed the first time.
-		if err := l.follow(ctx, ans, a.ID); err != nil {
-			return Result{}, err
-		}
-	}
 	return Result{
 		Reply: ans.Reply, Handle: ans.Handle, Category: ans.Category, Severity: ans.Severity,
 		Handles: ans.Handles, Recent: ans.Recent,
 	}, nil
-}
-
-// follow brings the texter's session in line with their handoff: with a
-// person once taken, waiting once passed, back to the menu once closed.
-func (l *Line) follow(ctx context.Context, ans acted, id string) error {
-	ev := map[Status]flows.Event{Active: flows.EvTaken, Waiting: flows.EvPassed, Closed: flows.EvClosed}[ans.Follow]
-	_, err := l.sessions.Apply(ctx, ans.Texter, "handoff:"+id, func(s bot.Session) bot.Outcome {
-		s.Flow.Fire(ev, true)
-		return bot.Outcome{Session: s}
-	})
-	if err != nil {
-		return fmt.Errorf("handoff %s: texter's session: %w", ans.Handle, err)
-	}
-	return nil
 }
 
 func (l *Line) responderReply(res Result) string {

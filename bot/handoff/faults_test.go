@@ -126,13 +126,7 @@ func TestRelayUnderFaults(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				n := 0
-				for _, m := range conv.Messages {
-					if m.Text == "are you still there" {
-						n++
-					}
-				}
-				if n != 1 {
+				if n := said(conv.Messages, "are you still there"); n != 1 {
 					t.Errorf("the transcript holds the words %d times, want once", n)
 				}
 				w.text(w.resp[0], "CLOSE")
@@ -188,31 +182,54 @@ func noOrphans(t *testing.T, w *world) {
 	}
 }
 
-// TestCloseWhoseFollowFailed: a CLOSE whose write to the texter's session
-// was lost, and never repeated, leaves no texter stranded: their next
-// message finds the handoff over and gets the bot back.
-func TestCloseWhoseFollowFailed(t *testing.T) {
-	w := newWorld(t)
-	f := &fault{}
-	w.rdb.(*redis.Client).AddHook(f)
-	w.text(w.texter, "PERSON")
-	handle := handleOf(t, w.flush())
-	w.text(w.resp[0], "TAKE "+handle)
-	w.flush()
-	f.arm(2, false) // the human line's commit lands; the texter's session does not follow
-	closing := bot.Inbound{ID: fmt.Sprintf("SMclose%d", time.Now().UnixNano()), From: w.pseudo.Texter(w.resp[0]), To: w.to, Body: "CLOSE", At: w.clock()}
-	if _, err := w.line.Route(w.engine).Handle(context.Background(), closing); err == nil {
-		t.Fatal("CLOSE reported no error though its follow failed")
-	}
-	f.disarm()
-	w.flush()
-	if got := w.text(w.texter, "hello?"); got != w.lib.Text(content.English, "handoff.closed") {
-		t.Errorf("first message after the lost follow: %q, want handoff.closed", got)
-	}
-	if got := w.text(w.texter, "1"); !strings.Contains(got, w.lib.Tips(content.English)[0].Text) {
-		t.Errorf("then the bot answers: %q", got)
-	}
-	if sent := to(w.flush(), w.resp[0]); len(sent) != 0 {
-		t.Errorf("the responder still got %+v", sent)
+// TestCloseIsOneWrite: a responder's CLOSE changes only the human line,
+// in one commit. Lost before it lands, nothing changed: the texter is
+// still with the responder. Landed with its answer lost, the same CLOSE
+// again answers as the first did. Either way the texter's next message
+// after the close goes to the bot, with nothing to repair.
+func TestCloseIsOneWrite(t *testing.T) {
+	for _, after := range []bool{false, true} {
+		t.Run(fmt.Sprintf("answer lost %v", after), func(t *testing.T) {
+			w := newWorld(t)
+			f := &fault{}
+			w.rdb.(*redis.Client).AddHook(f)
+			w.text(w.texter, "PERSON")
+			handle := handleOf(t, w.flush())
+			w.text(w.resp[0], "TAKE "+handle)
+			w.flush()
+			closing := bot.Inbound{ID: fmt.Sprintf("SMclose%d", time.Now().UnixNano()), From: w.pseudo.Texter(w.resp[0]), To: w.to, Body: "CLOSE", At: w.clock()}
+			f.arm(1, after)
+			if _, err := w.line.Route(w.engine).Handle(context.Background(), closing); err == nil {
+				t.Fatal("CLOSE reported no error though its commit failed")
+			}
+			if n := f.disarm(); n != 1 {
+				t.Errorf("CLOSE made %d commands, want 1", n)
+			}
+			if !after {
+				if got := w.text(w.texter, "are you still there?"); got != "" {
+					t.Errorf("CLOSE lost: the bot said %q", got)
+				}
+				if relayed := to(w.flush(), w.resp[0]); len(relayed) != 1 {
+					t.Errorf("CLOSE lost: responder got %+v, want the texter's words", relayed)
+				}
+				closing.ID += "-again"
+			}
+			r, err := w.line.Route(w.engine).Handle(context.Background(), closing)
+			if err != nil || !strings.Contains(r.Text, handle+" is closed") {
+				t.Fatalf("CLOSE again: %q, %v", r.Text, err)
+			}
+			if closed := to(w.flush(), w.texter); len(closed) != 1 || closed[0].Body != w.lib.Text(content.English, "handoff.closed") {
+				t.Errorf("texter got %+v, want handoff.closed once", closed)
+			}
+			if got := w.text(w.texter, "1"); !strings.Contains(got, w.lib.Tips(content.English)[0].Text) {
+				t.Errorf("after CLOSE the bot answers: %q", got)
+			}
+			if s := w.session(); s.LineKnows() {
+				t.Errorf("after CLOSE: session %+v still with the line", s)
+			}
+			if sent := to(w.flush(), w.resp[0]); len(sent) != 0 {
+				t.Errorf("the responder still got %+v", sent)
+			}
+		})
 	}
 }

@@ -94,7 +94,7 @@ func newWorld(t *testing.T) *world {
 	w.out = outbox.New(rdb, w.prefix, rest, w.store, seal)
 	w.out.Now = w.clock
 	w.out.Log = quiet()
-	w.line = handoff.New(rdb, w.out, lib, w.store, w.pseudo, seal, w.resp)
+	w.line = handoff.New(rdb, w.out, lib, w.pseudo, seal, w.resp)
 	w.line.Now = w.clock
 	w.line.Log = quiet()
 	w.line.CallTwiML = twilio.CallTwiML("+15550009999", lib.Text(content.English, "voice.connect"), lib.Text(content.English, "voice.no_answer"))
@@ -142,15 +142,39 @@ func deleteKeys(w *world, pattern string) {
 // would, and returns the reply.
 func (w *world) text(from, body string) string {
 	w.t.Helper()
-	in := bot.Inbound{
-		ID: fmt.Sprintf("SM%032d%d", w.sequence.Add(1), rand.Int64()), From: w.pseudo.Texter(from), To: w.to,
-		Body: body, At: w.clock(),
-	}
-	reply, err := w.line.Route(w.engine).Handle(context.Background(), in)
+	return w.textVia(w.line.Route(w.engine), from, body)
+}
+
+// textVia sends body from a number to h, one process's router.
+func (w *world) textVia(h bot.Handler, from, body string) string {
+	w.t.Helper()
+	reply, err := h.Handle(context.Background(), w.inbound(from, body))
 	if err != nil {
 		w.t.Fatalf("text %q: %v", body, err)
 	}
 	return reply.Text
+}
+
+// inbound is a message from a number, with a fresh id.
+func (w *world) inbound(from, body string) bot.Inbound {
+	return bot.Inbound{
+		ID: fmt.Sprintf("SM%032d%d", w.sequence.Add(1), rand.Int64()), From: w.pseudo.Texter(from), To: w.to,
+		Body: body, At: w.clock(),
+	}
+}
+
+// process is a second process of the same line: its own engine, session
+// store and human line, each with its own memory of what it last read,
+// on the same Redis, keys and outbox.
+func (w *world) process() bot.Handler {
+	lib, triage := shipped()
+	store := redisstore.New(w.rdb)
+	store.Now = w.clock
+	line := handoff.New(w.rdb, w.out, lib, w.pseudo, w.seal, w.resp)
+	line.Now, line.Log, line.CallTwiML = w.clock, quiet(), w.line.CallTwiML
+	engine := bot.NewEngine(lib, triage, store)
+	engine.HumanLine, engine.Calls, engine.Log = line, true, quiet()
+	return line.Route(engine)
 }
 
 // flush runs the outbox and returns what the fake Twilio received since

@@ -38,7 +38,6 @@ type Line struct {
 	rdb        Client
 	prefix     string
 	lib        *content.Library
-	sessions   bot.Sessions
 	seal       *bot.Sealer
 	out        *outbox.Outbox
 	responders map[string]string // id by address
@@ -74,10 +73,9 @@ var _ bot.HumanLine = (*Line)(nil)
 
 // New returns the human line for the responders at phones (E.164),
 // pseudonymised with pseudo and sealed with seal. Its keys are under the
-// outbox's prefix, and it sends through it. Texters' sessions are updated
-// in sessions when a responder takes, passes or closes.
-func New(rdb Client, out *outbox.Outbox, lib *content.Library, sessions bot.Sessions, pseudo *bot.Pseudonymizer, seal *bot.Sealer, phones []string) *Line {
-	l := &Line{rdb: rdb, prefix: out.Prefix(), lib: lib, sessions: sessions, seal: seal, out: out,
+// outbox's prefix, and it sends through it.
+func New(rdb Client, out *outbox.Outbox, lib *content.Library, pseudo *bot.Pseudonymizer, seal *bot.Sealer, phones []string) *Line {
+	l := &Line{rdb: rdb, prefix: out.Prefix(), lib: lib, seal: seal, out: out,
 		responders: map[string]string{}, known: cas.NewGuesses(knownKeys)}
 	for _, p := range phones {
 		t := pseudo.Texter(p)
@@ -117,22 +115,67 @@ func (r router) Fallback(crisis bool) bot.Reply { return r.engine.Fallback(crisi
 
 // Handoff implements bot.HumanLine: it does, once per message, what the
 // engine asks of the human line for a texter's message.
-func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) {
+func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) error {
+	p, err := l.step(ctx, r)
+	if err != nil {
+		return err
+	}
+	ans, again, err := do(ctx, l, "texter:"+r.MessageID, p)
+	if err != nil {
+		return fmt.Errorf("handoff %s: %w", r.Kind, err)
+	}
+	l.opened(ctx, r, ans, again)
+	return nil
+}
+
+// Hear implements bot.HumanLine: in one commit, once per message, it
+// finds where the line has the texter and does what h plans for that.
+func (l *Line) Hear(ctx context.Context, texter bot.Texter, id string, h bot.Hearing) (bot.Presence, error) {
+	var steps [len(h.Plans)]plan[heard]
+	for i, r := range h.Plans {
+		if r == nil {
+			continue
+		}
+		p, err := l.step(ctx, *r)
+		if err != nil {
+			return bot.Away, err
+		}
+		steps[i] = p
+	}
+	ans, again, err := do(ctx, l, "texter:"+id, func(v *view) (*delta, heard) {
+		found := v.presence(texter.ID(), h.Since)
+		if steps[found] == nil {
+			return newDelta(), heard{Found: found}
+		}
+		c, a := steps[found](v)
+		a.Found = found
+		return c, a
+	})
+	if err != nil {
+		return bot.Away, fmt.Errorf("hear the human line: %w", err)
+	}
+	if r := h.Plans[ans.Found]; r != nil {
+		l.opened(ctx, *r, ans, again)
+	}
+	return ans.Found, nil
+}
+
+// step is the operation that does r.
+func (l *Line) step(ctx context.Context, r bot.HandoffRequest) (plan[heard], error) {
 	texter := r.Texter.ID()
 	m := l.message(r)
-	var p plan[heard]
 	switch r.Kind {
 	case bot.HandoffOpen, bot.HandoffMessage, bot.HandoffAlert:
 		m.open = r.Kind != bot.HandoffMessage
 		if m.open {
 			n, err := l.number(ctx)
 			if err != nil {
-				return false, err
+				return nil, err
 			}
 			m.new.n = n
 		}
 		cands := candidates()
-		p = func(v *view) (*delta, heard) {
+		return func(v *view) (*delta, heard) {
 			past := v.list(l.prefix + "all:" + texter)
 			if r.Kind == bot.HandoffAlert {
 				return onAlert(l.env(), past, m)
@@ -142,40 +185,39 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) (bool, error) 
 				m.new.handle = v.freeHandle(cands)
 			}
 			return onMessage(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)), past, m)
-		}
+		}, nil
 	case bot.HandoffLeave:
-		p = func(v *view) (*delta, heard) {
+		return func(v *view) (*delta, heard) {
 			open := v.record(v.pointer(l.prefix + "texter:" + texter))
 			return onLeave(l.env(), open, v.heldBy(open), r.MessageID)
-		}
+		}, nil
 	case bot.HandoffCancel:
-		p = func(v *view) (*delta, heard) {
+		return func(v *view) (*delta, heard) {
 			return onCancel(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)))
-		}
+		}, nil
 	case bot.HandoffErase:
-		p = func(v *view) (*delta, heard) {
+		return func(v *view) (*delta, heard) {
 			open := v.record(v.pointer(l.prefix + "texter:" + texter))
 			return onErase(l.env(), texter, open, v.heldBy(open), v.records(v.list(l.prefix+"all:"+texter)))
-		}
+		}, nil
 	case bot.HandoffCall:
-		p = func(v *view) (*delta, heard) {
+		return func(v *view) (*delta, heard) {
 			return onCall(l.env(), v.record(v.pointer(l.prefix+"texter:"+texter)), r.MessageID, l.CallTwiML)
-		}
-	default:
-		return false, fmt.Errorf("handoff: unknown kind %q", r.Kind)
+		}, nil
 	}
-	ans, again, err := do(ctx, l, "texter:"+r.MessageID, p)
-	if err != nil {
-		return false, fmt.Errorf("handoff %s: %w", r.Kind, err)
+	return nil, fmt.Errorf("handoff: unknown kind %q", r.Kind)
+}
+
+// opened logs and counts a handoff r opened, the first time.
+func (l *Line) opened(ctx context.Context, r bot.HandoffRequest, ans heard, again bool) {
+	if !ans.Created || again {
+		return
 	}
-	if ans.Created && !again {
-		l.count(ctx, tally.HandoffOpened)
-		l.log().LogAttrs(ctx, slog.LevelWarn, "handoff opened", slog.Any("texter", r.Texter),
-			slog.String("handle", ans.Handle), slog.String("reason", r.Reason),
-			slog.String("category", string(r.Verdict.Category)), slog.String("severity", string(r.Verdict.Severity)),
-			slog.Bool("off_hours", r.OffHours))
-	}
-	return ans.State == Waiting || ans.State == Active, nil
+	l.count(ctx, tally.HandoffOpened)
+	l.log().LogAttrs(ctx, slog.LevelWarn, "handoff opened", slog.Any("texter", r.Texter),
+		slog.String("handle", ans.Handle), slog.String("reason", r.Reason),
+		slog.String("category", string(r.Verdict.Category)), slog.String("severity", string(r.Verdict.Severity)),
+		slog.Bool("off_hours", r.OffHours))
 }
 
 // message describes a texter's message for the operations.

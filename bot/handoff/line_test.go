@@ -61,14 +61,13 @@ func TestWalk(t *testing.T) {
 	if len(joined) != 1 || joined[0].Body != en("handoff.joined_call") {
 		t.Fatalf("texter got %+v, want handoff.joined_call", joined)
 	}
-	if s := w.session().Flow.State(); s != flows.WithPerson {
-		t.Fatalf("texter in %s, want with_person", s)
-	}
-
 	contains(t, "second TAKE", w.text(w.resp[1], "TAKE "+handle), "already taken")
 
 	if got := w.text(w.texter, "i just feel awful tonight"); got != "" {
 		t.Errorf("texter's words while active got a bot reply %q", got)
+	}
+	if s := w.session().Flow.State(); s != flows.WithPerson {
+		t.Fatalf("texter in %s, want with_person", s)
 	}
 	relayed := to(w.flush(), w.resp[0])
 	if len(relayed) != 1 || relayed[0].Body != handle+": i just feel awful tonight" {
@@ -91,11 +90,11 @@ func TestWalk(t *testing.T) {
 	if len(closing) != 1 || closing[0].Body != en("handoff.closed") {
 		t.Fatalf("texter got %+v, want handoff.closed", closing)
 	}
-	if s := w.session(); s.Flow.State() != flows.Menu {
-		t.Fatalf("after CLOSE: session %+v, want the menu without a handoff", s)
-	}
 	if got := w.text(w.texter, "1"); !strings.Contains(got, w.lib.Tips(content.English)[0].Text) {
 		t.Errorf("after CLOSE the bot answers again: got %q", got)
+	}
+	if s := w.session(); s.Flow.State() != flows.Tips || s.LineKnows() {
+		t.Fatalf("after CLOSE: session %+v, want tips, away from the line", s)
 	}
 
 	want := []string{"opened", "alerted", "taken", "take refused", "replied", "closed", "sent"}
@@ -225,8 +224,16 @@ func TestOffHours(t *testing.T) {
 	}
 	handle := handleOf(t, sent)
 	contains(t, "TAKE", w.text(w.resp[0], "TAKE "+handle), "You have")
+	w.flush()
+	if got := w.text(w.texter, "thank you for answering"); got != "" {
+		t.Errorf("after TAKE, the bot said %q", got)
+	}
 	if s := w.session(); s.Flow.State() != flows.WithPerson {
 		t.Errorf("after TAKE: session %+v", s)
+	}
+	relayed := to(w.flush(), w.resp[0])
+	if len(relayed) != 1 || relayed[0].Body != handle+": thank you for answering" {
+		t.Errorf("responder got %+v, want the texter's words", relayed)
 	}
 }
 

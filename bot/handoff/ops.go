@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/outbox"
 	"github.com/textline/textline/bot/safety"
 )
@@ -19,9 +20,10 @@ import (
 
 // heard is what a texter's operation answers.
 type heard struct {
-	State   Status `json:"state,omitempty"` // the texter's handoff after it; "" for none
-	Handle  string `json:"handle,omitempty"`
-	Created bool   `json:"created,omitempty"`
+	State   Status       `json:"state,omitempty"` // the texter's handoff after it; "" for none
+	Handle  string       `json:"handle,omitempty"`
+	Created bool         `json:"created,omitempty"`
+	Found   bot.Presence `json:"found,omitempty"` // where the line had the texter, when heard first
 }
 
 // acted is what a responder's operation answers.
@@ -32,8 +34,6 @@ type acted struct {
 	Severity safety.Severity `json:"severity,omitempty"`
 	Handles  string          `json:"handles,omitempty"` // what they hold, for Which
 	Recent   string          `json:"recent,omitempty"`  // the texter's last words, for Taken
-	Texter   string          `json:"texter,omitempty"`  // whose session follows
-	Follow   Status          `json:"follow,omitempty"`  // where the texter now is
 	Fresh    bool            `json:"fresh,omitempty"`   // TAKE of a waiting handoff
 	Since    time.Time       `json:"since,omitzero"`
 }
@@ -244,7 +244,7 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 			c.toTexter(e, r, fmt.Sprintf("%d:joined:%s", r.N, a.ID), joined)
 		}
 		return c, acted{Reply: Taken, Handle: r.Handle, Category: r.Category, Severity: r.Severity,
-			Texter: r.Texter, Follow: Active, Recent: quoted(r.Recent), Fresh: fresh, Since: r.Created}
+			Recent: quoted(r.Recent), Fresh: fresh, Since: r.Created}
 	}
 	if r.Holder != a.Responder || r.Status != Active {
 		why := NoneHeld
@@ -269,11 +269,11 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 		c.publish(r, ChangePassed)
 		c.toTexter(e, r, fmt.Sprintf("%d:passed:%s", r.N, a.ID), "handoff.passed")
 		c.alertAll(e, r, "responder.alert", "passed:"+a.ID)
-		return c, acted{Reply: Passed, Handle: r.Handle, Texter: r.Texter, Follow: Waiting}
+		return c, acted{Reply: Passed, Handle: r.Handle}
 	}
 	r = c.closeOut(e, r, a.Responder, "closed by responder", pointer(r), heldIDs(held))
 	c.toTexter(e, r, fmt.Sprintf("%d:closed", r.N), "handoff.closed")
-	return c, acted{Reply: Ended, Handle: r.Handle, Texter: r.Texter, Follow: Closed}
+	return c, acted{Reply: Ended, Handle: r.Handle}
 }
 
 func quoted(recent []string) string {

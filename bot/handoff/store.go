@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/cas"
 )
 
@@ -88,6 +89,26 @@ func (v *view) list(key string) []int64 {
 		json.Unmarshal([]byte(s), &out)
 	}
 	return out
+}
+
+// presence reads where the line has texter, whose last message came at
+// since: their open handoff, or one closed since (at the same instant
+// too: a close is never older than the message before it).
+func (v *view) presence(texter string, since time.Time) bot.Presence {
+	if open := v.record(v.pointer(v.l.prefix + "texter:" + texter)); open != nil {
+		switch open.Status {
+		case Active:
+			return bot.Held
+		case Waiting:
+			return bot.Queued
+		}
+	}
+	if past := v.list(v.l.prefix + "all:" + texter); len(past) > 0 {
+		if last := v.record(past[len(past)-1]); last != nil && last.Status == Closed && !last.Closed.Before(since) {
+			return bot.Closed
+		}
+	}
+	return bot.Away
 }
 
 // heldBy reads what the holder of r holds; none when nobody holds r.

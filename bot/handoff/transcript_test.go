@@ -68,6 +68,7 @@ func playLine(t *testing.T, script string) string {
 			continue
 		}
 		var reply string
+		responder := false
 		switch {
 		case strings.HasPrefix(line, "@wait "):
 			d, err := time.ParseDuration(strings.TrimPrefix(line, "@wait "))
@@ -84,7 +85,7 @@ func playLine(t *testing.T, script string) string {
 		default:
 			from, body := w.texter, line
 			if r, rest, ok := strings.Cut(line, ": "); ok && (r == "R1" || r == "R2") {
-				from, body = w.resp[map[string]int{"R1": 0, "R2": 1}[r]], rest
+				from, body, responder = w.resp[map[string]int{"R1": 0, "R2": 1}[r]], rest, true
 			}
 			for i, h := range handles {
 				body = strings.ReplaceAll(body, fmt.Sprintf("$%d", i+1), h)
@@ -113,8 +114,12 @@ func playLine(t *testing.T, script string) string {
 		if !strings.HasPrefix(line, "@") || line == "@retry" || line == "@media" {
 			fmt.Fprintf(&out, "> %s\n< %s\n", line, strings.ReplaceAll(label(reply), "\n", "\n< "))
 		}
-		s := w.session()
-		fmt.Fprintf(&out, "[%s %s]\n", s.Flow.State(), s.Lang)
+		if !responder {
+			// Only the texter's own messages move their session: a
+			// responder's change it follows at the next one.
+			s := w.session()
+			fmt.Fprintf(&out, "[%s %s]\n", s.Flow.State(), s.Lang)
+		}
 		for _, a := range log.Take() {
 			fmt.Fprintln(&out, "! "+label(a))
 		}

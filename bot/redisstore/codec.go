@@ -33,12 +33,16 @@ const (
 const (
 	flagOptOut = 1 << iota // versions 1 and 2 only
 	flagStopHinted
+	flagAskedLater
 )
 
 func encode(s bot.Session) string {
 	flags := 0
 	if s.StopHinted {
 		flags |= flagStopHinted
+	}
+	if s.AskedLater {
+		flags |= flagAskedLater
 	}
 	state := ""
 	if !s.New() {
@@ -100,6 +104,7 @@ func decode(v string) (bot.Session, error) {
 		GroupKind:  content.GroupKind(f[4]),
 		Category:   safety.Category(f[5]),
 		StopHinted: flags&flagStopHinted != 0,
+		AskedLater: flags&flagAskedLater != 0,
 		Turns:      turns,
 		LastSeen:   time.Unix(seen, 0),
 	}, nil

@@ -137,6 +137,10 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 			sess = bot.Session{}
 		}
 		out := step(sess)
+		if out.Ask != nil {
+			// The human line is heard first; the step runs again after.
+			return bot.Committed{Ask: out.Ask}, nil
+		}
 		next, ttl := "", int64(0)
 		if !out.Erase {
 			next = encode(out.Session)

@@ -227,7 +227,7 @@ func newLine(c *config, lib *content.Library, triage *safety.Classifier, rdb red
 	out.Callback = statusCallback(c.PublicURL)
 	out.Log = log
 	out.Observer = m
-	human := handoff.New(rdb, out, lib, store, pseudo, seal, c.HandoffPhones)
+	human := handoff.New(rdb, out, lib, pseudo, seal, c.HandoffPhones)
 	human.Hours = c.HandoffHours
 	human.Remind = c.HandoffRemind
 	human.Retention = c.Retention
