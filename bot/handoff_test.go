@@ -205,6 +205,34 @@ func TestHandoffFollowsTheLine(t *testing.T) {
 	}
 }
 
+// TestCrisisAfterClose: after a responder closed the conversation, the
+// old safety question no longer stands, and a new crisis that escalates
+// opens a new handoff in the same step as its referral.
+func TestCrisisAfterClose(t *testing.T) {
+	lib := library(t)
+	en := func(id string) string { return lib.Text(content.English, id) }
+	c, h := withLine(t)
+	c.send("i am going to kill myself tonight") // asks "are you safe right now?"
+	h.set(bot.Held)
+	c.send("i dont know")
+	h.set(bot.Closed)
+	if got := c.send("no"); strings.Contains(got, en("crisis.safe_no")) {
+		t.Errorf("a NO after the close was read against the old question: %q", got)
+	}
+	if k := h.kinds(); k != "open,message" {
+		t.Errorf("human line asked %q, want open,message", k)
+	}
+	if got := c.send("i took a bottle of pills"); got != en("crisis.overdose")+"\n"+en("handoff.notice") {
+		t.Errorf("crisis after the close: %q, want the referral and the notice", got)
+	}
+	if last := h.got[len(h.got)-1]; last.Kind != bot.HandoffOpen || last.Verdict.Category != safety.Overdose {
+		t.Errorf("human line got %+v, want an overdose handoff opened", last)
+	}
+	if s := c.store.get(c.texter.ID()).Flow.State(); s != flows.Waiting {
+		t.Errorf("texter in %s, want waiting", s)
+	}
+}
+
 // TestHandoffTakenOffHours: a request made off hours leaves the texter
 // with the bot until a responder on duty takes it; then their words go to
 // that person.

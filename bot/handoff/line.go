@@ -116,7 +116,11 @@ func (r router) Fallback(crisis bool) bot.Reply { return r.engine.Fallback(crisi
 // Handoff implements bot.HumanLine: it does, once per message, what the
 // engine asks of the human line for a texter's message.
 func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) error {
-	p, err := l.step(ctx, r)
+	n, err := l.numberFor(ctx, r)
+	if err != nil {
+		return err
+	}
+	p, err := l.step(r, n)
 	if err != nil {
 		return err
 	}
@@ -131,12 +135,22 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) error {
 // Hear implements bot.HumanLine: in one commit, once per message, it
 // finds where the line has the texter and does what h plans for that.
 func (l *Line) Hear(ctx context.Context, texter bot.Texter, id string, h bot.Hearing) (bot.Presence, error) {
+	// One plan runs: they share the number a new handoff would take.
+	var n int64
+	for _, r := range h.Plans {
+		if r != nil && n == 0 {
+			var err error
+			if n, err = l.numberFor(ctx, *r); err != nil {
+				return bot.Away, err
+			}
+		}
+	}
 	var steps [len(h.Plans)]plan[heard]
 	for i, r := range h.Plans {
 		if r == nil {
 			continue
 		}
-		p, err := l.step(ctx, *r)
+		p, err := l.step(*r, n)
 		if err != nil {
 			return bot.Away, err
 		}
@@ -160,20 +174,24 @@ func (l *Line) Hear(ctx context.Context, texter bot.Texter, id string, h bot.Hea
 	return ans.Found, nil
 }
 
-// step is the operation that does r.
-func (l *Line) step(ctx context.Context, r bot.HandoffRequest) (plan[heard], error) {
+// numberFor reserves the number of the handoff r may open; 0 when it
+// opens none.
+func (l *Line) numberFor(ctx context.Context, r bot.HandoffRequest) (int64, error) {
+	if r.Kind != bot.HandoffOpen && r.Kind != bot.HandoffAlert {
+		return 0, nil
+	}
+	return l.number(ctx)
+}
+
+// step is the operation that does r; n is the number a handoff it opens
+// takes.
+func (l *Line) step(r bot.HandoffRequest, n int64) (plan[heard], error) {
 	texter := r.Texter.ID()
 	m := l.message(r)
 	switch r.Kind {
 	case bot.HandoffOpen, bot.HandoffMessage, bot.HandoffAlert:
 		m.open = r.Kind != bot.HandoffMessage
-		if m.open {
-			n, err := l.number(ctx)
-			if err != nil {
-				return nil, err
-			}
-			m.new.n = n
-		}
+		m.new.n = n
 		cands := candidates()
 		return func(v *view) (*delta, heard) {
 			past := v.list(l.prefix + "all:" + texter)
