@@ -98,13 +98,7 @@ func TestRelayUnderFaults(t *testing.T) {
 	for at := 1; at <= writes; at++ {
 		for _, after := range []bool{false, true} {
 			t.Run(fmt.Sprintf("write %d, %s", at, map[bool]string{false: "lost", true: "answer lost"}[after]), func(t *testing.T) {
-				w := newWorld(t)
-				f := &fault{}
-				w.rdb.(*redis.Client).AddHook(f)
-				w.text(w.texter, "PERSON")
-				handle := handleOf(t, w.flush())
-				w.text(w.resp[0], "TAKE "+handle)
-				w.flush()
+				w, f, handle := held(t)
 
 				in := bot.Inbound{ID: fmt.Sprintf("SMfault%d%v%d", at, after, time.Now().UnixNano()), From: w.pseudo.Texter(w.texter),
 					To: w.to, Body: "are you still there", At: w.clock()}
@@ -137,13 +131,23 @@ func TestRelayUnderFaults(t *testing.T) {
 	}
 }
 
-// relayWrites counts the round trips of one relayed message.
-func relayWrites(t *testing.T) int {
+// held is a world whose texter the first responder holds, with a fault
+// hook on its Redis client; and the handoff's handle.
+func held(t *testing.T) (*world, *fault, string) {
+	t.Helper()
 	w := newWorld(t)
 	f := &fault{}
 	w.rdb.(*redis.Client).AddHook(f)
 	w.text(w.texter, "PERSON")
-	w.text(w.resp[0], "TAKE "+handleOf(t, w.flush()))
+	handle := handleOf(t, w.flush())
+	w.text(w.resp[0], "TAKE "+handle)
+	w.flush()
+	return w, f, handle
+}
+
+// relayWrites counts the round trips of one relayed message.
+func relayWrites(t *testing.T) int {
+	w, f, _ := held(t)
 	f.arm(0, false)
 	w.text(w.texter, "counting")
 	return f.disarm()
@@ -190,13 +194,7 @@ func noOrphans(t *testing.T, w *world) {
 func TestCloseIsOneWrite(t *testing.T) {
 	for _, after := range []bool{false, true} {
 		t.Run(fmt.Sprintf("answer lost %v", after), func(t *testing.T) {
-			w := newWorld(t)
-			f := &fault{}
-			w.rdb.(*redis.Client).AddHook(f)
-			w.text(w.texter, "PERSON")
-			handle := handleOf(t, w.flush())
-			w.text(w.resp[0], "TAKE "+handle)
-			w.flush()
+			w, f, handle := held(t)
 			closing := bot.Inbound{ID: fmt.Sprintf("SMclose%d", time.Now().UnixNano()), From: w.pseudo.Texter(w.resp[0]), To: w.to, Body: "CLOSE", At: w.clock()}
 			f.arm(1, after)
 			if _, err := w.line.Route(w.engine).Handle(context.Background(), closing); err == nil {

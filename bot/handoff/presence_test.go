@@ -87,14 +87,8 @@ func TestTwoProcesses(t *testing.T) {
 	})
 
 	t.Run("retried on the other process", func(t *testing.T) {
-		w := newWorld(t)
-		f := &fault{}
-		w.rdb.(*redis.Client).AddHook(f)
+		w, f, _ := held(t)
 		one, two := w.line.Route(w.engine), w.process()
-		w.textVia(one, w.texter, "PERSON")
-		handle := handleOf(t, w.flush())
-		w.textVia(one, w.resp[0], "TAKE "+handle)
-		w.flush()
 		in := w.inbound(w.texter, "are you still there")
 		f.arm(2, false) // the line heard it; the session's commit is lost
 		if _, err := one.Handle(context.Background(), in); err == nil {
