@@ -77,6 +77,9 @@ type Committed struct {
 // the human line first (Outcome.Ask) is returned with nothing stored.
 type Sessions interface {
 	Apply(ctx context.Context, texterID, messageID string, step Update) (Committed, error)
+	// Forget drops what the store guesses of the texter's session, so
+	// that the next Apply runs on the session as stored.
+	Forget(texterID string)
 }
 
 // Counter counts events for the line's reports (feedback answers).
@@ -132,32 +135,51 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 	verdict = e.triage.Classify(text)
 	var (
 		fx      effects
-		heard   *Presence // where the human line had the texter, once heard
+		heard   *Heard // where the human line had the texter, and what it did, once heard
 		done    *HandoffRequest
-		unheard bool // the human line could not be heard
+		unheard bool // the human line was asked first and could not be heard
 	)
 	step := func(s Session) Outcome {
-		t := turn{e: e, in: in, text: text, folded: folded, verdict: verdict, heard: heard, unheard: unheard}
+		t := turn{e: e, in: in, text: text, folded: folded, verdict: verdict, unheard: unheard}
+		if heard != nil {
+			t.heard = &heard.Presence
+		}
 		out := t.run(s)
 		fx = t.fx
 		if heard != nil {
-			out.Handoff = stillToDo(in.ID, out.Handoff, done)
+			out.Handoff = stillToDo(in.ID, out.Handoff, done, heard.Kept)
 		}
 		return out
 	}
-	c, err := e.sessions.Apply(ctx, in.From.ID(), in.ID, step)
+	texter := in.From.ID()
+	c, err := e.sessions.Apply(ctx, texter, in.ID, step)
 	if err == nil && c.Ask != nil {
-		p, herr := e.hear(ctx, in, *c.Ask)
-		if herr == nil {
-			heard, done = &p, c.Ask.Plans[p]
-		} else {
-			unheard = true
+		h, herr := e.hear(ctx, in, *c.Ask)
+		if errors.Is(herr, ErrStale) {
+			// Another process answered the texter since this one last saw
+			// them: the line acts only on their session as stored.
+			e.sessions.Forget(texter)
+			if c, err = e.sessions.Apply(ctx, texter, in.ID, step); err == nil && c.Ask != nil {
+				c.Ask.Fresh = true
+				h, herr = e.hear(ctx, in, *c.Ask)
+			}
 		}
-		c, err = e.sessions.Apply(ctx, in.From.ID(), in.ID, step)
 		if err == nil && c.Ask != nil {
-			// Not heard, and no crisis: nothing was stored, and the same
-			// message sent again is heard again.
-			return e.Fallback(false), fmt.Errorf("handle message: hear the human line: %w", herr)
+			if herr == nil {
+				heard, done = &h, c.Ask.Plans[h.Presence]
+			} else {
+				unheard = true
+			}
+			c, err = e.sessions.Apply(ctx, texter, in.ID, step)
+			if err == nil && c.Ask != nil {
+				// Not heard, and no crisis: nothing was stored, and the
+				// same message sent again is heard again.
+				return e.Fallback(false), fmt.Errorf("handle message: hear the human line: %w", herr)
+			}
+			if err == nil && !c.Fresh && heard != nil {
+				// Answered before, by a try the line did not hear.
+				c.Handoff = stillToDo(in.ID, c.Handoff, done, heard.Kept)
+			}
 		}
 	}
 	if err != nil {
@@ -201,31 +223,34 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 
 // hear asks the human line where it has the texter, and has it do what
 // h plans for that.
-func (e *Engine) hear(ctx context.Context, in Inbound, h Hearing) (Presence, error) {
+func (e *Engine) hear(ctx context.Context, in Inbound, h Hearing) (Heard, error) {
 	for _, r := range h.Plans {
 		if r != nil {
 			r.Texter = in.From
 		}
 	}
-	var p Presence
+	var heard Heard
 	err := e.retry(ctx, func() (err error) {
-		p, err = e.HumanLine.Hear(ctx, in.From, in.ID, h)
+		heard, err = e.HumanLine.Hear(ctx, in.From, in.ID, h)
 		return err
 	})
-	return p, err
+	return heard, err
 }
 
 // stillToDo is what remains for the human line of message id, which it
 // heard first and for which it did done: nothing when the update asks the
 // same. When the session had changed since the line was asked (another
 // process answered the texter meanwhile), the update's own step, under
-// an id of its own.
-func stillToDo(id string, r, done *HandoffRequest) *HandoffRequest {
+// an id of its own, without the words when the line kept them already.
+func stillToDo(id string, r, done *HandoffRequest, kept bool) *HandoffRequest {
 	if r == nil || sameStep(r, done) {
 		return nil
 	}
 	again := *r
 	again.MessageID = id + ":again"
+	if kept {
+		again.Text = ""
+	}
 	return &again
 }
 
@@ -248,8 +273,8 @@ func (e *Engine) retry(ctx context.Context, ask func() error) error {
 			case <-t.C:
 			}
 		}
-		if err = ask(); err == nil {
-			return nil
+		if err = ask(); err == nil || errors.Is(err, ErrStale) {
+			return err
 		}
 	}
 	return err

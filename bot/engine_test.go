@@ -167,6 +167,8 @@ func (panicking) Apply(context.Context, string, string, bot.Update) (bot.Committ
 	panic("boom")
 }
 
+func (panicking) Forget(string) {}
+
 func TestPanicIsAReply(t *testing.T) {
 	e := newEngine(t, panicking{})
 	r, err := e.Handle(context.Background(), bot.Inbound{ID: "SM1", From: bot.NewPseudonymizer(nil).Texter("+1555"), Body: "hi"})

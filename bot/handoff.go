@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/textline/textline/bot/safety"
@@ -15,8 +16,10 @@ import (
 // first (Session.LineKnows). It does a message's step once.
 type HumanLine interface {
 	// Hear finds where the line has the texter and does for message id
-	// what h plans for that presence, in one step.
-	Hear(ctx context.Context, texter Texter, id string, h Hearing) (Presence, error)
+	// what h plans for that presence, in one step. It refuses, with
+	// ErrStale, plans made on a session older than the last message it
+	// heard from the texter, unless h is Fresh.
+	Hear(ctx context.Context, texter Texter, id string, h Hearing) (Heard, error)
 	// Handoff acts on r.
 	Handoff(ctx context.Context, r HandoffRequest) error
 }
@@ -43,11 +46,24 @@ func (p Presence) String() string {
 }
 
 // Hearing is what the human line is asked before a message from a texter
-// it may hold.
+// it may hold, planned on one version of their session.
 type Hearing struct {
 	Since time.Time // when the texter's last message came
+	Turns int       // how many messages the session had answered
+	Fresh bool      // the session was just read from the store
 	Plans Plans
 }
+
+// Heard is what the human line found and did.
+type Heard struct {
+	Presence Presence
+	Kept     bool // the message's words are in a transcript
+}
+
+// ErrStale is the human line's refusal of a hearing planned on a session
+// older than the last message it heard from the texter: another process
+// answered them meanwhile.
+var ErrStale = errors.New("the human line heard from the texter since")
 
 // Plans is what one message asks of the human line for each presence the
 // line may find: nil for nothing.
@@ -78,6 +94,7 @@ type HandoffRequest struct {
 	Verdict   safety.Verdict
 	Reason    string
 	OffHours  bool // asked for outside HANDOFF_HOURS: recorded, shown when on duty
+	Turns     int  // how many messages the texter's session has answered, this one included
 }
 
 // escalates reports whether a verdict calls the human line by itself:
@@ -98,11 +115,11 @@ func escalates(v safety.Verdict) bool {
 }
 
 // sameStep reports whether r asks of the human line what o asks: the same
-// kind, for the same reason and risk. The message ids may differ.
+// kind, at the same risk. Ids, wording and language may differ.
 func sameStep(r, o *HandoffRequest) bool {
 	if r == nil || o == nil {
 		return r == o
 	}
-	return r.Kind == o.Kind && r.Reason == o.Reason && r.OffHours == o.OffHours && r.Lang == o.Lang &&
-		r.Text == o.Text && r.Verdict.Category == o.Verdict.Category && r.Verdict.Severity == o.Verdict.Severity
+	return r.Kind == o.Kind && r.OffHours == o.OffHours &&
+		r.Verdict.Category == o.Verdict.Category && r.Verdict.Severity == o.Verdict.Severity
 }

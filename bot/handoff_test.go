@@ -24,15 +24,16 @@ type humanLine struct {
 	heard int // how many messages heard it first
 }
 
-func (h *humanLine) Hear(_ context.Context, _ bot.Texter, _ string, hr bot.Hearing) (bot.Presence, error) {
+func (h *humanLine) Hear(_ context.Context, _ bot.Texter, _ string, hr bot.Hearing) (bot.Heard, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.heard++
 	found := h.at
-	if r := hr.Plans[found]; r != nil {
+	r := hr.Plans[found]
+	if r != nil {
 		h.do(*r)
 	}
-	return found, nil
+	return bot.Heard{Presence: found, Kept: r != nil && r.Text != ""}, nil
 }
 
 func (h *humanLine) Handoff(_ context.Context, r bot.HandoffRequest) error {
@@ -283,8 +284,8 @@ func TestHandoffNoRaises(t *testing.T) {
 // failingLine is a human line that cannot be reached.
 type failingLine struct{}
 
-func (failingLine) Hear(context.Context, bot.Texter, string, bot.Hearing) (bot.Presence, error) {
-	return bot.Away, errors.New("human line down")
+func (failingLine) Hear(context.Context, bot.Texter, string, bot.Hearing) (bot.Heard, error) {
+	return bot.Heard{}, errors.New("human line down")
 }
 
 func (failingLine) Handoff(context.Context, bot.HandoffRequest) error {

@@ -42,6 +42,8 @@ func (m *memSessions) Apply(ctx context.Context, texterID, messageID string, ste
 	return bot.Committed{Reply: out.Reply, Handoff: out.Handoff, Fresh: true}, nil
 }
 
+func (m *memSessions) Forget(string) {}
+
 func (m *memSessions) get(texterID string) bot.Session {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -64,7 +64,7 @@ func (t *turn) run(s Session) Outcome {
 	}
 	kw := t.e.lib.Vocab.Keyword(t.folded)
 	t.reread(s, since, kw)
-	if t.mustHear(s, kw) {
+	if t.mustHear(stored, kw) {
 		// The human line may hold the texter: it decides where they are,
 		// so it hears the message first.
 		return Outcome{Session: stored, Ask: t.hearing(stored, triaged)}
@@ -106,7 +106,8 @@ func (t *turn) run(s Session) Outcome {
 }
 
 // mustHear reports whether the human line must hear the message before
-// it is answered: the texter may be with it.
+// it is answered, s being the session as stored: the texter may be with
+// it.
 func (t *turn) mustHear(s Session, kw string) bool {
 	switch {
 	case t.heard != nil || t.e.HumanLine == nil || !s.LineKnows():
@@ -123,7 +124,7 @@ func (t *turn) mustHear(s Session, kw string) bool {
 // hearing is what the human line is asked before this message: for each
 // presence it may find, what the step it then runs asks of it.
 func (t *turn) hearing(s Session, verdict safety.Verdict) *Hearing {
-	h := &Hearing{Since: s.LastSeen}
+	h := &Hearing{Since: s.LastSeen, Turns: s.Turns}
 	for p := range presences {
 		u := turn{e: t.e, in: t.in, text: t.text, folded: t.folded, verdict: verdict, heard: &p}
 		h.Plans[p] = u.run(s).Handoff
@@ -227,7 +228,7 @@ func (t *turn) unsafe(s Session) bool {
 func (t *turn) toLine(s Session, kind HandoffKind, reason string) {
 	t.handoff = &HandoffRequest{
 		Kind: kind, Texter: t.in.From, To: t.in.To, MessageID: t.in.ID, Text: t.text,
-		Lang: s.Lang, Verdict: t.verdict, Reason: reason,
+		Lang: s.Lang, Verdict: t.verdict, Reason: reason, Turns: s.Turns,
 	}
 }
 

@@ -3,6 +3,7 @@ package handoff_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -40,6 +41,7 @@ type world struct {
 	store    *redisstore.Store
 	engine   *bot.Engine
 	line     *handoff.Line
+	flaky    *flaky // the engine's way to line: can be taken down
 	out      *outbox.Outbox
 	api      *twiliotest.Fake
 	pseudo   *bot.Pseudonymizer
@@ -99,11 +101,35 @@ func newWorld(t *testing.T) *world {
 	w.line.Log = quiet()
 	w.line.CallTwiML = twilio.CallTwiML("+15550009999", lib.Text(content.English, "voice.connect"), lib.Text(content.English, "voice.no_answer"))
 	w.engine = bot.NewEngine(lib, triage, w.store)
-	w.engine.HumanLine = w.line
+	w.flaky = &flaky{Line: w.line}
+	w.engine.HumanLine = w.flaky
 	w.engine.Calls = true
 	w.engine.Log = quiet()
 	t.Cleanup(func() { w.cleanup() })
 	return w
+}
+
+// flaky is the human line as the engine reaches it: every call fails
+// while it is down.
+type flaky struct {
+	*handoff.Line
+	down atomic.Bool
+}
+
+var errLineDown = errors.New("the human line is down")
+
+func (f *flaky) Hear(ctx context.Context, texter bot.Texter, id string, h bot.Hearing) (bot.Heard, error) {
+	if f.down.Load() {
+		return bot.Heard{}, errLineDown
+	}
+	return f.Line.Hear(ctx, texter, id, h)
+}
+
+func (f *flaky) Handoff(ctx context.Context, r bot.HandoffRequest) error {
+	if f.down.Load() {
+		return errLineDown
+	}
+	return f.Line.Handoff(ctx, r)
 }
 
 func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }

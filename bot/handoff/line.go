@@ -15,6 +15,7 @@ package handoff
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -124,7 +125,12 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) error {
 	if err != nil {
 		return err
 	}
-	ans, again, err := do(ctx, l, "texter:"+r.MessageID, p)
+	texter := r.Texter.ID()
+	ans, again, err := do(ctx, l, "texter:"+r.MessageID, func(v *view) (*delta, heard) {
+		c, a := p(v)
+		c.marks[texter] = &mark{Turns: r.Turns, ID: r.MessageID}
+		return c, a
+	})
 	if err != nil {
 		return fmt.Errorf("handoff %s: %w", r.Kind, err)
 	}
@@ -134,44 +140,63 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) error {
 
 // Hear implements bot.HumanLine: in one commit, once per message, it
 // finds where the line has the texter and does what h plans for that.
-func (l *Line) Hear(ctx context.Context, texter bot.Texter, id string, h bot.Hearing) (bot.Presence, error) {
-	// One plan runs: they share the number a new handoff would take.
-	var n int64
-	for _, r := range h.Plans {
-		if r != nil && n == 0 {
-			var err error
-			if n, err = l.numberFor(ctx, *r); err != nil {
-				return bot.Away, err
+func (l *Line) Hear(ctx context.Context, texter bot.Texter, id string, h bot.Hearing) (bot.Heard, error) {
+	var n int64 // the number a new handoff takes; reserved only when one opens
+	for range 2 {
+		var steps [len(h.Plans)]plan[heard]
+		for i, r := range h.Plans {
+			if r == nil {
+				continue
 			}
+			p, err := l.step(*r, n)
+			if err != nil {
+				return bot.Heard{}, err
+			}
+			steps[i] = p
 		}
-	}
-	var steps [len(h.Plans)]plan[heard]
-	for i, r := range h.Plans {
-		if r == nil {
+		ans, again, err := do(ctx, l, "texter:"+id, func(v *view) (*delta, heard) {
+			last := v.mark(texter.ID())
+			if !h.Fresh && last.ID != id && last.Turns > h.Turns {
+				return nil, heard{Stale: true}
+			}
+			found := v.presence(texter.ID(), h.Since)
+			var c *delta
+			var a heard
+			switch r := h.Plans[found]; {
+			case r == nil:
+				c = newDelta()
+			case n == 0 && opens(*r, v.record(v.pointer(l.prefix+"texter:"+texter.ID()))):
+				return nil, heard{Number: true}
+			default:
+				c, a = steps[found](v)
+			}
+			a.Found = found
+			c.marks[texter.ID()] = &mark{Turns: h.Turns + 1, ID: id}
+			return c, a
+		})
+		switch {
+		case err != nil:
+			return bot.Heard{}, fmt.Errorf("hear the human line: %w", err)
+		case ans.Stale:
+			return bot.Heard{}, bot.ErrStale
+		case ans.Number:
+			if n, err = l.number(ctx); err != nil {
+				return bot.Heard{}, err
+			}
 			continue
 		}
-		p, err := l.step(*r, n)
-		if err != nil {
-			return bot.Away, err
+		if r := h.Plans[ans.Found]; r != nil {
+			l.opened(ctx, *r, ans, again)
 		}
-		steps[i] = p
+		return bot.Heard{Presence: ans.Found, Kept: ans.Kept}, nil
 	}
-	ans, again, err := do(ctx, l, "texter:"+id, func(v *view) (*delta, heard) {
-		found := v.presence(texter.ID(), h.Since)
-		if steps[found] == nil {
-			return newDelta(), heard{Found: found}
-		}
-		c, a := steps[found](v)
-		a.Found = found
-		return c, a
-	})
-	if err != nil {
-		return bot.Away, fmt.Errorf("hear the human line: %w", err)
-	}
-	if r := h.Plans[ans.Found]; r != nil {
-		l.opened(ctx, *r, ans, again)
-	}
-	return ans.Found, nil
+	return bot.Heard{}, errors.New("hear the human line: no handoff number")
+}
+
+// opens reports whether r opens a new handoff, open being the texter's
+// open one.
+func opens(r bot.HandoffRequest, open *Record) bool {
+	return r.Kind == bot.HandoffAlert || r.Kind == bot.HandoffOpen && open == nil
 }
 
 // numberFor reserves the number of the handoff r may open; 0 when it

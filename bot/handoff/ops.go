@@ -20,10 +20,15 @@ import (
 
 // heard is what a texter's operation answers.
 type heard struct {
-	State   Status       `json:"state,omitempty"` // the texter's handoff after it; "" for none
 	Handle  string       `json:"handle,omitempty"`
 	Created bool         `json:"created,omitempty"`
+	Kept    bool         `json:"kept,omitempty"`  // the message's words are in a transcript
 	Found   bot.Presence `json:"found,omitempty"` // where the line had the texter, when heard first
+	// Not committed, so never kept as the answer: the hearing was planned
+	// on an out-of-date session (Stale), or would open a handoff and has
+	// no number for it (Number).
+	Stale  bool `json:"-"`
+	Number bool `json:"-"`
 }
 
 // acted is what a responder's operation answers.
@@ -107,7 +112,7 @@ func onMessage(e env, open *Record, past []int64, m message) (*delta, heard) {
 		}
 		c.send(e, r, m.id+":relay", r.HolderAddr, fill(e, relay, r, words), false, outbox.SMS)
 	}
-	return c, heard{State: r.Status, Handle: r.Handle, Created: created}
+	return c, heard{Handle: r.Handle, Created: created, Kept: m.text != ""}
 }
 
 // onAlert is a crisis from a texter who opted out: the responders hear
@@ -119,7 +124,7 @@ func onAlert(e env, past []int64, m message) (*delta, heard) {
 	c.alertAll(e, r, "responder.alert_optedout", "alert")
 	r = c.remember(e, r, m.text, m.verdict)
 	c.put(r)
-	return c, heard{State: Closed, Handle: r.Handle}
+	return c, heard{Handle: r.Handle, Kept: m.text != ""}
 }
 
 // onLeave ends the handoff of a texter who opted out, and tells its
@@ -134,7 +139,7 @@ func onLeave(e env, open *Record, held []int64, id string) (*delta, heard) {
 		c.send(e, r, id+":left", r.HolderAddr, fill(e, "responder.texter_left", r, ""), false, outbox.SMS)
 	}
 	c.closeOut(e, r, "texter", "opted out", true, held)
-	return c, heard{State: Closed, Handle: r.Handle}
+	return c, heard{Handle: r.Handle}
 }
 
 // onCancel closes the handoff of a texter who stopped waiting.
@@ -162,6 +167,7 @@ func onErase(e env, texter string, open *Record, held []int64, past []Record) (*
 		c.audit(e, r, "texter", "erased", "")
 	}
 	c.all[texter] = nil
+	c.marks[texter] = nil
 	c.forget = texter
 	return c, heard{}
 }
@@ -175,7 +181,7 @@ func onCall(e env, open *Record, id, twiml string) (*delta, heard) {
 	}
 	c.send(e, *open, id+":call", open.Addr, twiml, true, outbox.Call)
 	c.audit(e, *open, "texter", "call requested", "")
-	return c, heard{State: open.Status, Handle: open.Handle}
+	return c, heard{Handle: open.Handle}
 }
 
 // act is a responder's action on a handoff.

@@ -56,11 +56,19 @@ func TestOnMessage(t *testing.T) {
 		{"held on a phone: relayed", ptr(active(9, "r1")), message{id: "m", text: "still here"}, Active, 0, true, false},
 		{"held on the console: kept only", ptr(active(9, "web:sam")), message{id: "m", text: "still here"}, Active, 0, false, false},
 		{"held, raised: no alert", ptr(active(9, "r1")), message{id: "m", text: "i took pills", verdict: crisis, new: opening{category: safety.Overdose, severity: safety.Imminent}}, Active, 0, true, false},
+		{"raised without the words: kept once already", ptr(waiting(9)), message{id: "m:again", verdict: crisis, new: opening{category: safety.Overdose, severity: safety.Imminent}}, Waiting, 2, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, a := onMessage(testEnv(), tc.open, nil, tc.m)
-			if a.State != tc.status {
-				t.Errorf("state %q, want %q", a.State, tc.status)
+			var status Status
+			if len(c.records) > 0 {
+				status = c.records[len(c.records)-1].Status
+			}
+			if status != tc.status {
+				t.Errorf("state %q, want %q", status, tc.status)
+			}
+			if kept := len(c.said) > 0; kept != a.Kept || kept != (tc.status != "" && tc.m.text != "") {
+				t.Errorf("kept %v, answered kept %v", kept, a.Kept)
 			}
 			alerts, relays := 0, 0
 			for _, s := range c.sends {

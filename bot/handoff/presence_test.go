@@ -2,6 +2,7 @@ package handoff_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -122,7 +123,7 @@ func TestRoundTripsWithTheLine(t *testing.T) {
 	for _, step := range []string{
 		"hi", "person", "hello?", "R:TAKE", "are you there", "R:PASS", "still here", "R:TAKE", "ok",
 		"R:CLOSE", "no", "person", "R:TAKE", "CALL", "R:CLOSE", "i am going to kill myself tonight", "no",
-		"R:TAKE", "menu", "R:CLOSE", "help", "STOP",
+		"R:TAKE", "menu", "R:CLOSE", "help", "START", "person", "R:TAKE",
 	} {
 		from, body, limit := w.texter, step, int64(2)
 		if rest, ok := strings.CutPrefix(step, "R:"); ok {
@@ -143,6 +144,20 @@ func TestRoundTripsWithTheLine(t *testing.T) {
 		}
 		w.advance(time.Minute)
 	}
+	// A long talk with a person takes no handoff numbers, which come from
+	// Redis in blocks.
+	seq := func() string { return w.rdb.Get(context.Background(), w.prefix+"seq").Val() }
+	taken := seq()
+	for i := range 45 {
+		before := counter.Load()
+		w.text(w.texter, fmt.Sprintf("message %d", i))
+		if n := counter.Load() - before; n > 2 {
+			t.Errorf("message %d with a person cost %d round trips, over 2", i, n)
+		}
+	}
+	if now := seq(); now != taken {
+		t.Errorf("handoff numbers reserved went from %s to %s during one conversation", taken, now)
+	}
 }
 
 // said counts a text in a transcript.
@@ -154,4 +169,109 @@ func said(msgs []handoff.Said, text string) int {
 		}
 	}
 	return n
+}
+
+// TestCrisisStoredWhileLineDown: a crisis from a held texter while the
+// human line is down gets its referral, and the line's part is stored.
+// When Twilio sends the message again after a responder closed the
+// conversation, the stored part is done: a new handoff opens for it.
+func TestCrisisStoredWhileLineDown(t *testing.T) {
+	w, _, _ := held(t)
+	in := w.inbound(w.texter, "i am afraid of my husband, he hit me again")
+	route := w.line.Route(w.engine)
+	w.flaky.down.Store(true)
+	r, err := route.Handle(context.Background(), in)
+	w.flaky.down.Store(false)
+	if err == nil || r.Text != w.lib.Text(content.English, "crisis.abuse_dv") {
+		t.Fatalf("line down: %q, %v; want the referral and an error", r.Text, err)
+	}
+	w.text(w.resp[0], "CLOSE")
+	w.flush()
+	if _, err := route.Handle(context.Background(), in); err != nil {
+		t.Fatalf("sent again: %v", err)
+	}
+	q, total, err := w.line.Queue(context.Background(), 8)
+	if err != nil || total != 1 || q[0].Category != "abuse_dv" {
+		t.Fatalf("queue %+v, %d, %v; want a new abuse_dv handoff", q, total, err)
+	}
+	if alerts := to(w.flush(), w.resp[0]); len(alerts) != 1 {
+		t.Errorf("responder got %+v, want one alert", alerts)
+	}
+	conv, err := w.line.View(context.Background(), q[0].Handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := said(conv.Messages, in.Body); n != 1 {
+		t.Errorf("the new transcript holds the words %d times, want once", n)
+	}
+}
+
+// TestStaleGuessActsOnNothing: a process whose memory of the texter is
+// out of date is refused by the human line before it acts, reads the
+// session again and acts on that.
+func TestStaleGuessActsOnNothing(t *testing.T) {
+	t.Run("language changed elsewhere", func(t *testing.T) {
+		w, _, handle := held(t)
+		one, two := w.line.Route(w.engine), w.process()
+		w.textVia(two, w.texter, "espanol")
+		w.flush()
+		w.textVia(one, w.texter, "hola, sigues ahi")
+		if relayed := to(w.flush(), w.resp[0]); len(relayed) != 1 || relayed[0].Body != handle+": hola, sigues ahi" {
+			t.Errorf("responder got %+v, want the words once", relayed)
+		}
+		conv, err := w.line.View(context.Background(), handle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := said(conv.Messages, "hola, sigues ahi"); n != 1 {
+			t.Errorf("the transcript holds the words %d times, want once", n)
+		}
+	})
+	t.Run("a question that no longer stands", func(t *testing.T) {
+		w := newWorld(t)
+		one, two := w.line.Route(w.engine), w.process()
+		w.textVia(one, w.texter, "i am going to kill myself tonight") // one remembers "are you safe?"
+		first := handleOf(t, w.flush())
+		w.textVia(two, w.resp[0], "TAKE "+first)
+		w.textVia(two, w.resp[0], "CLOSE")
+		w.textVia(two, w.texter, "thank you") // the close: back to the menu
+		w.textVia(two, w.texter, "person")
+		second := handleOf(t, w.flush())
+		w.textVia(two, w.resp[1], "TAKE "+second)
+		w.flush()
+		w.textVia(one, w.texter, "no")
+		if relayed := to(w.flush(), w.resp[1]); len(relayed) != 1 || relayed[0].Body != second+": no" {
+			t.Errorf("holder got %+v, want a plain \"no\" once", relayed)
+		}
+		conv, err := w.line.View(context.Background(), second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if conv.Severity != "none" {
+			t.Errorf("the new handoff was raised to %s by a question asked before it", conv.Severity)
+		}
+	})
+}
+
+// TestReopenWithinASecond: a request for a person that the line could not
+// hear, a moment after an earlier handoff closed, is opened by the next
+// message: the close is older than the request, to the millisecond.
+func TestReopenWithinASecond(t *testing.T) {
+	w, _, _ := held(t)
+	w.advance(300 * time.Millisecond)
+	w.text(w.resp[0], "CLOSE")
+	w.flush()
+	w.advance(200 * time.Millisecond)
+	w.text(w.texter, "1") // back with the bot
+	w.advance(200 * time.Millisecond)
+	w.flaky.down.Store(true)
+	if _, err := w.line.Route(w.engine).Handle(context.Background(), w.inbound(w.texter, "person")); err == nil {
+		t.Fatal("no error though the line was down")
+	}
+	w.flaky.down.Store(false)
+	w.advance(time.Second)
+	w.text(w.texter, "hello?")
+	if _, total, err := w.line.Queue(context.Background(), 8); err != nil || total != 1 {
+		t.Errorf("queue %d, %v; want the request opened", total, err)
+	}
 }

@@ -32,6 +32,7 @@ const Prefix = "{tl:handoff}:"
 //	all:ID        every N of the texter, as JSON, for DELETE
 //	held:ID       the N a responder holds, as JSON
 //	seq           the last N handed out
+//	seen:ID       the last message heard from the texter (mark), as JSON
 //	m:ID          the answer to a message or action, so it is done once
 //	events        the channel consoles hear changes on
 
@@ -92,8 +93,8 @@ func (v *view) list(key string) []int64 {
 }
 
 // presence reads where the line has texter, whose last message came at
-// since: their open handoff, or one closed since (at the same instant
-// too: a close is never older than the message before it).
+// since (to the millisecond): their open handoff, or one closed since. A
+// close at the very same instant counts as since.
 func (v *view) presence(texter string, since time.Time) bot.Presence {
 	if open := v.record(v.pointer(v.l.prefix + "texter:" + texter)); open != nil {
 		switch open.Status {
@@ -109,6 +110,15 @@ func (v *view) presence(texter string, since time.Time) bot.Presence {
 		}
 	}
 	return bot.Away
+}
+
+// mark reads the last message the line heard from texter.
+func (v *view) mark(texter string) mark {
+	var m mark
+	if s := v.get(v.l.prefix + "seen:" + texter); s != "" {
+		json.Unmarshal([]byte(s), &m)
+	}
+	return m
 }
 
 // heldBy reads what the holder of r holds; none when nobody holds r.
@@ -138,12 +148,16 @@ type plan[A any] func(v *view) (*delta, A)
 // commits the result, guarded by what p read; when a guard fails it
 // computes again on the values Redis handed back. once, when set, is the
 // id of the message or action: done again, the operation changes nothing
-// and answers as the first time (again is then true).
+// and answers as the first time (again is then true). A plan that
+// returns no delta answers at once, with nothing committed or kept.
 func do[A any](ctx context.Context, l *Line, once string, p plan[A]) (ans A, again bool, err error) {
 	var zero A
 	for range maxTries {
 		v := &view{l: l, guards: map[string]string{}}
 		c, a := p(v)
+		if c == nil {
+			return a, false, nil // nothing to commit, nor to keep as the answer
+		}
 		tx, written, err := l.tx(c, a, once)
 		if err != nil {
 			return zero, false, err
@@ -266,6 +280,17 @@ func (l *Line) tx(c *delta, a any, once string) (cas.Tx, map[string]string, erro
 		it := s.v
 		it.Audit = l.key("audit:", s.n)
 		ops = append(ops, l.out.Ops(l.now(), it)...)
+	}
+	for t, m := range c.marks {
+		val := ""
+		if m != nil {
+			b, err := json.Marshal(m)
+			if err != nil {
+				return cas.Tx{}, nil, fmt.Errorf("mark %s: %w", t, err)
+			}
+			val = string(b)
+		}
+		set(l.prefix+"seen:"+t, val, true)
 	}
 	if c.forget != "" {
 		ops = append(ops, l.out.Forget(l.now(), c.forget))

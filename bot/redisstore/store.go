@@ -183,6 +183,9 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 	return bot.Committed{}, fmt.Errorf("store session: %w", ErrContention)
 }
 
+// Forget implements bot.Sessions.
+func (s *Store) Forget(texterID string) { s.recent.Forget(texterID) }
+
 // pause waits a little, more after each conflict, so that concurrent
 // messages of one texter take turns instead of colliding again.
 func pause(ctx context.Context, attempt int) error {
