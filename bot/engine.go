@@ -158,9 +158,8 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		if errors.Is(herr, ErrStale) {
 			// Another process answered the texter since this one last saw
 			// them: the line acts only on their session as stored.
-			e.sessions.Forget(texter)
-			if c, err = e.sessions.Apply(ctx, texter, in.ID, step); err == nil && c.Ask != nil {
-				c.Ask.Fresh = true
+			if c, err = e.reread(ctx, texter, in.ID, step, h.Seen); err == nil && c.Ask != nil {
+				c.Ask.Insist = true
 				h, herr = e.hear(ctx, in, *c.Ask)
 			}
 		}
@@ -237,6 +236,43 @@ func (e *Engine) hear(ctx context.Context, in Inbound, h Hearing) (Heard, error)
 	return heard, err
 }
 
+// staleWaits are the pauses before each new read of a session the human
+// line has heard newer news of: the other process's commit is usually a
+// moment away. A commit that never lands is waited for no longer.
+var staleWaits = []time.Duration{0, 10 * time.Millisecond, 40 * time.Millisecond}
+
+// reread applies step to the texter's session as stored, waiting for it
+// to count seen messages while staleWaits allow.
+func (e *Engine) reread(ctx context.Context, texter, id string, step Update, seen int) (Committed, error) {
+	var c Committed
+	var err error
+	for _, wait := range staleWaits {
+		if err := pause(ctx, wait); err != nil {
+			return Committed{}, err
+		}
+		e.sessions.Forget(texter)
+		if c, err = e.sessions.Apply(ctx, texter, id, step); err != nil || c.Ask == nil || c.Ask.Turns >= seen {
+			break
+		}
+	}
+	return c, err
+}
+
+// pause waits d, or less if ctx ends first.
+func pause(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
 // stillToDo is what remains for the human line of message id, which it
 // heard first and for which it did done: nothing when the update asks the
 // same. When the session had changed since the line was asked (another
@@ -264,14 +300,8 @@ var lineTries = []time.Duration{0, 50 * time.Millisecond, 200 * time.Millisecond
 func (e *Engine) retry(ctx context.Context, ask func() error) error {
 	var err error
 	for _, wait := range lineTries {
-		if wait > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return errors.Join(err, ctx.Err())
-			case <-t.C:
-			}
+		if perr := pause(ctx, wait); perr != nil {
+			return errors.Join(err, perr)
 		}
 		if err = ask(); err == nil || errors.Is(err, ErrStale) {
 			return err

@@ -18,7 +18,8 @@ type HumanLine interface {
 	// Hear finds where the line has the texter and does for message id
 	// what h plans for that presence, in one step. It refuses, with
 	// ErrStale, plans made on a session older than the last message it
-	// heard from the texter, unless h is Fresh.
+	// heard of from the texter, unless h insists; the same message heard
+	// again is never refused, and answers as the first time.
 	Hear(ctx context.Context, texter Texter, id string, h Hearing) (Heard, error)
 	// Handoff acts on r.
 	Handoff(ctx context.Context, r HandoffRequest) error
@@ -50,14 +51,17 @@ func (p Presence) String() string {
 type Hearing struct {
 	Since time.Time // when the texter's last message came
 	Turns int       // how many messages the session had answered
-	Fresh bool      // the session was just read from the store
-	Plans Plans
+	// Insist: the session was read again after a refusal (ErrStale) and
+	// is to be taken as current.
+	Insist bool
+	Plans  Plans
 }
 
 // Heard is what the human line found and did.
 type Heard struct {
 	Presence Presence
 	Kept     bool // the message's words are in a transcript
+	Seen     int  // with ErrStale: the texter's message count the line last heard of
 }
 
 // ErrStale is the human line's refusal of a hearing planned on a session

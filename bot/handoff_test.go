@@ -30,10 +30,15 @@ func (h *humanLine) Hear(_ context.Context, _ bot.Texter, _ string, hr bot.Heari
 	h.heard++
 	found := h.at
 	r := hr.Plans[found]
+	kept := false
 	if r != nil {
+		// As the real line: a message is kept by a handoff that opens or
+		// is open.
+		open := found == bot.Queued || found == bot.Held
+		kept = r.Text != "" && (r.Kind == bot.HandoffOpen || r.Kind == bot.HandoffAlert || r.Kind == bot.HandoffMessage && open)
 		h.do(*r)
 	}
-	return bot.Heard{Presence: found, Kept: r != nil && r.Text != ""}, nil
+	return bot.Heard{Presence: found, Kept: kept}, nil
 }
 
 func (h *humanLine) Handoff(_ context.Context, r bot.HandoffRequest) error {

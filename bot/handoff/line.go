@@ -117,19 +117,22 @@ func (r router) Fallback(crisis bool) bot.Reply { return r.engine.Fallback(crisi
 // Handoff implements bot.HumanLine: it does, once per message, what the
 // engine asks of the human line for a texter's message.
 func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) error {
-	n, err := l.numberFor(ctx, r)
-	if err != nil {
-		return err
-	}
-	p, err := l.step(r, n)
-	if err != nil {
-		return err
-	}
 	texter := r.Texter.ID()
-	ans, again, err := do(ctx, l, "texter:"+r.MessageID, func(v *view) (*delta, heard) {
-		c, a := p(v)
-		c.marks[texter] = &mark{Turns: r.Turns, ID: r.MessageID}
-		return c, a
+	ans, again, err := l.texterStep(ctx, "texter:"+r.MessageID, func(n int64) (plan[heard], error) {
+		p, err := l.step(r, n)
+		if err != nil {
+			return nil, err
+		}
+		return func(v *view) (*delta, heard) {
+			if n == 0 && opens(r, v.record(v.pointer(l.prefix+"texter:"+texter))) {
+				return nil, heard{Number: true}
+			}
+			c, a := p(v)
+			if _, set := c.marks[texter]; !set && r.Turns > v.mark(texter).Turns {
+				c.marks[texter] = &mark{Turns: r.Turns, ID: r.MessageID}
+			}
+			return c, a
+		}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("handoff %s: %w", r.Kind, err)
@@ -140,9 +143,10 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) error {
 
 // Hear implements bot.HumanLine: in one commit, once per message, it
 // finds where the line has the texter and does what h plans for that.
+// The same message heard again answers as the first time, never stale.
 func (l *Line) Hear(ctx context.Context, texter bot.Texter, id string, h bot.Hearing) (bot.Heard, error) {
-	var n int64 // the number a new handoff takes; reserved only when one opens
-	for range 2 {
+	who := texter.ID()
+	ans, again, err := l.texterStep(ctx, "hear:"+id, func(n int64) (plan[heard], error) {
 		var steps [len(h.Plans)]plan[heard]
 		for i, r := range h.Plans {
 			if r == nil {
@@ -150,62 +154,69 @@ func (l *Line) Hear(ctx context.Context, texter bot.Texter, id string, h bot.Hea
 			}
 			p, err := l.step(*r, n)
 			if err != nil {
-				return bot.Heard{}, err
+				return nil, err
 			}
 			steps[i] = p
 		}
-		ans, again, err := do(ctx, l, "texter:"+id, func(v *view) (*delta, heard) {
-			last := v.mark(texter.ID())
-			if !h.Fresh && last.ID != id && last.Turns > h.Turns {
-				return nil, heard{Stale: true}
+		return func(v *view) (*delta, heard) {
+			last := v.mark(who)
+			if !h.Insist && last.ID != id && last.Turns > h.Turns {
+				return nil, heard{Stale: last.Turns}
 			}
-			found := v.presence(texter.ID(), h.Since)
-			var c *delta
-			var a heard
-			switch r := h.Plans[found]; {
-			case r == nil:
-				c = newDelta()
-			case n == 0 && opens(*r, v.record(v.pointer(l.prefix+"texter:"+texter.ID()))):
-				return nil, heard{Number: true}
-			default:
+			found := v.presence(who, h.Since)
+			c, a := newDelta(), heard{}
+			if r := h.Plans[found]; r != nil {
+				if n == 0 && opens(*r, v.record(v.pointer(l.prefix+"texter:"+who))) {
+					return nil, heard{Number: true}
+				}
 				c, a = steps[found](v)
 			}
 			a.Found = found
-			c.marks[texter.ID()] = &mark{Turns: h.Turns + 1, ID: id}
-			return c, a
-		})
-		switch {
-		case err != nil:
-			return bot.Heard{}, fmt.Errorf("hear the human line: %w", err)
-		case ans.Stale:
-			return bot.Heard{}, bot.ErrStale
-		case ans.Number:
-			if n, err = l.number(ctx); err != nil {
-				return bot.Heard{}, err
+			if _, set := c.marks[who]; !set && (h.Insist || h.Turns+1 > last.Turns) {
+				c.marks[who] = &mark{Turns: h.Turns + 1, ID: id}
 			}
-			continue
-		}
-		if r := h.Plans[ans.Found]; r != nil {
-			l.opened(ctx, *r, ans, again)
-		}
-		return bot.Heard{Presence: ans.Found, Kept: ans.Kept}, nil
+			return c, a
+		}, nil
+	})
+	switch {
+	case err != nil:
+		return bot.Heard{}, fmt.Errorf("hear the human line: %w", err)
+	case ans.Stale > 0:
+		return bot.Heard{Seen: ans.Stale}, bot.ErrStale
 	}
-	return bot.Heard{}, errors.New("hear the human line: no handoff number")
+	if r := h.Plans[ans.Found]; r != nil {
+		l.opened(ctx, *r, ans, again)
+	}
+	return bot.Heard{Presence: ans.Found, Kept: ans.Kept}, nil
+}
+
+// texterStep commits the operation build makes for a texter's message,
+// once per id. A handoff it opens takes a number reserved only then:
+// build's plan asks for one (heard.Number) when it has none.
+func (l *Line) texterStep(ctx context.Context, once string, build func(n int64) (plan[heard], error)) (heard, bool, error) {
+	var n int64
+	for {
+		p, err := build(n)
+		if err != nil {
+			return heard{}, false, err
+		}
+		ans, again, err := do(ctx, l, once, p)
+		if err != nil || !ans.Number {
+			return ans, again, err
+		}
+		if n != 0 {
+			return heard{}, false, errors.New("a handoff number was asked for twice")
+		}
+		if n, err = l.number(ctx); err != nil {
+			return heard{}, false, err
+		}
+	}
 }
 
 // opens reports whether r opens a new handoff, open being the texter's
 // open one.
 func opens(r bot.HandoffRequest, open *Record) bool {
 	return r.Kind == bot.HandoffAlert || r.Kind == bot.HandoffOpen && open == nil
-}
-
-// numberFor reserves the number of the handoff r may open; 0 when it
-// opens none.
-func (l *Line) numberFor(ctx context.Context, r bot.HandoffRequest) (int64, error) {
-	if r.Kind != bot.HandoffOpen && r.Kind != bot.HandoffAlert {
-		return 0, nil
-	}
-	return l.number(ctx)
 }
 
 // step is the operation that does r; n is the number a handoff it opens

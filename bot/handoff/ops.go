@@ -25,9 +25,10 @@ type heard struct {
 	Kept    bool         `json:"kept,omitempty"`  // the message's words are in a transcript
 	Found   bot.Presence `json:"found,omitempty"` // where the line had the texter, when heard first
 	// Not committed, so never kept as the answer: the hearing was planned
-	// on an out-of-date session (Stale), or would open a handoff and has
-	// no number for it (Number).
-	Stale  bool `json:"-"`
+	// on a session older than the texter's message count the line last
+	// heard of (Stale), or would open a handoff and has no number for it
+	// (Number).
+	Stale  int  `json:"-"`
 	Number bool `json:"-"`
 }
 

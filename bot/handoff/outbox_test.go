@@ -3,6 +3,7 @@ package handoff_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -210,5 +211,10 @@ func TestDeleteErasesTranscripts(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(w.audit(), ","), "erased") {
 		t.Errorf("audit %q lacks the erasure", w.audit())
+	}
+	// Only the outbox's note to send them nothing more names them.
+	keys, _ := w.rdb.Keys(ctx, w.prefix+"*"+w.pseudo.Texter(w.texter).ID()+"*").Result()
+	if keys = slices.DeleteFunc(keys, func(k string) bool { return strings.HasPrefix(k, w.prefix+"forgot:") }); len(keys) != 0 {
+		t.Errorf("keys naming the texter after DELETE: %q", keys)
 	}
 }

@@ -93,8 +93,11 @@ func (v *view) list(key string) []int64 {
 }
 
 // presence reads where the line has texter, whose last message came at
-// since (to the millisecond): their open handoff, or one closed since. A
-// close at the very same instant counts as since.
+// since: their open handoff, or the last one when it was opened by that
+// message or closed after it. Sessions keep since to the second, so a
+// handoff opened before and closed within that second is not taken for
+// closed since: a texter still waiting, whose request the line never
+// heard, has it opened again.
 func (v *view) presence(texter string, since time.Time) bot.Presence {
 	if open := v.record(v.pointer(v.l.prefix + "texter:" + texter)); open != nil {
 		switch open.Status {
@@ -105,7 +108,7 @@ func (v *view) presence(texter string, since time.Time) bot.Presence {
 		}
 	}
 	if past := v.list(v.l.prefix + "all:" + texter); len(past) > 0 {
-		if last := v.record(past[len(past)-1]); last != nil && last.Status == Closed && !last.Closed.Before(since) {
+		if last := v.record(past[len(past)-1]); last != nil && last.Status == Closed && (last.Closed.Unix() > since.Unix() || last.Created.Unix() >= since.Unix()) {
 			return bot.Closed
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -15,23 +14,20 @@ import (
 	"github.com/textline/textline/flows"
 )
 
-// A session is stored as one short string, "4|state|lang|tip|kind|category|
+// A session is stored as one short string, "3|state|lang|tip|kind|category|
 // flags|turns|lastseen|asked": a few dozen bytes, so an idle session costs
 // well under 300 bytes of Redis memory. The leading number is the
-// format's version. Version 3 had the last message's time in seconds, not
-// milliseconds; versions 1 and 2 kept the human line apart from the state
-// ("2|…|handoff", and an opted-out flag); all are still read. No field can
-// hold a "|": they are state, language, kind and category names from the
-// flows and the content, and numbers.
+// format's version. Versions 1 and 2 kept the human line apart from the
+// state ("2|…|handoff", and an opted-out flag); they are still read. No
+// field can hold a "|": they are state, language, kind and category names
+// from the flows and the content, and numbers.
 const (
 	formatV1 = "1"
 	formatV2 = "2"
 	formatV3 = "3"
-	formatV4 = "4"
 	fieldsV1 = 9
 	fieldsV2 = 10
 	fieldsV3 = 10
-	fieldsV4 = 10
 )
 
 const (
@@ -55,8 +51,8 @@ func encode(s bot.Session) string {
 	var b strings.Builder
 	b.Grow(64)
 	for i, f := range []string{
-		formatV4, state, string(s.Lang), strconv.Itoa(s.TipNext), string(s.GroupKind), string(s.Category),
-		strconv.Itoa(flags), strconv.Itoa(s.Turns), strconv.FormatInt(s.LastSeen.UnixMilli(), 10),
+		formatV3, state, string(s.Lang), strconv.Itoa(s.TipNext), string(s.GroupKind), string(s.Category),
+		strconv.Itoa(flags), strconv.Itoa(s.Turns), strconv.FormatInt(s.LastSeen.Unix(), 10),
 		strconv.Itoa(int(s.Flow.Asked())),
 	} {
 		if i > 0 {
@@ -75,7 +71,7 @@ func decode(v string) (bot.Session, error) {
 	}
 	f := strings.Split(v, "|")
 	switch {
-	case len(f) == fieldsV4 && f[0] == formatV4, len(f) == fieldsV3 && f[0] == formatV3:
+	case len(f) == fieldsV3 && f[0] == formatV3:
 	case len(f) == fieldsV2 && f[0] == formatV2, len(f) == fieldsV1 && f[0] == formatV1:
 	default:
 		return bot.Session{}, errFormat
@@ -87,16 +83,8 @@ func decode(v string) (bot.Session, error) {
 	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		return bot.Session{}, fmt.Errorf("decode session: %w", err)
 	}
-	lastSeen := time.Unix(seen, 0)
-	switch {
-	case f[0] == formatV4:
-		lastSeen = time.UnixMilli(seen)
-	case seen > math.MaxInt64/1000 || seen < math.MinInt64/1000:
-		// Seconds the next write could not hold in milliseconds.
-		return bot.Session{}, fmt.Errorf("decode session: last seen %d out of range", seen)
-	}
 	state, asked := flows.State(f[1]), flows.AskedNothing
-	if f[0] == formatV3 || f[0] == formatV4 {
+	if f[0] == formatV3 {
 		n, err := strconv.Atoi(f[9])
 		if err != nil {
 			return bot.Session{}, fmt.Errorf("decode session: %w", err)
@@ -118,7 +106,7 @@ func decode(v string) (bot.Session, error) {
 		StopHinted: flags&flagStopHinted != 0,
 		AskedLater: flags&flagAskedLater != 0,
 		Turns:      turns,
-		LastSeen:   lastSeen,
+		LastSeen:   time.Unix(seen, 0),
 	}, nil
 }
 

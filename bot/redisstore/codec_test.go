@@ -20,17 +20,14 @@ var codecCases = []struct {
 	stored  string
 }{
 	{
-		name: "last message, to the millisecond",
-		session: bot.Session{
-			Flow: at(flows.WithPerson, flows.AskedSafe), Lang: "en", Category: "suicide_risk", AskedLater: true, Turns: 4,
-			LastSeen: time.UnixMilli(1700000000123),
-		},
-		stored: "4|with_person|en|0||suicide_risk|4|4|1700000000123|1",
+		name:    "asked for a person off hours",
+		session: bot.Session{Flow: at(flows.Tips, flows.AskedNothing), Lang: "en", AskedLater: true, Turns: 3, LastSeen: time.Unix(1700000000, 0)},
+		stored:  "3|tips|en|0|||4|3|1700000000|0",
 	},
 	{
 		name:    "zero session",
 		session: bot.Session{},
-		stored:  "4|||0|||0|0|-62135596800000|0",
+		stored:  "3|||0|||0|0|-62135596800|0",
 	},
 	{
 		name: "all fields",
@@ -38,37 +35,37 @@ var codecCases = []struct {
 			Flow: at(flows.GroupsResult, flows.AskedNothing), Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
 			StopHinted: true, Turns: 37, LastSeen: time.Unix(1767225600, 0),
 		},
-		stored: "4|groups_result|es|4|family|suicide_risk|2|37|1767225600000|0",
+		stored: "3|groups_result|es|4|family|suicide_risk|2|37|1767225600|0",
 	},
 	{
 		name:    "opted out",
 		session: bot.Session{Flow: at(flows.OptedOut, flows.AskedNothing), Lang: "en", Turns: 2, LastSeen: time.Unix(1700000000, 0)},
-		stored:  "4|opted_out|en|0|||0|2|1700000000000|0",
+		stored:  "3|opted_out|en|0|||0|2|1700000000|0",
 	},
 	{
 		name:    "opted out and hinted",
 		session: bot.Session{Flow: at(flows.OptedOut, flows.AskedNothing), Lang: "en", StopHinted: true, Turns: 9, LastSeen: time.Unix(1700000000, 0)},
-		stored:  "4|opted_out|en|0|||2|9|1700000000000|0",
+		stored:  "3|opted_out|en|0|||2|9|1700000000|0",
 	},
 	{
 		name:    "zero last seen",
 		session: bot.Session{Flow: at(flows.Tips, flows.AskedNothing), Lang: "en", TipNext: 12, Turns: 1},
-		stored:  "4|tips|en|12|||0|1|-62135596800000|0",
+		stored:  "3|tips|en|12|||0|1|-62135596800|0",
 	},
 	{
 		name:    "before 1970",
 		session: bot.Session{Flow: at(flows.Talk, flows.AskedNothing), LastSeen: time.Unix(-86400, 0)},
-		stored:  "4|talk||0|||0|0|-86400000|0",
+		stored:  "3|talk||0|||0|0|-86400|0",
 	},
 	{
 		name:    "non-ascii",
 		session: bot.Session{Flow: at(flows.Menu, flows.AskedNothing), Lang: "es", GroupKind: "niños"},
-		stored:  "4|menu|es|0|niños||0|0|-62135596800000|0",
+		stored:  "3|menu|es|0|niños||0|0|-62135596800|0",
 	},
 	{
 		name:    "with a person, after are you safe",
 		session: bot.Session{Flow: at(flows.WithPerson, flows.AskedSafe), Lang: "en", Category: "suicide_risk", Turns: 3, LastSeen: time.Unix(1700000000, 0)},
-		stored:  "4|with_person|en|0||suicide_risk|0|3|1700000000000|1",
+		stored:  "3|with_person|en|0||suicide_risk|0|3|1700000000|1",
 	},
 }
 
@@ -158,39 +155,14 @@ func TestDecodeEmptyIsNewTexter(t *testing.T) {
 	}
 }
 
-func TestEncodeKeepsMilliseconds(t *testing.T) {
-	seen := time.Date(2026, 3, 4, 5, 6, 7, 890_123_456, time.UTC)
+func TestEncodeDropsSubseconds(t *testing.T) {
+	seen := time.Date(2026, 3, 4, 5, 6, 7, 890_000_000, time.UTC)
 	got, err := decode(encode(bot.Session{Flow: at(flows.Menu, flows.AskedNothing), LastSeen: seen}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := seen.Truncate(time.Millisecond); !got.LastSeen.Equal(want) {
+	if want := seen.Truncate(time.Second); !got.LastSeen.Equal(want) {
 		t.Errorf("LastSeen = %v, want %v", got.LastSeen, want)
-	}
-}
-
-// TestDecodeV3 reads sessions stored before the last message's time was
-// kept to the millisecond.
-func TestDecodeV3(t *testing.T) {
-	for _, tc := range []struct {
-		stored string
-		want   bot.Session
-	}{
-		{"3|groups_result|es|4|family|suicide_risk|2|37|1767225600|0", bot.Session{
-			Flow: at(flows.GroupsResult, flows.AskedNothing), Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
-			StopHinted: true, Turns: 37, LastSeen: time.Unix(1767225600, 0),
-		}},
-		{"3|with_person|en|0||suicide_risk|0|3|1700000000|1", bot.Session{
-			Flow: at(flows.WithPerson, flows.AskedSafe), Lang: "en", Category: "suicide_risk", Turns: 3, LastSeen: time.Unix(1700000000, 0),
-		}},
-	} {
-		got, err := decode(tc.stored)
-		if err != nil {
-			t.Fatalf("decode(%q): %v", tc.stored, err)
-		}
-		if diff := cmp.Diff(tc.want, got); diff != "" {
-			t.Errorf("decode(%q) mismatch (-want +got):\n%s", tc.stored, diff)
-		}
 	}
 }
 
@@ -203,9 +175,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"eight fields", "1|menu|en|0|||0|1"},
 		{"ten fields in version 1", "1|menu|en|0|||0|1|1700000000|x"},
 		{"nine fields in version 2", "2|menu|en|0|||0|1|1700000000"},
-		{"unknown version", "5|menu|en|0|||0|1|1700000000|0"},
-		{"nine fields in version 4", "4|menu|en|0|||0|1|1700000000000"},
-		{"last seen out of range in seconds", "1|menu|en|0|||0|1|9223372036854775807"},
+		{"unknown version", "4|menu|en|0|||0|1|1700000000|0"},
 		{"unknown state", "3|nowhere|en|0|||0|1|1700000000|0"},
 		{"unknown question", "3|menu|en|0|||0|1|1700000000|7"},
 		{"bad question", "3|menu|en|0|||0|1|1700000000|x"},
@@ -234,7 +204,7 @@ func FuzzDecode(f *testing.F) {
 		f.Add(tc.stored)
 	}
 	f.Add("")
-	f.Add("1|a|b|+7|c|d|-1|007|9223372036854775")
+	f.Add("1|a|b|+7|c|d|-1|007|9223372036854775807")
 	f.Add("1|||||||||")
 	f.Add("2|menu|en|0|||0|1|0")
 	f.Fuzz(func(t *testing.T, stored string) {
