@@ -247,7 +247,7 @@ func (e *Engine) reread(ctx context.Context, texter, id string, step Update, see
 	var c Committed
 	var err error
 	for _, wait := range staleWaits {
-		if err := pause(ctx, wait); err != nil {
+		if err := Pause(ctx, wait); err != nil {
 			return Committed{}, err
 		}
 		e.sessions.Forget(texter)
@@ -258,8 +258,8 @@ func (e *Engine) reread(ctx context.Context, texter, id string, step Update, see
 	return c, err
 }
 
-// pause waits d, or less if ctx ends first.
-func pause(ctx context.Context, d time.Duration) error {
+// Pause waits d, or less if ctx ends first, and says which.
+func Pause(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -300,7 +300,7 @@ var lineTries = []time.Duration{0, 50 * time.Millisecond, 200 * time.Millisecond
 func (e *Engine) retry(ctx context.Context, ask func() error) error {
 	var err error
 	for _, wait := range lineTries {
-		if perr := pause(ctx, wait); perr != nil {
+		if perr := Pause(ctx, wait); perr != nil {
 			return errors.Join(err, perr)
 		}
 		if err = ask(); err == nil || errors.Is(err, ErrStale) {

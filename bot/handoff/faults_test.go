@@ -116,13 +116,7 @@ func TestRelayUnderFaults(t *testing.T) {
 				if len(relayed) != 1 || relayed[0].Body != handle+": are you still there" {
 					t.Errorf("responder got %d relays %+v, want the words once", len(relayed), relayed)
 				}
-				conv, err := w.line.View(context.Background(), handle)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if n := said(conv.Messages, "are you still there"); n != 1 {
-					t.Errorf("the transcript holds the words %d times, want once", n)
-				}
+				keptOnce(t, w, handle, "are you still there")
 				w.text(w.resp[0], "CLOSE")
 				w.flush()
 				noOrphans(t, w)

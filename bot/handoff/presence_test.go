@@ -12,7 +12,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/textline/textline/bot/handoff"
 	"github.com/textline/textline/bot/redisstore"
 	"github.com/textline/textline/bot/redisstore/redistest"
 	"github.com/textline/textline/content"
@@ -59,13 +58,7 @@ func TestTwoProcesses(t *testing.T) {
 		if err != nil || total != 1 || q[0].Handle != handle {
 			t.Fatalf("queue %+v, %d, %v; want the one handoff", q, total, err)
 		}
-		conv, err := w.line.View(context.Background(), handle)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n := said(conv.Messages, "hello? anyone?"); n != 1 {
-			t.Errorf("the transcript holds the words %d times, want once", n)
-		}
+		keptOnce(t, w, handle, "hello? anyone?")
 	})
 
 	t.Run("taken and closed elsewhere", func(t *testing.T) {
@@ -219,15 +212,23 @@ func TestRacingProcesses(t *testing.T) {
 	}
 }
 
-// said counts a text in a transcript.
-func said(msgs []handoff.Said, text string) int {
+// keptOnce checks that the transcript of the open handoff handle holds
+// text once.
+func keptOnce(t *testing.T, w *world, handle, text string) {
+	t.Helper()
+	conv, err := w.line.View(context.Background(), handle)
+	if err != nil {
+		t.Fatal(err)
+	}
 	n := 0
-	for _, m := range msgs {
+	for _, m := range conv.Messages {
 		if m.Text == text {
 			n++
 		}
 	}
-	return n
+	if n != 1 {
+		t.Errorf("the transcript of %s holds %q %d times, want once", handle, text, n)
+	}
 }
 
 // TestCrisisStoredWhileLineDown: a crisis from a held texter while the
@@ -256,13 +257,7 @@ func TestCrisisStoredWhileLineDown(t *testing.T) {
 	if alerts := to(w.flush(), w.resp[0]); len(alerts) != 1 {
 		t.Errorf("responder got %+v, want one alert", alerts)
 	}
-	conv, err := w.line.View(context.Background(), q[0].Handle)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := said(conv.Messages, in.Body); n != 1 {
-		t.Errorf("the new transcript holds the words %d times, want once", n)
-	}
+	keptOnce(t, w, q[0].Handle, in.Body)
 }
 
 // TestStaleGuessActsOnNothing: a process whose memory of the texter is
@@ -278,13 +273,7 @@ func TestStaleGuessActsOnNothing(t *testing.T) {
 		if relayed := to(w.flush(), w.resp[0]); len(relayed) != 1 || relayed[0].Body != handle+": hola, sigues ahi" {
 			t.Errorf("responder got %+v, want the words once", relayed)
 		}
-		conv, err := w.line.View(context.Background(), handle)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n := said(conv.Messages, "hola, sigues ahi"); n != 1 {
-			t.Errorf("the transcript holds the words %d times, want once", n)
-		}
+		keptOnce(t, w, handle, "hola, sigues ahi")
 	})
 	t.Run("a question that no longer stands", func(t *testing.T) {
 		w := newWorld(t)

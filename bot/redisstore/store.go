@@ -189,15 +189,7 @@ func (s *Store) Forget(texterID string) { s.recent.Forget(texterID) }
 // pause waits a little, more after each conflict, so that concurrent
 // messages of one texter take turns instead of colliding again.
 func pause(ctx context.Context, attempt int) error {
-	d := time.Duration(rand.Int64N(int64(time.Millisecond) * int64(min(attempt+1, 10))))
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return bot.Pause(ctx, time.Duration(rand.Int64N(int64(time.Millisecond)*int64(min(attempt+1, 10)))))
 }
 
 // statsKey is the hash of today's counters (UTC).
