@@ -133,24 +133,8 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 	text := Normalize(in.Body)
 	folded := content.Fold(text)
 	verdict = e.triage.Classify(text)
-	var (
-		fx      effects
-		heard   *Heard // where the human line had the texter, and what it did, once heard
-		done    *HandoffRequest
-		unheard bool // the human line was asked first and could not be heard
-	)
-	step := func(s Session) Outcome {
-		t := turn{e: e, in: in, text: text, folded: folded, verdict: verdict, unheard: unheard}
-		if heard != nil {
-			t.heard = &heard.Presence
-		}
-		out := t.run(s)
-		fx = t.fx
-		if heard != nil {
-			out.Handoff = stillToDo(in.ID, out.Handoff, done, heard.Kept)
-		}
-		return out
-	}
+	m := &handling{e: e, in: in, text: text, folded: folded, verdict: verdict}
+	step := m.step
 	texter := in.From.ID()
 	c, err := e.sessions.Apply(ctx, texter, in.ID, step)
 	if err == nil && c.Ask != nil {
@@ -165,9 +149,9 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		}
 		if err == nil && c.Ask != nil {
 			if herr == nil {
-				heard, done = &h, c.Ask.Plans[h.Presence]
+				m.heard, m.done = &h, c.Ask.Plans[h.Presence]
 			} else {
-				unheard = true
+				m.unheard = true
 			}
 			c, err = e.sessions.Apply(ctx, texter, in.ID, step)
 			if err == nil && c.Ask != nil {
@@ -175,9 +159,9 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 				// same message sent again is heard again.
 				return e.Fallback(false), fmt.Errorf("handle message: hear the human line: %w", herr)
 			}
-			if err == nil && !c.Fresh && heard != nil {
+			if err == nil && !c.Fresh && m.heard != nil {
 				// Answered before, by a try the line did not hear.
-				c.Handoff = stillToDo(in.ID, c.Handoff, done, heard.Kept)
+				c.Handoff = m.stillToDo(c.Handoff)
 			}
 		}
 	}
@@ -192,7 +176,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		return e.Fallback(verdict.Crisis()), fmt.Errorf("handle message: %w", err)
 	}
 	if c.Fresh {
-		e.after(ctx, in, fx)
+		e.after(ctx, in, m.fx)
 	}
 	if r := c.Handoff; r != nil && e.HumanLine != nil {
 		// Done once per message by the human line: a retried message whose
@@ -273,18 +257,46 @@ func Pause(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// stillToDo is what remains for the human line of message id, which it
-// heard first and for which it did done: nothing when the update asks the
-// same. When the session had changed since the line was asked (another
-// process answered the texter meanwhile), the update's own step, under
-// an id of its own, without the words when the line kept them already.
-func stillToDo(id string, r, done *HandoffRequest, kept bool) *HandoffRequest {
-	if r == nil || sameStep(r, done) {
+// handling is one message on its way through Handle: what the pure step
+// needs, and what the human line said of the message.
+type handling struct {
+	e       *Engine
+	in      Inbound
+	text    string // normalised
+	folded  string
+	verdict safety.Verdict
+	fx      effects         // of the step's last run
+	heard   *Heard          // where the human line had the texter, and what it kept, once heard
+	done    *HandoffRequest // what it did then
+	unheard bool            // it was asked first and could not be heard
+}
+
+// step is the message's bot.Update.
+func (m *handling) step(s Session) Outcome {
+	t := turn{e: m.e, in: m.in, text: m.text, folded: m.folded, verdict: m.verdict, unheard: m.unheard}
+	if m.heard != nil {
+		t.heard = &m.heard.Presence
+	}
+	out := t.run(s)
+	m.fx = t.fx
+	if m.heard != nil {
+		out.Handoff = m.stillToDo(out.Handoff)
+	}
+	return out
+}
+
+// stillToDo is what remains of r for the human line, which heard the
+// message first and did m.done: nothing when r asks the same. When the
+// session had changed since the line was asked (another process answered
+// the texter meanwhile), r under an id of its own, without the words when
+// the line kept them already.
+func (m *handling) stillToDo(r *HandoffRequest) *HandoffRequest {
+	if r == nil || sameStep(r, m.done) {
 		return nil
 	}
 	again := *r
-	again.MessageID = id + ":again"
-	if kept {
+	again.MessageID = m.in.ID + ":again"
+	if m.heard.Kept {
 		again.Text = ""
 	}
 	return &again
