@@ -139,13 +139,15 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 	c, err := e.sessions.Apply(ctx, texter, in.ID, step)
 	if err == nil && c.Ask != nil {
 		h, herr := e.hear(ctx, in, *c.Ask)
-		if errors.Is(herr, ErrStale) {
+		for round := 0; errors.Is(herr, ErrStale) && round < staleRounds; round++ {
 			// Another process answered the texter since this one last saw
 			// them: the line acts only on their session as stored.
-			if c, err = e.reread(ctx, texter, in.ID, step, h.Seen); err == nil && c.Ask != nil {
-				c.Ask.Insist = true
-				h, herr = e.hear(ctx, in, *c.Ask)
+			seen := h.Seen
+			if c, err = e.reread(ctx, texter, in.ID, step, seen.Turns); err != nil || c.Ask == nil {
+				break
 			}
+			c.Ask.Over = &seen
+			h, herr = e.hear(ctx, in, *c.Ask)
 		}
 		if err == nil && c.Ask != nil {
 			if herr == nil {
@@ -219,6 +221,11 @@ func (e *Engine) hear(ctx context.Context, in Inbound, h Hearing) (Heard, error)
 	})
 	return heard, err
 }
+
+// staleRounds bounds how often one message reads the session again after
+// the human line refused a hearing as stale: each round another message
+// of the texter was heard of meanwhile.
+const staleRounds = 3
 
 // staleWaits are the pauses before each new read of a session the human
 // line has heard newer news of: the other process's commit is usually a

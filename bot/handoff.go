@@ -18,8 +18,8 @@ type HumanLine interface {
 	// Hear finds where the line has the texter and does for message id
 	// what h plans for that presence, in one step. It refuses, with
 	// ErrStale, plans made on a session older than the last message it
-	// heard of from the texter, unless h insists; the same message heard
-	// again is never refused, and answers as the first time.
+	// heard of from the texter, unless h is over just that; the same
+	// message heard again is never refused, and answers as the first time.
 	Hear(ctx context.Context, texter Texter, id string, h Hearing) (Heard, error)
 	// Handoff acts on r.
 	Handoff(ctx context.Context, r HandoffRequest) error
@@ -51,17 +51,27 @@ func (p Presence) String() string {
 type Hearing struct {
 	Since time.Time // when the texter's last message came
 	Turns int       // how many messages the session had answered
-	// Insist: the session was read again after a refusal (ErrStale) and
-	// is to be taken as current.
-	Insist bool
-	Plans  Plans
+	// Over, when set, is what a refusal (ErrStale) said the line had seen:
+	// the session was read again since, and the hearing is taken as
+	// current unless the line has heard of another message meanwhile.
+	Over  *Seen
+	Plans Plans
+}
+
+// Seen is the last message the human line heard of from a texter: its id,
+// how many messages their session had answered with it, and when the
+// line heard of it (by its own clock).
+type Seen struct {
+	ID    string    `json:"id"`
+	Turns int       `json:"turns"`
+	At    time.Time `json:"at"`
 }
 
 // Heard is what the human line found and did.
 type Heard struct {
 	Presence Presence
 	Kept     bool // the message's words are in a transcript
-	Seen     int  // with ErrStale: the texter's message count the line last heard of
+	Seen     Seen // with ErrStale: what the line had heard of
 }
 
 // ErrStale is the human line's refusal of a hearing planned on a session

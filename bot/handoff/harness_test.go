@@ -114,6 +114,9 @@ func newWorld(t *testing.T) *world {
 type flaky struct {
 	*handoff.Line
 	down atomic.Bool
+	// beforeOver, when set, runs once before the first hearing that is
+	// over a refusal: another message arriving just then.
+	beforeOver func()
 }
 
 var errLineDown = errors.New("the human line is down")
@@ -121,6 +124,10 @@ var errLineDown = errors.New("the human line is down")
 func (f *flaky) Hear(ctx context.Context, texter bot.Texter, id string, h bot.Hearing) (bot.Heard, error) {
 	if f.down.Load() {
 		return bot.Heard{}, errLineDown
+	}
+	if run := f.beforeOver; run != nil && h.Over != nil {
+		f.beforeOver = nil
+		run()
 	}
 	return f.Line.Hear(ctx, texter, id, h)
 }

@@ -128,8 +128,8 @@ func (l *Line) Handoff(ctx context.Context, r bot.HandoffRequest) error {
 				return nil, heard{Number: true}
 			}
 			c, a := p(v)
-			if _, set := c.marks[texter]; !set && r.Turns > v.mark(texter).Turns {
-				c.marks[texter] = &mark{Turns: r.Turns, ID: r.MessageID}
+			if _, set := c.marks[texter]; !set && r.Turns > v.seen(texter).Turns {
+				c.marks[texter] = &bot.Seen{ID: r.MessageID, Turns: r.Turns, At: l.now()}
 			}
 			return c, a
 		}, nil
@@ -159,11 +159,11 @@ func (l *Line) Hear(ctx context.Context, texter bot.Texter, id string, h bot.Hea
 			steps[i] = p
 		}
 		return func(v *view) (*delta, heard) {
-			last := v.mark(who)
-			if !h.Insist && last.ID != id && last.Turns > h.Turns {
-				return nil, heard{Stale: last.Turns}
+			last := v.seen(who)
+			if behind(h, id, last) {
+				return nil, heard{Stale: &last}
 			}
-			found := v.presence(who, h.Since)
+			found := v.presence(who, last, h.Since)
 			c, a := newDelta(), heard{}
 			if r := h.Plans[found]; r != nil {
 				if n == 0 && opens(*r, v.record(v.pointer(l.prefix+"texter:"+who))) {
@@ -172,8 +172,8 @@ func (l *Line) Hear(ctx context.Context, texter bot.Texter, id string, h bot.Hea
 				c, a = steps[found](v)
 			}
 			a.Found = found
-			if _, set := c.marks[who]; !set && (h.Insist || h.Turns+1 > last.Turns) {
-				c.marks[who] = &mark{Turns: h.Turns + 1, ID: id}
+			if _, set := c.marks[who]; !set && (h.Over != nil || h.Turns+1 > last.Turns) {
+				c.marks[who] = &bot.Seen{ID: id, Turns: h.Turns + 1, At: l.now()}
 			}
 			return c, a
 		}, nil
@@ -181,13 +181,27 @@ func (l *Line) Hear(ctx context.Context, texter bot.Texter, id string, h bot.Hea
 	switch {
 	case err != nil:
 		return bot.Heard{}, fmt.Errorf("hear the human line: %w", err)
-	case ans.Stale > 0:
-		return bot.Heard{Seen: ans.Stale}, bot.ErrStale
+	case ans.Stale != nil:
+		return bot.Heard{Seen: *ans.Stale}, bot.ErrStale
 	}
 	if r := h.Plans[ans.Found]; r != nil {
 		l.opened(ctx, *r, ans, again)
 	}
 	return bot.Heard{Presence: ans.Found, Kept: ans.Kept}, nil
+}
+
+// behind reports whether h, for message id, was planned on a session
+// older than the last message the line heard of (last): it counts fewer
+// messages, or the line has no record of a texter whose session counts
+// some (they were erased since). A hearing over exactly last is not.
+func behind(h bot.Hearing, id string, last bot.Seen) bool {
+	switch {
+	case last.ID == id:
+		return false // the same message, heard again
+	case h.Over != nil && h.Over.ID == last.ID && h.Over.Turns == last.Turns:
+		return false
+	}
+	return last.Turns > h.Turns || last.Turns == 0 && h.Turns > 0
 }
 
 // texterStep commits the operation build makes for a texter's message,

@@ -25,11 +25,11 @@ type heard struct {
 	Kept    bool         `json:"kept,omitempty"`  // the message's words are in a transcript
 	Found   bot.Presence `json:"found,omitempty"` // where the line had the texter, when heard first
 	// Not committed, so never kept as the answer: the hearing was planned
-	// on a session older than the texter's message count the line last
-	// heard of (Stale), or would open a handoff and has no number for it
+	// on a session older than the last message the line heard of, which
+	// Stale gives, or would open a handoff and has no number for it
 	// (Number).
-	Stale  int  `json:"-"`
-	Number bool `json:"-"`
+	Stale  *bot.Seen `json:"-"`
+	Number bool      `json:"-"`
 }
 
 // acted is what a responder's operation answers.

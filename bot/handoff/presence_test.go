@@ -40,9 +40,7 @@ func TestTwoProcesses(t *testing.T) {
 		if s := w.session(); s.Flow.State() != flows.Tips || s.LineKnows() {
 			t.Errorf("session %+v, want tips, with the bot", s)
 		}
-		if sent := w.flush(); len(sent) != 0 {
-			t.Errorf("sent %+v; want nothing: no handoff opens again", sent)
-		}
+		nothingSent(t, w, "(no handoff opens again)")
 	})
 
 	t.Run("asked for a person elsewhere", func(t *testing.T) {
@@ -79,9 +77,7 @@ func TestTwoProcesses(t *testing.T) {
 		if got := w.textVia(one, w.texter, "no"); strings.Contains(got, "911") || got == "" {
 			t.Errorf("a NO after the close: %q; the question before it no longer stands", got)
 		}
-		if sent := w.flush(); len(sent) != 0 {
-			t.Errorf("sent %+v after the close; want nothing", sent)
-		}
+		nothingSent(t, w, "after the close")
 	})
 
 	t.Run("retried on the other process", func(t *testing.T) {
@@ -212,6 +208,14 @@ func TestRacingProcesses(t *testing.T) {
 	}
 }
 
+// nothingSent checks that nothing went out since the last flush.
+func nothingSent(t *testing.T, w *world, why string) {
+	t.Helper()
+	if sent := w.flush(); len(sent) != 0 {
+		t.Errorf("sent %+v; want nothing %s", sent, why)
+	}
+}
+
 // keptOnce checks that the transcript of the open handoff handle holds
 // text once.
 func keptOnce(t *testing.T, w *world, handle, text string) {
@@ -275,6 +279,31 @@ func TestStaleGuessActsOnNothing(t *testing.T) {
 		}
 		keptOnce(t, w, handle, "hola, sigues ahi")
 	})
+	t.Run("erased elsewhere", func(t *testing.T) {
+		w := newWorld(t)
+		one, two := w.line.Route(w.engine), w.process()
+		w.textVia(one, w.texter, "PERSON") // one remembers: waiting
+		w.flush()
+		w.textVia(two, w.texter, "DELETE")
+		w.textVia(two, w.texter, "DELETE")
+		w.flush()
+		if got := w.textVia(one, w.texter, "hi"); !strings.HasPrefix(got, w.lib.Text(content.English, "welcome")) {
+			t.Errorf("after DELETE elsewhere: %q, want the welcome", got)
+		}
+		nothingSent(t, w, "(no handoff opens for an erased texter)")
+	})
+	t.Run("another message while reading again", func(t *testing.T) {
+		w, _, _ := held(t)
+		one, two := w.line.Route(w.engine), w.process()
+		w.textVia(two, w.texter, "still here") // one is now behind
+		w.flaky.beforeOver = func() { w.textVia(two, w.texter, "espanol") }
+		w.textVia(one, w.texter, "hola, sigues ahi?")
+		w.flush()
+		w.text(w.resp[0], "CLOSE")
+		if closed := to(w.flush(), w.texter); len(closed) != 1 || closed[0].Body != w.lib.Text(content.Spanish, "handoff.closed") {
+			t.Errorf("texter got %+v, want the close in Spanish", closed)
+		}
+	})
 	t.Run("a question that no longer stands", func(t *testing.T) {
 		w := newWorld(t)
 		one, two := w.line.Route(w.engine), w.process()
@@ -299,6 +328,28 @@ func TestStaleGuessActsOnNothing(t *testing.T) {
 			t.Errorf("the new handoff was raised to %s by a question asked before it", conv.Severity)
 		}
 	})
+}
+
+// TestTakenAndClosedWithinASecond: a handoff a responder took and closed
+// within a second of the texter's last message is closed, not a request
+// to open again.
+func TestTakenAndClosedWithinASecond(t *testing.T) {
+	w := newWorld(t)
+	w.text(w.texter, "PERSON")
+	handle := handleOf(t, w.flush())
+	w.advance(5 * time.Minute)
+	w.text(w.texter, "hello?")
+	w.advance(300 * time.Millisecond)
+	w.text(w.resp[0], "TAKE "+handle)
+	w.advance(400 * time.Millisecond)
+	w.text(w.resp[0], "CLOSE")
+	w.flush()
+	w.advance(time.Minute)
+	w.text(w.texter, "ok thanks")
+	if _, total, err := w.line.Queue(context.Background(), 8); err != nil || total != 0 {
+		t.Errorf("queue %d, %v; want nothing reopened", total, err)
+	}
+	nothingSent(t, w, "after the close")
 }
 
 // TestReopenWithinASecond: a request for a person that the line could not

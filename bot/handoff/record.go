@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/outbox"
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/content"
@@ -126,18 +127,9 @@ type delta struct {
 	all     map[string][]int64   // texter: every n of theirs, nil to forget them
 	sends   []entry[outbox.Item] // with the record whose audit trail notes them
 	events  []Change
-	forget  string           // a texter whose queued messages must not go out
-	unsaid  []int64          // handoffs whose transcripts go
-	marks   map[string]*mark // texter: the last message heard from them; nil to forget it
-}
-
-// mark is the last message the line heard from a texter: its id, and the
-// count of their messages once it was answered (bot.Session.Turns). A
-// hearing planned on a session older than that is refused (bot.ErrStale):
-// another process answered the texter meanwhile.
-type mark struct {
-	Turns int    `json:"turns"`
-	ID    string `json:"id"`
+	forget  string               // a texter whose queued messages must not go out
+	unsaid  []int64              // handoffs whose transcripts go
+	marks   map[string]*bot.Seen // texter: the last message heard of from them; nil to forget it
 }
 
 type entry[T any] struct {
@@ -147,7 +139,7 @@ type entry[T any] struct {
 
 func newDelta() *delta {
 	return &delta{queue: map[int64]float64{}, handles: map[string]int64{}, texters: map[string]int64{},
-		holds: map[string][]int64{}, all: map[string][]int64{}, marks: map[string]*mark{}}
+		holds: map[string][]int64{}, all: map[string][]int64{}, marks: map[string]*bot.Seen{}}
 }
 
 // put records r as written; the last write of a record wins.

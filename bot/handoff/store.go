@@ -32,7 +32,7 @@ const Prefix = "{tl:handoff}:"
 //	all:ID        every N of the texter, as JSON, for DELETE
 //	held:ID       the N a responder holds, as JSON
 //	seq           the last N handed out
-//	seen:ID       the last message heard from the texter (mark), as JSON
+//	seen:ID       the last message heard of from the texter (bot.Seen), as JSON
 //	m:ID          the answer to a message or action, so it is done once
 //	events        the channel consoles hear changes on
 
@@ -92,13 +92,12 @@ func (v *view) list(key string) []int64 {
 	return out
 }
 
-// presence reads where the line has texter, whose last message came at
-// since: their open handoff, or the last one when it was opened by that
-// message or closed after it. Sessions keep since to the second, so a
-// handoff opened before and closed within that second is not taken for
-// closed since: a texter still waiting, whose request the line never
-// heard, has it opened again.
-func (v *view) presence(texter string, since time.Time) bot.Presence {
+// presence reads where the line has texter: their open handoff, or the
+// last one when it closed after their last message. That message is the
+// last the line heard of (last, by the line's own clock); for a texter it
+// has no such record of, the session's last message (since, to the
+// second), counting a handoff opened in that second as opened by it.
+func (v *view) presence(texter string, last bot.Seen, since time.Time) bot.Presence {
 	if open := v.record(v.pointer(v.l.prefix + "texter:" + texter)); open != nil {
 		switch open.Status {
 		case Active:
@@ -107,17 +106,27 @@ func (v *view) presence(texter string, since time.Time) bot.Presence {
 			return bot.Queued
 		}
 	}
-	if past := v.list(v.l.prefix + "all:" + texter); len(past) > 0 {
-		if last := v.record(past[len(past)-1]); last != nil && last.Status == Closed && (last.Closed.Unix() > since.Unix() || last.Created.Unix() >= since.Unix()) {
+	past := v.list(v.l.prefix + "all:" + texter)
+	if len(past) == 0 {
+		return bot.Away
+	}
+	r := v.record(past[len(past)-1])
+	switch {
+	case r == nil || r.Status != Closed:
+		return bot.Away
+	case !last.At.IsZero():
+		if !r.Closed.Before(last.At) {
 			return bot.Closed
 		}
+	case r.Closed.Unix() > since.Unix() || r.Created.Unix() >= since.Unix():
+		return bot.Closed
 	}
 	return bot.Away
 }
 
-// mark reads the last message the line heard from texter.
-func (v *view) mark(texter string) mark {
-	var m mark
+// seen reads the last message the line heard of from texter.
+func (v *view) seen(texter string) bot.Seen {
+	var m bot.Seen
 	if s := v.get(v.l.prefix + "seen:" + texter); s != "" {
 		json.Unmarshal([]byte(s), &m)
 	}
@@ -289,7 +298,7 @@ func (l *Line) tx(c *delta, a any, once string) (cas.Tx, map[string]string, erro
 		if m != nil {
 			b, err := json.Marshal(m)
 			if err != nil {
-				return cas.Tx{}, nil, fmt.Errorf("mark %s: %w", t, err)
+				return cas.Tx{}, nil, fmt.Errorf("seen %s: %w", t, err)
 			}
 			val = string(b)
 		}
