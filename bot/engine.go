@@ -223,9 +223,11 @@ func (e *Engine) hear(ctx context.Context, in Inbound, h Hearing) (Heard, error)
 }
 
 // staleRounds bounds how often one message reads the session again after
-// the human line refused a hearing as stale: each round another message
-// of the texter was heard of meanwhile.
-const staleRounds = 3
+// the human line refused a hearing as stale. Each round another message
+// of the texter was heard of meanwhile, as when a phone delivers a burst
+// of them to several processes at once; the webhook's deadline bounds
+// them too.
+const staleRounds = 20
 
 // staleWaits are the pauses before each new read of a session the human
 // line has heard newer news of: the other process's commit is usually a

@@ -163,7 +163,7 @@ func (l *Line) Hear(ctx context.Context, texter bot.Texter, id string, h bot.Hea
 			if behind(h, id, last) {
 				return nil, heard{Stale: &last}
 			}
-			found := v.presence(who, last, h.Since)
+			found := v.presence(who, h.Turns, last, h.Since)
 			c, a := newDelta(), heard{}
 			if r := h.Plans[found]; r != nil {
 				if n == 0 && opens(*r, v.record(v.pointer(l.prefix+"texter:"+who))) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/redisstore"
 	"github.com/textline/textline/bot/redisstore/redistest"
 	"github.com/textline/textline/content"
@@ -374,5 +375,62 @@ func TestReopenWithinASecond(t *testing.T) {
 	w.text(w.texter, "hello?")
 	if _, total, err := w.line.Queue(context.Background(), 8); err != nil || total != 1 {
 		t.Errorf("queue %d, %v; want the request opened", total, err)
+	}
+}
+
+// TestCrisisUnheardAfterClose: a crisis the line could not hear, after a
+// responder closed the conversation, is answered with its referral; the
+// texter, still waiting for a person, has a handoff opened by their next
+// message.
+func TestCrisisUnheardAfterClose(t *testing.T) {
+	w := newWorld(t)
+	w.text(w.texter, "PERSON")
+	handle := handleOf(t, w.flush())
+	w.advance(5 * time.Minute)
+	w.text(w.resp[0], "TAKE "+handle)
+	w.advance(time.Minute)
+	w.text(w.resp[0], "CLOSE")
+	w.flush()
+	w.advance(time.Minute)
+	w.flaky.down.Store(true)
+	r, err := w.line.Route(w.engine).Handle(context.Background(), w.inbound(w.texter, "i want to kill myself"))
+	w.flaky.down.Store(false)
+	if err == nil || !strings.Contains(r.Text, "988") {
+		t.Fatalf("line down: %q, %v; want the referral and an error", r.Text, err)
+	}
+	w.advance(time.Minute)
+	w.text(w.texter, "hello?")
+	if q, total, err := w.line.Queue(context.Background(), 8); err != nil || total != 1 {
+		t.Errorf("queue %+v, %d, %v; want a handoff opened", q, total, err)
+	}
+}
+
+// TestBurstOnManyProcesses: a phone that delivers several messages at
+// once, each to another process, has every one relayed once.
+func TestBurstOnManyProcesses(t *testing.T) {
+	w, _, handle := held(t)
+	const n = 6
+	routes := make([]bot.Handler, n)
+	for i := range routes {
+		routes[i] = w.process()
+		w.textVia(routes[i], w.texter, fmt.Sprintf("warm %d", i)) // each remembers the texter
+	}
+	w.flush()
+	var wg sync.WaitGroup
+	replies := make([]string, n)
+	for i := range routes {
+		wg.Go(func() { replies[i] = w.textVia(routes[i], w.texter, fmt.Sprintf("burst %d", i)) })
+	}
+	wg.Wait()
+	for i, r := range replies {
+		if r != "" {
+			t.Errorf("message %d answered %q; want nothing: a person holds the conversation", i, r)
+		}
+	}
+	if relayed := to(w.flush(), w.resp[0]); len(relayed) != n {
+		t.Errorf("responder got %d relays, want %d", len(relayed), n)
+	}
+	for i := range n {
+		keptOnce(t, w, handle, fmt.Sprintf("burst %d", i))
 	}
 }

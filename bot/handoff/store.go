@@ -92,12 +92,13 @@ func (v *view) list(key string) []int64 {
 	return out
 }
 
-// presence reads where the line has texter: their open handoff, or the
-// last one when it closed after their last message. That message is the
-// last the line heard of (last, by the line's own clock); for a texter it
-// has no such record of, the session's last message (since, to the
-// second), counting a handoff opened in that second as opened by it.
-func (v *view) presence(texter string, last bot.Seen, since time.Time) bot.Presence {
+// presence reads where the line has texter, whose session has answered
+// turns messages, the last at since: their open handoff, or the last one
+// when it closed after their last message. When that message is the last
+// the line heard of (last counts as many), the line's own clock of it
+// decides; otherwise the session's, to the second, counting a handoff
+// opened in that second as opened by it.
+func (v *view) presence(texter string, turns int, last bot.Seen, since time.Time) bot.Presence {
 	if open := v.record(v.pointer(v.l.prefix + "texter:" + texter)); open != nil {
 		switch open.Status {
 		case Active:
@@ -114,7 +115,7 @@ func (v *view) presence(texter string, last bot.Seen, since time.Time) bot.Prese
 	switch {
 	case r == nil || r.Status != Closed:
 		return bot.Away
-	case !last.At.IsZero():
+	case last.Turns == turns && !last.At.IsZero():
 		if !r.Closed.Before(last.At) {
 			return bot.Closed
 		}
