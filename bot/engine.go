@@ -134,37 +134,10 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 	folded := content.Fold(text)
 	verdict = e.triage.Classify(text)
 	m := &handling{e: e, in: in, text: text, folded: folded, verdict: verdict}
-	step := m.step
-	texter := in.From.ID()
-	c, err := e.sessions.Apply(ctx, texter, in.ID, step)
+	c, err := e.sessions.Apply(ctx, in.From.ID(), in.ID, m.step)
 	if err == nil && c.Ask != nil {
-		h, herr := e.hear(ctx, in, *c.Ask)
-		for round := 0; errors.Is(herr, ErrStale) && round < staleRounds; round++ {
-			// Another process answered the texter since this one last saw
-			// them: the line acts only on their session as stored.
-			seen := h.Seen
-			if c, err = e.reread(ctx, texter, in.ID, step, seen.Turns); err != nil || c.Ask == nil {
-				break
-			}
-			c.Ask.Over = &seen
-			h, herr = e.hear(ctx, in, *c.Ask)
-		}
-		if err == nil && c.Ask != nil {
-			if herr == nil {
-				m.heard, m.done = &h, c.Ask.Plans[h.Presence]
-			} else {
-				m.unheard = true
-			}
-			c, err = e.sessions.Apply(ctx, texter, in.ID, step)
-			if err == nil && c.Ask != nil {
-				// Not heard, and no crisis: nothing was stored, and the
-				// same message sent again is heard again.
-				return e.Fallback(false), fmt.Errorf("handle message: hear the human line: %w", herr)
-			}
-			if err == nil && !c.Fresh && m.heard != nil {
-				// Answered before, by a try the line did not hear.
-				c.Handoff = m.stillToDo(c.Handoff)
-			}
+		if c, err = e.listen(ctx, m, c); errors.Is(err, errUnheard) {
+			return e.Fallback(false), fmt.Errorf("handle message: %w", err)
 		}
 	}
 	if err != nil {
@@ -204,6 +177,44 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		}
 	}
 	return Reply{Text: c.Reply}, nil
+}
+
+// errUnheard: the human line could not hear a message that is no crisis,
+// and nothing was stored; the same message sent again is heard again.
+var errUnheard = errors.New("the human line could not hear the message")
+
+// listen has the human line hear m first, as c asks, and then stores the
+// step in the light of what it heard.
+func (e *Engine) listen(ctx context.Context, m *handling, c Committed) (Committed, error) {
+	texter, id := m.in.From.ID(), m.in.ID
+	h, herr := e.hear(ctx, m.in, *c.Ask)
+	var err error
+	for round := 0; errors.Is(herr, ErrStale) && round < staleRounds; round++ {
+		// Another process answered the texter since this one last saw
+		// them: the line acts only on their session as stored.
+		seen := h.Seen
+		if c, err = e.reread(ctx, texter, id, m.step, seen.Turns); err != nil || c.Ask == nil {
+			return c, err
+		}
+		c.Ask.Over = &seen
+		h, herr = e.hear(ctx, m.in, *c.Ask)
+	}
+	if herr == nil {
+		m.heard, m.done = &h, c.Ask.Plans[h.Presence]
+	} else {
+		m.unheard = true
+	}
+	if c, err = e.sessions.Apply(ctx, texter, id, m.step); err != nil {
+		return c, err
+	}
+	switch {
+	case c.Ask != nil:
+		return c, fmt.Errorf("%w: %w", errUnheard, herr)
+	case !c.Fresh && m.heard != nil:
+		// Answered before, by a try the line did not hear.
+		c.Handoff = m.stillToDo(c.Handoff)
+	}
+	return c, nil
 }
 
 // hear asks the human line where it has the texter, and has it do what
