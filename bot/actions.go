@@ -44,12 +44,43 @@ var actions = map[flows.Action]action{
 		return ""
 	}},
 	flows.DoGroups: {
-		run:    func(t *turn, s *Session, _ fired) string { return t.groups(*s, false) },
+		run: func(t *turn, s *Session, _ fired) string {
+			place, _ := t.e.lib.PlaceOf(t.folded)
+			return t.groups(*s, place, false)
+		},
 		bodies: groupBodies,
 	},
 	flows.DoOnline: {
-		run:    func(t *turn, s *Session, _ fired) string { return t.groups(*s, true) },
+		run:    func(t *turn, s *Session, _ fired) string { return t.groups(*s, content.Place{}, true) },
 		bodies: groupBodies,
+	},
+	// Groups asked for in one text: of the kind named (peer support when
+	// none was), for the place named.
+	flows.DoFind: {
+		run: func(t *turn, s *Session, _ fired) string {
+			s.GroupKind = t.meant.Slots.Kind
+			if s.GroupKind == "" {
+				s.GroupKind = content.KindPeer
+			}
+			return t.groups(*s, t.meant.Slots.Place, false)
+		},
+		bodies: groupBodies,
+	},
+	flows.DoShare: {
+		run: func(t *turn, s *Session, _ fired) string {
+			id := "share.heard"
+			if f := t.meant.Slots.Feeling; f != "" {
+				id = "share." + string(f)
+			}
+			return t.textFor(*s, id)
+		},
+		bodies: withPrefix("share.", false),
+	},
+	flows.DoAbout: {
+		run: func(t *turn, s *Session, _ fired) string {
+			return t.textFor(*s, "about."+string(t.meant.Slots.Topic))
+		},
+		bodies: withPrefix("about.", false),
 	},
 	flows.DoFeedback: {run: func(t *turn, _ *Session, f fired) string {
 		t.fx.counters = append(t.fx.counters, tally.Feedback(f.ev))

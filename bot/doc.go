@@ -7,7 +7,8 @@
 //  1. normalise: invalid UTF-8 and control characters become spaces; the
 //     text is folded (case, accents, punctuation at the ends) for matching.
 //  2. crisis triage (bot/safety), before the session is even loaded, so a
-//     store outage cannot stop a crisis reply.
+//     store outage cannot stop a crisis reply; then the understanding
+//     (bot/understand) of what the text asks for, read once.
 //  3. the session is loaded; a retried message gets its first reply back.
 //     For a texter the human line may hold, the line is heard first: it
 //     alone knows whether they are waiting or with a person, and the
@@ -27,8 +28,12 @@
 //     ENGLISH, DELETE), plain requests to stop and media-only texts.
 //  6. the conversation's table (package flows) picks the next step; every
 //     change of state is one of its rows, and each row's action is done by
-//     the registry in actions.go. A message the state does not take gets
-//     its question again.
+//     the registry in actions.go. Numbers and the step's own choice words
+//     come first; then what the texter meant in their own words leads to
+//     its part of the conversation from wherever they are. A text the line
+//     cannot follow is said to be so, with the likeliest options and a
+//     person (a person first after two in a row); a pending safety
+//     question is asked again.
 //  7. the session and the reply are stored together, atomically, with the
 //     human line's step for the message if there is one; side effects
 //     (alerts in the log, counters) happen only after that commit, and

@@ -9,6 +9,7 @@ import (
 
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/tally"
+	"github.com/textline/textline/bot/understand"
 	"github.com/textline/textline/content"
 )
 
@@ -92,6 +93,7 @@ type Engine struct {
 	lib      *content.Library
 	sessions Sessions
 	triage   *safety.Classifier
+	reader   *understand.Reader
 
 	// Idle is how long a texter may be away before the next message
 	// starts again with a welcome back. Zero means 24 hours.
@@ -113,9 +115,10 @@ type Engine struct {
 }
 
 // NewEngine returns an engine speaking lib's content, triaging with
-// triage (compiled from lib's) and keeping sessions in sessions.
-func NewEngine(lib *content.Library, triage *safety.Classifier, sessions Sessions) *Engine {
-	return &Engine{lib: lib, sessions: sessions, triage: triage}
+// triage and reading what texters mean with reader (both compiled from
+// lib's), and keeping sessions in sessions.
+func NewEngine(lib *content.Library, triage *safety.Classifier, reader *understand.Reader, sessions Sessions) *Engine {
+	return &Engine{lib: lib, sessions: sessions, triage: triage, reader: reader}
 }
 
 // Handle answers one message. On error the reply is still one to send:
@@ -133,7 +136,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 	text := Normalize(in.Body)
 	folded := content.Fold(text)
 	verdict = e.triage.Classify(text)
-	m := &handling{e: e, in: in, text: text, folded: folded, verdict: verdict}
+	m := &handling{e: e, in: in, text: text, folded: folded, verdict: verdict, meant: e.reader.Read(text)}
 	c, err := e.sessions.Apply(ctx, in.From.ID(), in.ID, m.step)
 	if err == nil && c.Ask != nil {
 		if c, err = e.listen(ctx, m, c); errors.Is(err, errUnheard) {
@@ -285,6 +288,7 @@ type handling struct {
 	text    string // normalised
 	folded  string
 	verdict safety.Verdict
+	meant   understand.Reading
 	fx      effects         // of the step's last run
 	heard   *Heard          // where the human line had the texter, and what it kept, once heard
 	done    *HandoffRequest // what it did then
@@ -293,7 +297,7 @@ type handling struct {
 
 // step is the message's bot.Update.
 func (m *handling) step(s Session) Outcome {
-	t := turn{e: m.e, in: m.in, text: m.text, folded: m.folded, verdict: m.verdict, unheard: m.unheard}
+	t := turn{e: m.e, in: m.in, text: m.text, folded: m.folded, verdict: m.verdict, meant: m.meant, unheard: m.unheard}
 	if m.heard != nil {
 		t.heard = &m.heard.Presence
 	}

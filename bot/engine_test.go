@@ -393,8 +393,8 @@ func TestDistressAndHelperAreSupported(t *testing.T) {
 		text, want string
 		state      flows.State
 	}{
-		{"i feel so lonely", "You're not alone", flows.Menu},
-		{"me siento muy sola", "No estas sola", flows.Menu},
+		{"i feel so lonely", "That sounds really lonely", flows.Menu},
+		{"me siento muy sola", "Suena a mucha soledad", flows.Menu},
 		{"my friend is suicidal how can i help", "you want to help", flows.Someone},
 	} {
 		for _, first := range []bool{true, false} {

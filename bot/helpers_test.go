@@ -7,6 +7,7 @@ import (
 
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/bot/understand"
 	"github.com/textline/textline/content"
 )
 
@@ -21,6 +22,27 @@ var embeddedTriage = sync.OnceValues(func() (*safety.Classifier, error) {
 	}
 	return safety.Compile(lib.Triage)
 })
+
+var embeddedReader = sync.OnceValues(func() (*understand.Reader, error) {
+	lib, err := embedded()
+	if err != nil {
+		return nil, err
+	}
+	return understand.Compile(lib)
+})
+
+// reader is lib's understanding; the embedded content's is compiled once.
+func reader(t testing.TB, lib *content.Library) *understand.Reader {
+	t.Helper()
+	r, err := embeddedReader()
+	if l, _ := embedded(); l != lib {
+		r, err = understand.Compile(lib)
+	}
+	if err != nil {
+		t.Fatalf("compile understanding: %v", err)
+	}
+	return r
+}
 
 func library(t testing.TB) *content.Library {
 	t.Helper()
@@ -54,5 +76,5 @@ func classifier(t testing.TB, lib *content.Library) *safety.Classifier {
 // newEngine is an engine on the embedded content.
 func newEngine(t testing.TB, sessions bot.Sessions) *bot.Engine {
 	lib := library(t)
-	return bot.NewEngine(lib, classifier(t, lib), sessions)
+	return bot.NewEngine(lib, classifier(t, lib), reader(t, lib), sessions)
 }

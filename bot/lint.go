@@ -46,6 +46,11 @@ func Lint(lib *content.Library, also ...string) []string {
 				out = append(out, fmt.Sprintf("%s/messages.yaml: %s: missing; every crisis category asks directly about a possible risk", lang, id))
 			}
 		}
+		for _, in := range offered {
+			if id := "option." + string(in); !lib.Has(lang, id) {
+				out = append(out, fmt.Sprintf("%s/messages.yaml: %s: missing; a text not understood offers it", lang, id))
+			}
+		}
 		seen := map[string]bool{}
 		for _, row := range flows.Table {
 			for _, r := range replies(lib, lang, row) {
@@ -83,7 +88,8 @@ func sharedWords(lib *content.Library) []string {
 // table; the rows' own texts come from flows.Texts.
 var engineTexts = []string{
 	"help", "media_only", "stop_hint", "fallback", "crisis.fallback", "talk.person",
-	"handoff.notice", "handoff.no_call",
+	"handoff.notice", "handoff.no_call", "intro", "lang_switched",
+	"miss", "miss.human", "miss.again", "miss.again.human", "share.heard", "about.how",
 }
 
 type reply struct{ where, text string }
@@ -104,17 +110,18 @@ func replies(lib *content.Library, lang content.Lang, row flows.Transition) []re
 		}
 		bodies = append(bodies, reply{"messages.yaml: " + id, lib.Text(lang, id)})
 	}
-	if row.Plain {
-		return bodies
-	}
-	targets := []flows.State{row.To}
-	if row.To == "" {
-		targets = row.From // a row that stays composes with each state's footer
-	}
 	var out []reply
-	for _, to := range targets {
-		for _, b := range bodies {
-			out = append(out, reply{b.where, compose(lib, lang, to, b.text)})
+	if row.Plain {
+		out = bodies
+	} else {
+		targets := []flows.State{row.To}
+		if row.To == "" {
+			targets = row.From // a row that stays composes with each state's footer
+		}
+		for _, to := range targets {
+			for _, b := range bodies {
+				out = append(out, reply{b.where, compose(lib, lang, to, b.text)})
+			}
 		}
 	}
 	return out

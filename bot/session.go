@@ -17,6 +17,7 @@ type Session struct {
 	Category   safety.Category   // the crisis category of the last crisis
 	StopHinted bool              // the how-to-STOP hint was given
 	AskedLater bool              // asked for a person off hours: a responder may take it
+	Missed     bool              // the last message was not understood
 	Turns      int               // messages handled
 	LastSeen   time.Time         // when the last message arrived
 }

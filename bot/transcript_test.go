@@ -41,7 +41,7 @@ func play(t *testing.T, lib *content.Library, script string) string {
 	}
 	defer f.Close()
 	store := newMemSessions()
-	e := bot.NewEngine(lib, classifier(t, lib), store)
+	e := bot.NewEngine(lib, classifier(t, lib), reader(t, lib), store)
 	logged := &logtest.Records{Keys: []string{"reason", "category", "severity"}}
 	e.Log = slog.New(logged)
 	counted := &counts{}

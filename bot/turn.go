@@ -7,6 +7,7 @@ import (
 
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/tally"
+	"github.com/textline/textline/bot/understand"
 	"github.com/textline/textline/content"
 	"github.com/textline/textline/flows"
 )
@@ -18,6 +19,7 @@ type turn struct {
 	text    string // normalised
 	folded  string // for matching
 	verdict safety.Verdict
+	meant   understand.Reading // what the texter meant in their own words
 	fx      effects
 	handoff *HandoffRequest // what the human line must do for the message
 	erase   bool            // the step forgets the texter
@@ -49,6 +51,8 @@ func (t *turn) run(s Session) Outcome {
 	since := t.in.At.Sub(s.LastSeen)
 	away := !s.LastSeen.IsZero() && since > t.e.idle()
 	first := s.New()
+	missed := s.Missed
+	s.Missed = false
 	s.Turns++
 	s.LastSeen = t.in.At
 	if first || away {
@@ -94,6 +98,10 @@ func (t *turn) run(s Session) Outcome {
 		// line is; a language keyword picks the language of that welcome.
 		if lang, ok := keywordLang[kw]; ok {
 			s.Lang = lang
+		} else if out, ok := t.helper(s); ok {
+			return out
+		} else if out, ok := t.understood(s); ok {
+			return out
 		}
 		if out, ok := t.support(s); ok {
 			return out
@@ -102,7 +110,7 @@ func (t *turn) run(s Session) Outcome {
 	case kw != "":
 		return t.keyword(s, kw)
 	}
-	return t.converse(s, away)
+	return t.converse(s, away, missed)
 }
 
 // mustHear reports whether the human line must hear the message before
@@ -126,7 +134,7 @@ func (t *turn) mustHear(s Session, kw string) bool {
 func (t *turn) hearing(s Session, verdict safety.Verdict) *Hearing {
 	h := &Hearing{Since: s.LastSeen, Turns: s.Turns}
 	for p := range presences {
-		u := turn{e: t.e, in: t.in, text: t.text, folded: t.folded, verdict: verdict, heard: &p}
+		u := turn{e: t.e, in: t.in, text: t.text, folded: t.folded, verdict: verdict, meant: t.meant, heard: &p}
 		h.Plans[p] = u.run(s).Handoff
 	}
 	return h
@@ -256,7 +264,7 @@ func (t *turn) keyword(s Session, kw string) Outcome {
 }
 
 // converse handles everything that is not a keyword: the conversation.
-func (t *turn) converse(s Session, away bool) Outcome {
+func (t *turn) converse(s Session, away, missed bool) Outcome {
 	if !s.StopHinted && t.e.lib.Vocab.AsksToStop(t.folded) {
 		s.StopHinted = true
 		return t.say(s, "stop_hint")
@@ -270,14 +278,180 @@ func (t *turn) converse(s Session, away bool) Outcome {
 	if away && flows.Takes(s.Flow.State(), flows.EvReturn) {
 		return t.fire(s, flows.EvReturn)
 	}
-	ev, ok := flows.Parse(s.Flow.State(), t.folded, words{t.e.lib})
+	if ev, ok := flows.Parse(s.Flow.State(), t.folded, words{t.e.lib}); ok {
+		return t.fire(s, ev)
+	}
+	switched := t.switchLang(&s)
+	out, ok := t.helper(s)
 	if !ok {
-		if out, ok := t.support(s); ok {
-			return out
+		out, ok = t.understood(s)
+	}
+	if !ok {
+		out, ok = t.support(s)
+	}
+	if !ok {
+		out = t.miss(s, missed)
+	}
+	if switched {
+		out.Reply = t.e.lib.Text(out.Session.Lang, "lang_switched") + "\n\n" + out.Reply
+	}
+	return out
+}
+
+// switchLang writes in the language of a text plainly written in the
+// other one, and reports whether it switched.
+func (t *turn) switchLang(s *Session) bool {
+	if l := t.meant.Lang; l != "" && l != s.Lang {
+		s.Lang = l
+		return true
+	}
+	return false
+}
+
+// understood answers what the texter meant in their own words, when the
+// line understood it and it leads somewhere from where they are. A new
+// texter learns first what the line is.
+func (t *turn) understood(s Session) (Outcome, bool) {
+	state := s.Flow.State()
+	ev, ok := t.meaning(state)
+	switch {
+	case !ok:
+		return Outcome{}, false
+	case ev == flows.EvPerson:
+		if t.e.HumanLine != nil {
+			return t.askPerson(s), true
 		}
+		if state == flows.Welcome {
+			return Outcome{}, false // the welcome says how to reach a person
+		}
+		return t.say(s, "talk.person"), true
+	case !flows.Takes(state, ev):
+		return Outcome{}, false
+	}
+	out := t.fire(s, ev)
+	if state == flows.Welcome {
+		// A new texter learns first what the line is, where the answer
+		// leaves room for it.
+		with := t.e.lib.Text(out.Session.Lang, "intro") + "\n" + out.Reply
+		if n, _ := content.Segments(with); n <= content.MaxSegments {
+			out.Reply = with
+		}
+	}
+	return out, true
+}
+
+// meaning is the event of what the texter meant, in state.
+func (t *turn) meaning(state flows.State) (flows.Event, bool) {
+	r := t.meant
+	if !r.Understood() {
+		return "", false
+	}
+	switch r.Intent {
+	case understand.Groups:
+		switch {
+		case r.Slots.Kind == content.KindOnline:
+			return flows.EvOnline, true
+		case r.Slots.Where != "":
+			return flows.EvFind, true
+		case r.Slots.Kind == content.KindPeer:
+			return flows.EvPeer, true
+		case r.Slots.Kind == content.KindFamily:
+			return flows.EvFamily, true
+		}
+		return flows.EvGroups, true
+	case understand.Learn:
+		if ev, ok := lessonEvents[r.Slots.Lesson]; ok {
+			return ev, true
+		}
+	case understand.Yes, understand.No:
+		// An answer to "are you safe?" is taken from free words only when
+		// they are plain; a NO is the most urgent there is.
+		if state == flows.Crisis && r.Confidence < plainAnswer {
+			return "", false
+		}
+	}
+	ev, ok := intentEvents[r.Intent]
+	return ev, ok
+}
+
+// plainAnswer is how sure the understanding must be of a YES or NO in
+// free words to take it as the answer to "are you safe?".
+const plainAnswer = 0.7
+
+// intentEvents are the events of the intents, where no slot decides.
+var intentEvents = map[understand.Intent]flows.Event{
+	understand.Tips: flows.Event(flows.Tips), understand.Groups: flows.EvGroups, understand.Hotlines: flows.Event(flows.Talk),
+	understand.Person: flows.EvPerson, understand.Someone: flows.Event(flows.Someone), understand.Learn: flows.Event(flows.Learn),
+	understand.Share: flows.EvShare, understand.About: flows.EvAbout, understand.Greeting: flows.EvGreet,
+	understand.Thanks: flows.EvThanks, understand.Goodbye: flows.EvGoodbye, understand.Yes: flows.EvYes, understand.No: flows.EvNo,
+}
+
+// lessonEvents are the learn step's options, by the lesson they teach.
+var lessonEvents = map[understand.Lesson]flows.Event{
+	understand.LessonWhy: "learn_why", understand.LessonPeer: "learn_peer", understand.LessonFamily: "learn_family",
+	understand.LessonKinds: "learn_kinds", understand.LessonReachOut: "learn_reach_out", understand.LessonClubs: "learn_clubs",
+	understand.LessonKeep: "learn_maintain", understand.LessonCounseling: "learn_counseling", understand.LessonFirstGroup: "learn_first_group",
+}
+
+// miss answers a text the line could not follow: it says so plainly and
+// offers the likeliest options and a person; after two misses in a row,
+// a person first. A state waiting for an answer to a safety question
+// asks it again, with its referral.
+func (t *turn) miss(s Session, again bool) Outcome {
+	if !flows.Understands(s.Flow.State()) {
 		return t.reprompt(s)
 	}
-	return t.fire(s, ev)
+	s.Missed = true
+	id := "miss"
+	if again {
+		id = "miss.again"
+	}
+	if t.e.HumanLine != nil {
+		id += ".human"
+	}
+	return Outcome{Session: s, Reply: t.e.lib.Render(s.Lang, id, content.Vars{"options": t.options(s.Lang)})}
+}
+
+// offered are the intents a miss may offer, with their reply word, in
+// the order they fill in when the likeliest are too few.
+var offered = []understand.Intent{understand.Tips, understand.Groups, understand.Hotlines, understand.Someone, understand.Learn, understand.About}
+
+// minOptions and maxOptions bound how many options a miss offers.
+const minOptions, maxOptions = 2, 3
+
+// options lists, one a line, the likeliest options for what the texter
+// may have meant.
+func (t *turn) options(lang content.Lang) string {
+	var picked []understand.Intent
+	for _, in := range t.meant.Likely {
+		if slices.Contains(offered, in) && len(picked) < maxOptions {
+			picked = append(picked, in)
+		}
+	}
+	for _, in := range offered {
+		if len(picked) >= minOptions {
+			break
+		}
+		if !slices.Contains(picked, in) {
+			picked = append(picked, in)
+		}
+	}
+	lines := make([]string, len(picked))
+	for i, in := range picked {
+		lines[i] = t.e.lib.Text(lang, "option."+string(in))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// helper meets a worried helper, as triage read them, with its support
+// text (which names 911 and 988 for them) when the understanding reads
+// the same worry or nothing; a texter who speaks of themselves is read
+// by the understanding.
+func (t *turn) helper(s Session) (Outcome, bool) {
+	if t.verdict.Category != safety.Helper || t.meant.Intent != understand.Someone && t.meant.Understood() {
+		return Outcome{}, false
+	}
+	return t.support(s)
 }
 
 // support meets distress with support and a worried helper with how to
@@ -406,8 +580,12 @@ func (t *turn) alert(reason string, replied bool) {
 	t.fx.counters = append(t.fx.counters, counter)
 }
 
-// language guesses a new texter's language from their first message.
+// language guesses a new texter's language from their first message:
+// the language it is plainly written in, or one Spanish word in it.
 func (t *turn) language() content.Lang {
+	if t.meant.Lang != "" {
+		return t.meant.Lang
+	}
 	if t.e.lib.Vocab.LooksSpanish(t.folded) {
 		return content.Spanish
 	}
@@ -445,14 +623,15 @@ func (t *turn) tip(s *Session) string {
 // maxGroups is how many groups one reply lists.
 const maxGroups = 3
 
-func (t *turn) groups(s Session, online bool) string {
+// groups lists groups of the session's kind for place, or groups that
+// meet online.
+func (t *turn) groups(s Session, place content.Place, online bool) string {
 	lib := t.e.lib
 	var list []content.Group
 	id := "groups.results"
 	if online {
 		list, _ = lib.Groups(content.KindOnline, content.Place{}, maxGroups)
 	} else {
-		place, _ := lib.PlaceOf(t.folded)
 		var local bool
 		list, local = lib.Groups(s.GroupKind, place, maxGroups)
 		if !local {

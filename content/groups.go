@@ -55,23 +55,11 @@ type Place struct {
 	ZIP3  string
 }
 
-// PlaceOf reads a 5-digit ZIP code (or ZIP+4) or a two-letter state code
-// from a folded message.
+// PlaceOf reads the place a folded message names: a ZIP code (or
+// ZIP+4), a city, a state's name or its code (FindPlace).
 func (l *Library) PlaceOf(folded string) (Place, bool) {
-	s := strings.TrimSpace(folded)
-	if zip, _, _ := strings.Cut(s, "-"); len(zip) == 5 && digits(zip) {
-		st, ok := l.zip3[zip[:3]]
-		return Place{State: st, ZIP3: zip[:3]}, ok
-	}
-	if len(s) == 2 {
-		st := strings.ToUpper(s)
-		for _, known := range l.zip3 {
-			if known == st {
-				return Place{State: st}, true
-			}
-		}
-	}
-	return Place{}, false
+	p, _, ok := l.FindPlace(strings.FieldsFunc(folded, notWord))
+	return p, ok
 }
 
 // Groups returns up to max groups of kind for place: the ones listed for

@@ -13,7 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed *.yaml en/*.yaml es/*.yaml triage/concepts/*.yaml triage/rules/*.yaml triage/*.model
+//go:embed *.yaml en/*.yaml es/*.yaml triage/concepts/*.yaml triage/rules/*.yaml triage/*.model understand/concepts/*.yaml understand/*.model
 var embedded embed.FS
 
 // Embedded returns the content shipped inside the binary.
@@ -49,10 +49,13 @@ type Library struct {
 	Vocab     Vocab
 	Directory Directory
 	Triage    Triage
-	msgs      map[Lang]map[string]string
-	tips      map[Lang][]Tip
-	groups    []Group
-	zip3      map[string]string
+	// Understanding is what free text is read with (bot/understand).
+	Understanding Understanding
+	msgs          map[Lang]map[string]string
+	tips          map[Lang][]Tip
+	groups        []Group
+	zip3          map[string]string
+	places        *places
 }
 
 // Text returns the message id in lang, or "" when there is none.
@@ -128,6 +131,7 @@ func Load(fsys fs.FS) (*Library, error) {
 	add("vocab.yaml", decode(fsys, "vocab.yaml", &l.Vocab))
 	add("directory.yaml", decode(fsys, "directory.yaml", &l.Directory))
 	add("triage", loadTriage(fsys, &l.Triage))
+	add("understand", loadUnderstanding(fsys, &l.Understanding))
 	for _, lang := range Langs {
 		file := string(lang) + "/messages.yaml"
 		var m map[string]string
@@ -145,12 +149,18 @@ func Load(fsys fs.FS) (*Library, error) {
 	l.groups = g.Groups
 	var z map[string][]string
 	add("zip3.yaml", decode(fsys, "zip3.yaml", &z))
+	var cities cityFile
+	add("cities.yaml", decode(fsys, "cities.yaml", &cities))
+	var states map[string][]string
+	add("states.yaml", decode(fsys, "states.yaml", &states))
 	if len(ps) > 0 {
 		return nil, ps
 	}
 	l.fill()
 	var zp Problems
 	l.zip3, zp = buildZIP3(z)
+	ps = append(ps, zp...)
+	l.places, zp = buildPlaces(cities, states, l.zip3)
 	ps = append(ps, zp...)
 	ps = append(ps, l.validate()...)
 	if len(ps) > 0 {

@@ -112,19 +112,8 @@ const (
 // the models when they are there.
 func loadTriage(fsys fs.FS, t *Triage) error {
 	var errs []string
-	files, _ := fs.Glob(fsys, "triage/concepts/*.yaml")
-	for _, f := range files {
-		var part struct {
-			Concepts []Concept `yaml:"concepts"`
-		}
-		if err := decode(fsys, f, &part); err != nil {
-			errs = append(errs, fmt.Sprintf("%s: %v", path.Base(f), err))
-		}
-		for i := range part.Concepts {
-			part.Concepts[i].File = f
-		}
-		t.Concepts = append(t.Concepts, part.Concepts...)
-	}
+	t.Concepts, errs = loadConcepts(fsys, "triage/concepts")
+	files, _ := fs.Glob(fsys, "triage/rules/*.yaml")
 	files, _ = fs.Glob(fsys, "triage/rules/*.yaml")
 	for _, f := range files {
 		var part Rules
@@ -142,14 +131,46 @@ func loadTriage(fsys fs.FS, t *Triage) error {
 		t.Rules.After = append(t.Rules.After, part.After...)
 	}
 	for name, dst := range map[string]*[]byte{"category.model": &t.CategoryModel, "severity.model": &t.SeverityModel} {
-		b, err := fs.ReadFile(fsys, "triage/"+name)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, fmt.Sprintf("%s: %v", name, err))
+		errs = append(errs, readModel(fsys, "triage/"+name, dst)...)
+	}
+	return joined(errs)
+}
+
+// joined is the problems of one folder as one error, or nil.
+func joined(errs []string) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(errs, "; "))
+}
+
+// loadConcepts reads every concept file of dir.
+func loadConcepts(fsys fs.FS, dir string) ([]Concept, []string) {
+	var out []Concept
+	var errs []string
+	files, _ := fs.Glob(fsys, dir+"/*.yaml")
+	for _, f := range files {
+		var part struct {
+			Concepts []Concept `yaml:"concepts"`
 		}
-		*dst = b // none yet: textline lint says to train them
+		if err := decode(fsys, f, &part); err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", path.Base(f), err))
+		}
+		for i := range part.Concepts {
+			part.Concepts[i].File = f
+		}
+		out = append(out, part.Concepts...)
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("%s", strings.Join(errs, "; "))
+	return out, errs
+}
+
+// readModel reads a trained model into dst; none yet is no error
+// (textline lint says to train it).
+func readModel(fsys fs.FS, name string, dst *[]byte) []string {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return []string{fmt.Sprintf("%s: %v", path.Base(name), err)}
 	}
+	*dst = b
 	return nil
 }

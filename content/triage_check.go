@@ -32,24 +32,8 @@ func (l *Library) validateTriage() Problems {
 	bad := func(file, item, format string, args ...any) {
 		ps = append(ps, Problem{File: file, Item: item, Msg: fmt.Sprintf(format, args...)})
 	}
-	concepts := map[string]bool{}
-	for _, b := range BuiltinConcepts {
-		concepts[b] = true
-	}
-	for _, c := range t.Concepts {
-		if !idRe.MatchString(c.ID) || concepts[c.ID] {
-			bad(c.File, c.ID, "concept id must be unique lower-case words")
-		}
-		concepts[c.ID] = true
-		if len(c.En) == 0 {
-			bad(c.File, c.ID, "no English members")
-		}
-		for _, m := range append(slices.Clone(c.En), c.Es...) {
-			if strings.TrimSpace(m) == "" || strings.Trim(m, "*") == "" {
-				bad(c.File, c.ID, "empty member")
-			}
-		}
-	}
+	concepts, cps := checkConcepts(t.Concepts, BuiltinConcepts)
+	ps = append(ps, cps...)
 	isCat := func(c string) bool { return slices.Contains(CrisisCategories, c) || slices.Contains(calmCategories, c) }
 	seen := map[string]bool{}
 	check := func(kind string, r Rule) {
@@ -129,4 +113,33 @@ func (l *Library) validateTriage() Problems {
 		check("after", r)
 	}
 	return ps
+}
+
+// checkConcepts checks that concept ids are unique lower-case words (and
+// none of builtin), and that each concept has English members and no
+// empty one. It returns every id, builtin ones included.
+func checkConcepts(cs []Concept, builtin []string) (map[string]bool, Problems) {
+	var ps Problems
+	bad := func(file, item, format string, args ...any) {
+		ps = append(ps, Problem{File: file, Item: item, Msg: fmt.Sprintf(format, args...)})
+	}
+	ids := map[string]bool{}
+	for _, b := range builtin {
+		ids[b] = true
+	}
+	for _, c := range cs {
+		if !idRe.MatchString(c.ID) || ids[c.ID] {
+			bad(c.File, c.ID, "concept id must be unique lower-case words")
+		}
+		ids[c.ID] = true
+		if len(c.En) == 0 {
+			bad(c.File, c.ID, "no English members")
+		}
+		for _, m := range append(slices.Clone(c.En), c.Es...) {
+			if strings.TrimSpace(m) == "" || strings.Trim(m, "*") == "" {
+				bad(c.File, c.ID, "empty member")
+			}
+		}
+	}
+	return ids, ps
 }

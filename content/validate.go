@@ -29,7 +29,7 @@ var (
 const MinTips = 12
 
 // Placeholders the engine fills while it writes a reply.
-var enginePlaceholders = map[string]bool{"{groups}": true, "{handle}": true, "{category}": true, "{severity}": true, "{wait}": true, "{text}": true, "{handles}": true, "{queue}": true}
+var enginePlaceholders = map[string]bool{"{groups}": true, "{handle}": true, "{category}": true, "{severity}": true, "{wait}": true, "{text}": true, "{handles}": true, "{queue}": true, "{options}": true}
 
 // numbers returns the digit runs of the directory: every number a message
 // may name.
@@ -103,6 +103,7 @@ func (l *Library) validate() Problems {
 	ps = append(ps, l.validateGroups()...)
 	ps = append(ps, l.validateLine()...)
 	ps = append(ps, l.validateTriage()...)
+	ps = append(ps, l.validateUnderstanding()...)
 	return ps
 }
 

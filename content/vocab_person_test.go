@@ -16,7 +16,7 @@ func TestAsksForPerson(t *testing.T) {
 		{"can i talk to a real person", true},
 		{"Is anyone there??", true},
 		{"i need to talk to someone", true},
-		{"are you a bot", true},
+		{"are you a bot", false},
 		{"quiero hablar con una persona", true},
 		{"¿Hay alguien ahí?", true},
 		{"i dont want to talk to a person", false},

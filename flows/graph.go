@@ -110,7 +110,9 @@ func condition(t Transition) string {
 
 // shared reports whether a row leaves most states of the bot: drawn from
 // each, it would hide the paths that matter.
-func shared(t Transition) bool { return len(t.From) >= len(inBot)-2 }
+// Understood rows, which change the texter's mind from wherever they
+// are, are listed in the note too.
+func shared(t Transition) bool { return t.Understood || len(t.From) >= len(inBot)-2 }
 
 func sharedLine(t Transition) string {
 	to := string(t.To)
@@ -126,6 +128,13 @@ func sharedLine(t Transition) string {
 			}
 		}
 		from = "every state but " + strings.Join(not, ", ")
+	}
+	if t.Understood {
+		var in []string
+		for _, s := range t.From {
+			in = append(in, string(s))
+		}
+		from = strings.Join(in, ", ") + ", in their own words"
 	}
 	return fmt.Sprintf("%s%s: %s, from %s", t.Event, condition(t), to, from)
 }

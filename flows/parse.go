@@ -35,10 +35,23 @@ func Parse(state State, folded string, w Words) (ev Event, ok bool) {
 		}
 		return "", false
 	}
-	for _, ev := range w.Choices(folded) {
-		if Takes(state, ev) {
+	choices := w.Choices(folded)
+	for _, ev := range choices {
+		if Chooses(state, ev) {
 			return ev, true
 		}
+	}
+	// A choice word of another step ("groups" in the tips step) picks
+	// its event where the texter may change their mind to it, when it
+	// names exactly one.
+	var heard []Event
+	for _, ev := range choices {
+		if Takes(state, ev) {
+			heard = append(heard, ev)
+		}
+	}
+	if len(heard) == 1 {
+		return heard[0], true
 	}
 	return "", false
 }
@@ -50,7 +63,7 @@ func ByWord(state State) []Event {
 	var out []Event
 	seen := map[Event]bool{}
 	for _, t := range Table {
-		if engineEvents[t.Event] || seen[t.Event] {
+		if engineEvents[t.Event] || seen[t.Event] || t.Understood {
 			continue
 		}
 		for _, s := range t.From {
@@ -70,4 +83,5 @@ var engineEvents = map[Event]bool{
 	EvPossible: true, EvPerson: true, EvPersonOff: true, EvTaken: true, EvPassed: true, EvClosed: true,
 	EvLineOff: true, EvStop: true, EvStart: true, EvCall: true, EvText: true, EvMenu: true, EvBack: true,
 	EvDelete: true, EvConfirm: true, EvKeep: true, EvLanguage: true, EvPlace: true,
+	EvFind: true, EvShare: true, EvAbout: true, EvGreet: true, EvThanks: true, EvGoodbye: true,
 }

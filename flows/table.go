@@ -1,5 +1,7 @@
 package flows
 
+import "slices"
+
 // State is where a texter is in the conversation.
 type State string
 
@@ -50,6 +52,15 @@ const (
 	EvCall     Event = "call"  // CALL while waiting for or talking with a person
 	EvText     Event = "text"  // any other message while waiting for or talking with a person
 
+	// What the texter meant in their own words (bot/understand), besides
+	// the events above that it can also fire.
+	EvFind    Event = "find"    // a group of a kind for a place, asked for in one text
+	EvShare   Event = "share"   // told how they feel or what happened
+	EvAbout   Event = "about"   // asked about the line itself
+	EvGreet   Event = "greet"   // said hello
+	EvThanks  Event = "thanks"  // said thanks
+	EvGoodbye Event = "goodbye" // said goodbye
+
 	// The engine's reading of a message.
 	EvArrive    Event = "arrive"     // the first message of a new texter
 	EvReturn    Event = "return"     // the first message after a long time away
@@ -92,6 +103,9 @@ const (
 	DoCancel    Action = "cancel"     // the texter stopped waiting for a person
 	DoOptOut    Action = "opt_out"    // forget the conversation; keep silent until START
 	DoErase     Action = "erase"      // forget everything kept about the texter
+	DoFind      Action = "find"       // list groups of the kind asked for, for the place named
+	DoShare     Action = "share"      // reflect what the texter shared, with next steps
+	DoAbout     Action = "about"      // answer what was asked about the line
 )
 
 // Question is what the line's last message asked, so that a short answer
@@ -131,6 +145,11 @@ type Transition struct {
 	After Question
 	// Plain replies carry no footer of the state they lead to.
 	Plain bool
+	// Understood rows fire only on what the texter meant in their own
+	// words, never on a choice word: a word picks only a step's own
+	// choices ("family" is the family groups in groups_kind and "help
+	// someone I care about" in the menu).
+	Understood bool
 }
 
 // Table is the whole conversation. No two rows share an event, a state
@@ -139,6 +158,11 @@ var Table = build()
 
 // inBot are the states in which the bot answers.
 var inBot = []State{Welcome, Menu, Tips, GroupsKind, GroupsWhere, GroupsResult, Talk, Someone, Learn, Feedback, Crisis, RiskCheck, ConfirmDelete}
+
+// understood are the states whose texter may change their mind in their
+// own words: every state of the bot but a pending crisis question and
+// DELETE's confirmation.
+var understood = without(without(without(inBot, Crisis), RiskCheck), ConfirmDelete)
 
 // withLine are the states of a texter handed to the human line.
 var withLine = []State{Waiting, WithPerson}
@@ -215,13 +239,96 @@ func build() []Transition {
 			t = append(t, Transition{Event: EvBack, From: []State{s.Name}, To: s.Back})
 		}
 	}
-	return append(t,
+	t = append(t,
 		Transition{Event: Event(Tips), From: []State{Menu}, To: Tips, Do: DoTip},
 		Transition{Event: EvGroups, From: []State{Menu}, To: GroupsKind},
 		Transition{Event: Event(Talk), From: []State{Menu}, To: Talk},
 		Transition{Event: Event(Someone), From: []State{Menu}, To: Someone},
 		Transition{Event: Event(Learn), From: []State{Menu}, To: Learn},
 	)
+	// The lessons the reflections of what a texter shares offer by name.
+	for _, ev := range []Event{"learn_reach_out", "learn_clubs", "learn_peer", "learn_counseling"} {
+		t = append(t, Transition{Event: ev, From: []State{Menu}, To: Learn, Say: lessonText(ev)})
+	}
+	return append(t, heard(t)...)
+}
+
+// heard are the rows of what a texter means in their own words: each
+// part of the conversation, from every state that does not already take
+// its event by a choice word.
+func heard(t []Transition) []Transition {
+	done := []State{Tips, GroupsResult, Talk, Someone, Learn}
+	rows := []Transition{
+		{Event: Event(Tips), To: Tips, Do: DoTip},
+		{Event: EvGroups, To: GroupsKind},
+		{Event: EvPeer, To: GroupsWhere, Do: DoKind},
+		{Event: EvFamily, To: GroupsWhere, Do: DoKind},
+		{Event: EvOnline, To: GroupsResult, Do: DoOnline},
+		{Event: EvFind, To: GroupsResult, Do: DoFind},
+		{Event: Event(Talk), To: Talk},
+		{Event: Event(Someone), To: Someone},
+		{Event: Event(Learn), To: Learn},
+		{Event: EvShare, To: Menu, Do: DoShare},
+		{Event: EvAbout, From: []State{Welcome}, To: Menu, Do: DoAbout},
+		{Event: EvAbout, From: without(understood, Welcome), Do: DoAbout},
+		{Event: EvGreet, From: without(understood, Welcome), To: Menu, Say: "greeting"},
+		{Event: EvThanks, From: done, To: Feedback, Say: "feedback.ask"},
+		{Event: EvThanks, From: except(understood, append(done, Welcome)), To: Menu, Say: "thanks_reply", Plain: true},
+		{Event: EvGoodbye, From: without(understood, Welcome), To: Menu, Say: "goodbye", Plain: true},
+	}
+	step, _ := StepOf(Learn)
+	for _, o := range step.Options {
+		rows = append(rows, Transition{Event: o.Event, To: Learn, Say: o.Say})
+	}
+	var out []Transition
+	for _, r := range rows {
+		if r.From == nil {
+			r.From = understood
+		}
+		var from []State
+		for _, s := range r.From {
+			if !taken(t, r.Event, s) {
+				from = append(from, s)
+			}
+		}
+		if len(from) > 0 {
+			r.From, r.Understood = from, true
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// taken reports whether a row of t fires on ev in state.
+func taken(t []Transition, ev Event, state State) bool {
+	for _, r := range t {
+		if r.Event == ev && slices.Contains(r.From, state) {
+			return true
+		}
+	}
+	return false
+}
+
+// lessonText is what the learn step's option ev says.
+func lessonText(ev Event) string {
+	for _, s := range Steps {
+		for _, o := range s.Options {
+			if s.Name == Learn && o.Event == ev {
+				return o.Say
+			}
+		}
+	}
+	return ""
+}
+
+func except(list, drop []State) []State {
+	var out []State
+	for _, s := range list {
+		if !slices.Contains(drop, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func without(list []State, drop State) []State {
@@ -249,6 +356,21 @@ var index = func() map[key][]Transition {
 	}
 	return m
 }()
+
+// Understands reports whether a texter in state may change their mind in
+// their own words, and hears it plainly said when they cannot be followed.
+func Understands(state State) bool { return slices.Contains(understood, state) }
+
+// Chooses reports whether a choice word may pick ev in state: the state
+// takes ev by a row that is not Understood.
+func Chooses(state State, ev Event) bool {
+	for _, t := range index[key{ev, state}] {
+		if !t.Understood {
+			return true
+		}
+	}
+	return false
+}
 
 // Lookup returns the row for event in state, when the human line is on
 // or off and the line last asked asked.

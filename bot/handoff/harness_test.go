@@ -22,6 +22,7 @@ import (
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/twilio"
 	"github.com/textline/textline/bot/twilio/twiliotest"
+	"github.com/textline/textline/bot/understand"
 	"github.com/textline/textline/content"
 )
 
@@ -70,6 +71,16 @@ var shipped = sync.OnceValues(func() (*content.Library, *safety.Classifier) {
 	return lib, triage
 })
 
+// reader is the embedded content's understanding, compiled once.
+var reader = sync.OnceValue(func() *understand.Reader {
+	lib, _ := shipped()
+	r, err := understand.Compile(lib)
+	if err != nil {
+		panic(err)
+	}
+	return r
+})
+
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	lib, triage := shipped()
@@ -100,7 +111,7 @@ func newWorld(t *testing.T) *world {
 	w.line.Now = w.clock
 	w.line.Log = quiet()
 	w.line.CallTwiML = twilio.CallTwiML("+15550009999", lib.Text(content.English, "voice.connect"), lib.Text(content.English, "voice.no_answer"))
-	w.engine = bot.NewEngine(lib, triage, w.store)
+	w.engine = bot.NewEngine(lib, triage, reader(), w.store)
 	w.flaky = &flaky{Line: w.line}
 	w.engine.HumanLine = w.flaky
 	w.engine.Calls = true
@@ -205,7 +216,7 @@ func (w *world) process() bot.Handler {
 	store.Now = w.clock
 	line := handoff.New(w.rdb, w.out, lib, w.pseudo, w.seal, w.resp)
 	line.Now, line.Log, line.CallTwiML = w.clock, quiet(), w.line.CallTwiML
-	engine := bot.NewEngine(lib, triage, store)
+	engine := bot.NewEngine(lib, triage, reader(), store)
 	engine.HumanLine, engine.Calls, engine.Log = line, true, quiet()
 	return line.Route(engine)
 }

@@ -143,3 +143,22 @@ func gzipped(b []byte) []byte {
 	w.Close()
 	return out.Bytes()
 }
+
+// Two stored models are the same model when their weights differ by no
+// more than their precision; another seed's model is not.
+func TestSameStored(t *testing.T) {
+	opts := Options{Bits: 12, Epochs: 5, Seed: 7}
+	m := Train([]string{"calm", "alarm"}, examples(400, 1), opts)
+	a := mustMarshal(t, m)
+	m.W[0] += m.W[0] / 100000 // a last-bit difference
+	if !SameStored(a, mustMarshal(t, m)) {
+		t.Error("a model differs from itself in its last bits")
+	}
+	other := mustMarshal(t, Train([]string{"calm", "alarm"}, examples(400, 1), Options{Bits: 12, Epochs: 5, Seed: 8}))
+	if SameStored(a, other) {
+		t.Error("models of two seeds are the same")
+	}
+	if SameStored(a, []byte("not a model")) {
+		t.Error("garbage is the same model")
+	}
+}

@@ -34,6 +34,7 @@ const (
 	flagOptOut = 1 << iota // versions 1 and 2 only
 	flagStopHinted
 	flagAskedLater
+	flagMissed
 )
 
 func encode(s bot.Session) string {
@@ -43,6 +44,9 @@ func encode(s bot.Session) string {
 	}
 	if s.AskedLater {
 		flags |= flagAskedLater
+	}
+	if s.Missed {
+		flags |= flagMissed
 	}
 	state := ""
 	if !s.New() {
@@ -105,6 +109,7 @@ func decode(v string) (bot.Session, error) {
 		Category:   safety.Category(f[5]),
 		StopHinted: flags&flagStopHinted != 0,
 		AskedLater: flags&flagAskedLater != 0,
+		Missed:     flags&flagMissed != 0,
 		Turns:      turns,
 		LastSeen:   time.Unix(seen, 0),
 	}, nil

@@ -3,9 +3,7 @@ package safety_test
 import (
 	"bytes"
 	"encoding/json"
-	"math"
 	"os"
-	"slices"
 	"testing"
 
 	"github.com/textline/textline/bot/learn"
@@ -36,37 +34,10 @@ func TestModelsAreTrainedFromTheCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got, c.want) && !sameWithin(t, got, c.want) {
+		if !learn.SameStored(got, c.want) {
 			t.Errorf("content/triage/%s is not what the corpus trains: run go run ./cmd/textline triage train", c.name)
 		}
 	}
-}
-
-// sameWithin reports whether two stored models differ by no more than a
-// step of their 16-bit precision in any weight: what another processor's
-// last bit in math.Exp may change.
-func sameWithin(t *testing.T, a, b []byte) bool {
-	var x, y learn.Model
-	if x.UnmarshalBinary(a) != nil || y.UnmarshalBinary(b) != nil || !slices.Equal(x.Classes, y.Classes) || x.Bits != y.Bits {
-		return false
-	}
-	top := float32(0)
-	for _, w := range x.W {
-		top = max(top, w, -w)
-	}
-	step := top / math.MaxInt16
-	for i := range x.W {
-		if d := x.W[i] - y.W[i]; d > 2*step || d < -2*step {
-			return false
-		}
-	}
-	for i := range x.Bias {
-		if d := x.Bias[i] - y.Bias[i]; d > 1e-3 || d < -1e-3 {
-			return false
-		}
-	}
-	t.Log("the models differ from the stored ones only in their last bits")
-	return true
 }
 
 // On the corpus it was trained on, triage is a regression test, not a

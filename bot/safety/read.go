@@ -1,8 +1,6 @@
 package safety
 
 import (
-	"strconv"
-
 	"github.com/textline/textline/bot/lexicon"
 	"github.com/textline/textline/content"
 )
@@ -77,20 +75,6 @@ func (r *reading) lang() content.Lang {
 	return ""
 }
 
-// number splits a number token into its leading digits and the letters
-// after them: "13yo" is 13 and "yo".
-func number(key string) (int, string) {
-	i := 0
-	for i < len(key) && key[i] >= '0' && key[i] <= '9' {
-		i++
-	}
-	n, err := strconv.Atoi(key[:i])
-	if err != nil {
-		return -1, ""
-	}
-	return n, key[i:]
-}
-
 var (
 	ageSuffix = map[string]bool{"yo": true, "y": true, "yr": true, "yrs": true, "f": true, "m": true, "anos": true, "ano": true, "an": true, "years": true}
 	agePrefix = [][]string{{"im"}, {"i", "am"}, {"iam"}, {"only"}, {"tengo"}, {"tienes"}, {"tiene"}, {"shes"}, {"hes"}, {"is"}, {"age"}, {"aged"}, {"edad"}, {"turned"}, {"turning"}, {"cumpli"}, {"cumple"}}
@@ -101,7 +85,7 @@ var (
 // isAge reports whether the number at i gives an age under 18: "im 13",
 // "13yo", "14 years old", "tengo 12 anos"; not "10 years ago".
 func isAge(toks []lexicon.Token, i int) bool {
-	n, suffix := number(toks[i].Key)
+	n, suffix := lexicon.Leading(toks[i].Key)
 	if n < 5 || n > 17 {
 		return false
 	}
@@ -138,14 +122,14 @@ func isAge(toks []lexicon.Token, i int) bool {
 // isYear reports whether a number is a year: "in 2019" tells of the past
 // (a date to come is told otherwise: "on saturday", "next month").
 func isYear(key string) bool {
-	n, suffix := number(key)
+	n, suffix := lexicon.Leading(key)
 	return suffix == "" && n >= 1950 && n < 2100
 }
 
 // isCount reports whether the number at i counts five or more things
 // ("took 30", "like 20"), not minutes or money.
 func isCount(toks []lexicon.Token, i int) bool {
-	n, suffix := number(toks[i].Key)
+	n, suffix := lexicon.Leading(toks[i].Key)
 	if n < 5 || n >= 1000 || suffix != "" && suffix != "x" {
 		return false
 	}

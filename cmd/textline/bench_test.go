@@ -24,13 +24,13 @@ var conversationBodies = []string{"hi", "1", "more", "more", "done", "yes", "2",
 // benchLine wires the real service against Redis, as serve does.
 func benchLine(tb testing.TB, rdb redis.UniversalClient) http.Handler {
 	tb.Helper()
-	lib, triage, err := loadContent("")
+	ld, err := loadContent("")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	c := &config{AuthToken: testToken, HashKey: fmt.Sprintf("bench-%d", rand.Int64()), SessionIdle: 24 * time.Hour, PublicURL: "https://line.example.org",
 		HandoffPhones: []string{"+15550009001"}}
-	l, err := newLine(c, lib, triage, rdb, discardLogger(), false, nil)
+	l, err := newLine(c, ld, rdb, discardLogger(), false, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/textline/textline/bot/duty"
 	"github.com/textline/textline/bot/handoff"
 	"github.com/textline/textline/bot/safety"
+	"github.com/textline/textline/bot/understand"
 	"github.com/textline/textline/content"
 )
 
@@ -208,26 +209,23 @@ func contentFS(dir string) fs.FS {
 }
 
 // loadContent loads and checks the content the line will send, and
-// compiles its crisis triage. The embedded content is loaded once per
-// process: it cannot change.
-func loadContent(dir string) (*content.Library, *safety.Classifier, error) {
+// compiles its crisis triage and its understanding. The embedded content
+// is loaded once per process: it cannot change.
+func loadContent(dir string) (*loaded, error) {
 	if dir == "" {
-		l := loadEmbedded()
-		return l.lib, l.triage, l.err
+		return loadEmbedded()
 	}
 	return loadFrom(contentFS(dir))
 }
 
+// loaded is the content and what is compiled from it.
 type loaded struct {
 	lib    *content.Library
 	triage *safety.Classifier
-	err    error
+	reader *understand.Reader
 }
 
-var loadEmbedded = sync.OnceValue(func() loaded {
-	lib, triage, err := loadFrom(content.Embedded())
-	return loaded{lib, triage, err}
-})
+var loadEmbedded = sync.OnceValues(func() (*loaded, error) { return loadFrom(content.Embedded()) })
 
 // What a call to the line says.
 const (
@@ -242,19 +240,26 @@ func lintContent(lib *content.Library) []string {
 	return bot.Lint(lib, append(slices.Clone(handoff.Texts), voiceConnect, voiceNoAnswer, voiceNoLine)...)
 }
 
-func loadFrom(fsys fs.FS) (*content.Library, *safety.Classifier, error) {
+func loadFrom(fsys fs.FS) (*loaded, error) {
 	lib, err := content.Load(fsys)
 	if err != nil {
-		return nil, nil, fmt.Errorf("content: %w", err)
+		return nil, fmt.Errorf("content: %w", err)
 	}
 	if problems := lintContent(lib); len(problems) > 0 {
-		return nil, nil, fmt.Errorf("content: %s", strings.Join(problems, "\n"))
+		return nil, fmt.Errorf("content: %s", strings.Join(problems, "\n"))
 	}
 	triage, err := compileTriage(lib)
 	if err != nil {
-		return nil, nil, fmt.Errorf("content: %w", err)
+		return nil, fmt.Errorf("content: %w", err)
 	}
-	return lib, triage, nil
+	reader, err := understand.Compile(lib)
+	if err != nil {
+		return nil, fmt.Errorf("content: %w", err)
+	}
+	if !reader.Trained() {
+		return nil, errors.New("content: understand: no trained model (intent.model): run textline understand train")
+	}
+	return &loaded{lib: lib, triage: triage, reader: reader}, nil
 }
 
 // compileTriage builds the crisis triage of lib; a line never runs on

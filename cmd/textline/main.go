@@ -51,6 +51,8 @@ Commands:
   dev     everything on one laptop: embedded Redis, no signature checks
   sim     chat with the bot in the terminal
   triage  classify texts (one per line, or JSONL with "text"); one JSON verdict per line
+  understand
+          read what texts mean (one per line, or JSONL with "text"); one JSON reading per line
   lint    check all content and flows; non-zero exit on problems
   graph   print the conversation as a Mermaid diagram (--format dot for Graphviz)
   responder add NAME | remove NAME | list
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return sim(ctx, rest, getenv, stdin, stdout, stderr)
 	case "triage":
 		return triage(rest, getenv, stdin, stdout, stderr)
+	case "understand":
+		return understandTexts(rest, getenv, stdin, stdout, stderr)
 	case "lint":
 		return lint(rest, getenv, stdout, stderr)
 	case "graph":

@@ -25,7 +25,6 @@ import (
 	"github.com/textline/textline/bot/outbox"
 	"github.com/textline/textline/bot/phone"
 	"github.com/textline/textline/bot/redisstore"
-	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/twilio"
 	"github.com/textline/textline/content"
 )
@@ -58,7 +57,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	redisLogOnce.Do(func() { redis.SetLogger(redisLog{log}) })
-	lib, triage, err := loadContent(c.ContentDir)
+	ld, err := loadContent(c.ContentDir)
 	if err != nil {
 		return err
 	}
@@ -72,7 +71,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if dev {
 		show = stdout
 	}
-	app, err := newLine(c, lib, triage, rdb, log, dev, show)
+	app, err := newLine(c, ld, rdb, log, dev, show)
 	if err != nil {
 		return err
 	}
@@ -199,11 +198,12 @@ const (
 	reminderTick = 5 * time.Second // handoffs due a reminder
 )
 
-func newLine(c *config, lib *content.Library, triage *safety.Classifier, rdb redis.UniversalClient, log *slog.Logger, dev bool, show io.Writer) (*line, error) {
+func newLine(c *config, ld *loaded, rdb redis.UniversalClient, log *slog.Logger, dev bool, show io.Writer) (*line, error) {
+	lib := ld.lib
 	store := redisstore.New(rdb)
 	store.SessionTTL = c.SessionIdle + sessionMargin
 	tally := store.Tally()
-	engine := bot.NewEngine(lib, triage, store)
+	engine := bot.NewEngine(lib, ld.triage, ld.reader, store)
 	engine.Idle = c.SessionIdle
 	engine.Counter = tally
 	engine.Log = log

@@ -29,7 +29,7 @@ func sim(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err := parse(fs, args, errs); err != nil {
 		return err
 	}
-	lib, triage, err := loadContent(c.ContentDir)
+	ld, err := loadContent(c.ContentDir)
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func sim(ctx context.Context, args []string, getenv func(string) string, stdin i
 	defer m.Close()
 	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
 	defer rdb.Close()
-	engine := bot.NewEngine(lib, triage, redisstore.New(rdb))
+	engine := bot.NewEngine(ld.lib, ld.triage, ld.reader, redisstore.New(rdb))
 	engine.Idle = c.SessionIdle
 	engine.Log = discardLogger()
 	pseudo := bot.NewPseudonymizer([]byte(devHashKey))

@@ -102,7 +102,7 @@ func triageScore(args []string, getenv func(string) string, stdout, stderr io.Wr
 	if fs.NArg() == 0 {
 		return fmt.Errorf("triage score: name one or more labelled JSONL files")
 	}
-	_, classifier, err := loadContent(c.ContentDir)
+	ld, err := loadContent(c.ContentDir)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func triageScore(args []string, getenv func(string) string, stdout, stderr io.Wr
 		if err != nil {
 			return err
 		}
-		r := safety.Evaluate(classifier, set)
+		r := safety.Evaluate(ld.triage, set)
 		fmt.Fprintf(stdout, "%s: %d texts\n%s", file, len(set), r)
 		if *misses {
 			for _, m := range r.Misses {
@@ -124,21 +124,5 @@ func triageScore(args []string, getenv func(string) string, stdout, stderr io.Wr
 
 // readLabelled reads the labelled texts of every file matching glob.
 func readLabelled(glob string) ([]safety.Labelled, error) {
-	files, err := filepath.Glob(glob)
-	if err != nil || len(files) == 0 {
-		return nil, fmt.Errorf("no labelled files match %s", glob)
-	}
-	var all []safety.Labelled
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		set, err := safety.ParseLabelled(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		all = append(all, set...)
-	}
-	return all, nil
+	return readSets(glob, safety.ParseLabelled)
 }

@@ -34,17 +34,28 @@ func triage(args []string, getenv func(string) string, stdin io.Reader, stdout, 
 	if err := parse(fs, args, errs); err != nil {
 		return err
 	}
-	_, classifier, err := loadContent(c.ContentDir)
+	ld, err := loadContent(c.ContentDir)
 	if err != nil {
 		return err
 	}
-	in := bufio.NewScanner(stdin)
-	in.Buffer(make([]byte, 64<<10), 1<<20)
-	out := bufio.NewWriter(stdout)
-	enc := json.NewEncoder(out)
+	return eachText(stdin, stdout, func(text string) any {
+		v := ld.triage.Classify(text)
+		return triageLine{Text: text, Category: string(v.Category), Severity: string(v.Severity),
+			Probability: round3(v.Probability), Signals: orEmpty(v.Signals)}
+	})
+}
+
+// eachText reads texts from in, one a line (or JSONL objects with a
+// "text" field), skipping blank lines, and writes what judge makes of
+// each as one JSON line.
+func eachText(in io.Reader, out io.Writer, judge func(text string) any) error {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	w := bufio.NewWriter(out)
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for n := 1; in.Scan(); n++ {
-		text := in.Text()
+	for n := 1; sc.Scan(); n++ {
+		text := sc.Text()
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
@@ -57,19 +68,12 @@ func triage(args []string, getenv func(string) string, stdin io.Reader, stdout, 
 			}
 			text = *obj.Text
 		}
-		v := classifier.Classify(text)
-		signals := v.Signals
-		if signals == nil {
-			signals = []string{}
-		}
-		line := triageLine{Text: text, Category: string(v.Category), Severity: string(v.Severity),
-			Probability: float64(int(v.Probability*1000+0.5)) / 1000, Signals: signals}
-		if err := enc.Encode(line); err != nil {
+		if err := enc.Encode(judge(text)); err != nil {
 			return fmt.Errorf("write: %w", err)
 		}
 	}
-	if err := in.Err(); err != nil {
+	if err := sc.Err(); err != nil {
 		return fmt.Errorf("read: %w", err)
 	}
-	return out.Flush()
+	return w.Flush()
 }

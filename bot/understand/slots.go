@@ -1,0 +1,90 @@
+package understand
+
+import (
+	"github.com/textline/textline/bot/lexicon"
+	"github.com/textline/textline/content"
+)
+
+// neededConcepts are the concepts the reader itself reads, for slots.
+var neededConcepts = []string{
+	"negation", "light", "self", "talk_to", "want",
+	"kind_online", "kind_family", "kind_peer",
+	"lesson_first_group", "lesson_counseling", "lesson_clubs", "lesson_reach_out", "lesson_keep", "lesson_kinds", "lesson_peer", "lesson_family", "lesson_why",
+	"ask_bot", "ask_private", "ask_cost", "ask_who", "ask_how",
+	"grieving", "left_out", "lonely", "anxious_more", "stressed", "down_more",
+}
+
+// byConcept maps concepts to a slot's values, the more telling first: a
+// text that names several gets the first.
+type byConcept[T any] []struct {
+	concept string
+	value   T
+}
+
+func (b byConcept[T]) find(r *Reader, rd *reading) (T, bool) {
+	for _, c := range b {
+		if rd.has(r, c.concept) {
+			return c.value, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+var (
+	kinds = byConcept[content.GroupKind]{
+		{"kind_online", content.KindOnline}, {"kind_family", content.KindFamily}, {"kind_peer", content.KindPeer},
+	}
+	lessons = byConcept[Lesson]{
+		{"lesson_first_group", LessonFirstGroup}, {"lesson_counseling", LessonCounseling}, {"lesson_clubs", LessonClubs},
+		{"lesson_reach_out", LessonReachOut}, {"lesson_keep", LessonKeep}, {"lesson_kinds", LessonKinds},
+		{"lesson_peer", LessonPeer}, {"lesson_family", LessonFamily}, {"lesson_why", LessonWhy},
+	}
+	topics = byConcept[Topic]{
+		{"ask_bot", TopicBot}, {"ask_private", TopicPrivate}, {"ask_cost", TopicCost}, {"ask_who", TopicWho}, {"ask_how", TopicHow},
+	}
+	feelings = byConcept[Feeling]{
+		{"grieving", FeelingGrieving}, {"left_out", FeelingLeftOut}, {"lonely", FeelingLonely},
+		{"anxious_more", FeelingAnxious}, {"stressed", FeelingStressed}, {"down_more", FeelingDown},
+	}
+)
+
+// slots reads the slots of intent from the text.
+func (r *Reader) slots(rd *reading, intent Intent) Slots {
+	var s Slots
+	switch intent {
+	case Groups:
+		s.Kind, _ = kinds.find(r, rd)
+		s.Place, s.Where, _ = r.place(rd)
+	case Learn:
+		s.Lesson, _ = lessons.find(r, rd)
+	case About:
+		var ok bool
+		if s.Topic, ok = topics.find(r, rd); !ok {
+			s.Topic = TopicHow
+		}
+	case Share:
+		s.Feeling, _ = feelings.find(r, rd)
+	}
+	return s
+}
+
+// place finds a place named in the text, when the reader has places.
+func (r *Reader) place(rd *reading) (content.Place, string, bool) {
+	if r.places == nil {
+		return content.Place{}, "", false
+	}
+	words := make([]string, 0, len(rd.toks))
+	for _, t := range rd.toks {
+		if t.Kind != lexicon.Emoji {
+			words = append(words, t.Word)
+		}
+	}
+	return r.places.FindPlace(words)
+}
+
+// Place finds a place named in text, whatever its intent: a reply to
+// "where should I look?" ("im in san antonio tx").
+func (r *Reader) Place(text string) (content.Place, string, bool) {
+	return r.place(r.read(text))
+}
