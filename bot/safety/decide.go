@@ -27,6 +27,10 @@ const (
 	// A part of a long message the model is this sure is a crisis makes
 	// the whole message one.
 	partAbove = 0.9
+	// A clause the model is this sure is a crisis keeps a rule's crisis
+	// from the model's veto of the whole message. Chosen on the corpus:
+	// at 0.9, four times as many distress texts became crises.
+	clauseAbove = 0.95
 	// When the model is this sure of a crisis, its severity model may
 	// raise the severity a rule gave, or the Possible of a model crisis.
 	severeAbove = 0.75
@@ -58,7 +62,7 @@ func (c *Classifier) decide(rd *reading, fired []*rule) Verdict {
 	pCrisis, top := c.crisisOf(probs)
 	v := Verdict{Category: Benign, Severity: None, Probability: pCrisis}
 	switch {
-	case ruled.Crisis() && (pCrisis >= vetoBelow || ruled.firm):
+	case ruled.Crisis() && (pCrisis >= vetoBelow || ruled.firm || c.clauseSays(rd)):
 		v = ruled.Verdict
 		v.Probability = pCrisis
 		if probs[c.category.Class(string(top))] >= namesAbove && top != ruled.Category {
@@ -176,6 +180,30 @@ func (c *Classifier) score(rd *reading, fired []*rule) ([]float64, learn.Vector)
 		}
 	}
 	return probs, x
+}
+
+// clauseSays reports whether the model is all but sure one clause of the
+// text is a crisis: a rule's crisis in a clause after a request ("can you
+// find me a group, i want to kill myself tonight") is not vetoed for the
+// words around it.
+func (c *Classifier) clauseSays(rd *reading) bool {
+	bag := c.bags.Get().(*learn.Bag)
+	defer c.bags.Put(bag)
+	var probs []float64
+	for i := 0; i < len(rd.toks); {
+		j := i
+		for j < len(rd.toks) && rd.toks[j].Clause == rd.toks[i].Clause {
+			j++
+		}
+		if j-i >= minPart && j-i < len(rd.toks) {
+			probs = c.category.Probs(c.features(rd, span{i, j}, nil, bag), probs)
+			if p, _ := c.crisisOf(probs); p >= clauseAbove {
+				return true
+			}
+		}
+		i = j
+	}
+	return false
 }
 
 // severityOf is the likeliest crisis severity the second model gives x.

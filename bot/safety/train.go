@@ -2,7 +2,6 @@ package safety
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/textline/textline/bot/learn"
 	"github.com/textline/textline/content"
@@ -83,17 +82,9 @@ func CrossValidate(t content.Triage, corpus []Labelled, k int, opts learn.Option
 		return Report{}, err
 	}
 	c.bits = opts.Bits
-	order := rand.New(rand.NewPCG(opts.Seed, 1)).Perm(len(corpus))
 	var total Report
 	for fold := range k {
-		var train, test []Labelled
-		for i, j := range order {
-			if i%k == fold {
-				test = append(test, corpus[j])
-			} else {
-				train = append(train, corpus[j])
-			}
-		}
+		train, test := learn.Split(corpus, k, fold, opts.Seed)
 		total = total.add(Evaluate(c.with(c.train(train, opts)), test))
 	}
 	return total, nil
