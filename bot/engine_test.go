@@ -478,3 +478,46 @@ func TestChoiceWordsArePerStep(t *testing.T) {
 		}
 	}
 }
+
+// Crisis triage runs before the understanding: a clear request that also
+// signals danger gets the crisis referral, from the middle of any path.
+func TestCrisisWinsOverIntent(t *testing.T) {
+	for _, tc := range []struct {
+		path []string
+		text string
+	}{
+		{[]string{"hi", "1"}, "can you find me a support group, i want to kill myself tonight"},
+		{[]string{"hi", "2"}, "who runs this? i took all my pills"},
+		{[]string{"hi", "5"}, "thanks but i dont want to be alive anymore"},
+		{[]string{"hola", "1"}, "dame consejos, ya no quiero vivir"},
+	} {
+		c := newConversation(t)
+		for _, m := range tc.path {
+			c.send(m)
+		}
+		got := c.send(tc.text)
+		if st := c.store.get(c.texter.ID()).Flow.State(); st != flows.Crisis && st != flows.RiskCheck || !strings.Contains(got, "988") && !strings.Contains(got, "911") {
+			t.Errorf("%q after %v: %q in state %s; want its crisis referral", tc.text, tc.path, got, st)
+		}
+	}
+}
+
+// A text the line cannot follow says so and offers options; the second
+// in a row offers a person first; anything understood clears the count.
+func TestMissesOfferAPerson(t *testing.T) {
+	c := newConversation(t)
+	c.send("hi")
+	if got := c.send("blah blah"); !strings.Contains(got, "automated line") || !strings.Contains(got, "988") {
+		t.Errorf("first miss: %q", got)
+	}
+	if got := c.send("purple monkey dishwasher"); !strings.HasPrefix(got, "Sorry, I'm still not following. To talk with a person now, call or text 988") {
+		t.Errorf("second miss: %q", got)
+	}
+	c.send("who runs this?")
+	if got := c.send("zxcvb qwerty"); !strings.Contains(got, "couldn't follow") {
+		t.Errorf("a miss after an understood text: %q; want the first miss again", got)
+	}
+	if c.store.get(c.texter.ID()).Flow.State() != flows.Menu {
+		t.Errorf("a miss moved the texter to %s", c.store.get(c.texter.ID()).Flow.State())
+	}
+}

@@ -162,3 +162,26 @@ func TestSameStored(t *testing.T) {
 		t.Error("garbage is the same model")
 	}
 }
+
+// The test sets of k folds cover every item once, apart from its train set.
+func TestSplit(t *testing.T) {
+	items := make([]int, 103)
+	for i := range items {
+		items[i] = i
+	}
+	seen := map[int]int{}
+	for fold := range 5 {
+		train, test := Split(items, 5, fold, 9)
+		if len(train)+len(test) != len(items) || len(test) < 20 || len(test) > 21 {
+			t.Fatalf("fold %d: %d to train, %d to test", fold, len(train), len(test))
+		}
+		for _, x := range test {
+			seen[x]++
+		}
+	}
+	for _, x := range items {
+		if seen[x] != 1 {
+			t.Errorf("item %d is tested %d times", x, seen[x])
+		}
+	}
+}

@@ -156,3 +156,17 @@ func classWeights(k int, examples []Example, balance float64) []float64 {
 	}
 	return out
 }
+
+// Split returns fold of k folds of items, in an order drawn from seed:
+// the items to train on and the ones to test on. The k test sets cover
+// every item once.
+func Split[T any](items []T, k, fold int, seed uint64) (train, test []T) {
+	for i, j := range rand.New(rand.NewPCG(seed, 1)).Perm(len(items)) {
+		if i%k == fold {
+			test = append(test, items[j])
+		} else {
+			train = append(train, items[j])
+		}
+	}
+	return train, test
+}

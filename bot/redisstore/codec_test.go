@@ -25,6 +25,11 @@ var codecCases = []struct {
 		stored:  "3|tips|en|0|||4|3|1700000000|0",
 	},
 	{
+		name:    "missed the last message",
+		session: bot.Session{Flow: at(flows.Menu, flows.AskedNothing), Lang: "es", Missed: true, Turns: 5, LastSeen: time.Unix(1700000000, 0)},
+		stored:  "3|menu|es|0|||8|5|1700000000|0",
+	},
+	{
 		name:    "zero session",
 		session: bot.Session{},
 		stored:  "3|||0|||0|0|-62135596800|0",

@@ -2,7 +2,6 @@ package understand
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/textline/textline/bot/learn"
 	"github.com/textline/textline/content"
@@ -53,17 +52,9 @@ func CrossValidate(lib *content.Library, corpus []Labelled, k int, opts learn.Op
 		return Report{}, err
 	}
 	r.bits = opts.Bits
-	order := rand.New(rand.NewPCG(opts.Seed, 1)).Perm(len(corpus))
 	total := newReport()
 	for fold := range k {
-		var train, test []Labelled
-		for i, j := range order {
-			if i%k == fold {
-				test = append(test, corpus[j])
-			} else {
-				train = append(train, corpus[j])
-			}
-		}
+		train, test := learn.Split(corpus, k, fold, opts.Seed)
 		fr := *r
 		if err := fr.use(r.train(train, opts)); err != nil {
 			return Report{}, err

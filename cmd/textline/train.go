@@ -91,8 +91,28 @@ func writeFileAtomic(path string, data []byte) error {
 // triageScore runs `textline triage score FILE...`: how triage does on
 // labelled texts. -misses lists the texts it judged otherwise.
 func triageScore(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs, c, errs := newFlags("triage score", getenv, stderr)
-	misses := fs.Bool("misses", false, "list the texts judged in another category than their label")
+	return scoreFiles("triage", args, getenv, stdout, stderr, func(ld *loaded, file string, misses bool) error {
+		set, err := readLabelled(file)
+		if err != nil {
+			return err
+		}
+		r := safety.Evaluate(ld.triage, set)
+		fmt.Fprintf(stdout, "%s: %d texts\n%s", file, len(set), r)
+		if !misses {
+			return nil
+		}
+		for _, m := range r.Misses {
+			fmt.Fprintf(stdout, "  %-17s got %-17s %-9s %.2f %q %v\n", m.Expect, m.Got.Category, m.Got.Severity, m.Got.Probability, m.Text, m.Got.Signals)
+		}
+		return nil
+	})
+}
+
+// scoreFiles runs `textline NAME score [-misses] FILE...`: score reports
+// on each labelled file, with the texts read otherwise when misses is set.
+func scoreFiles(name string, args []string, getenv func(string) string, stdout, stderr io.Writer, score func(ld *loaded, file string, misses bool) error) error {
+	fs, c, errs := newFlags(name+" score", getenv, stderr)
+	misses := fs.Bool("misses", false, "list the texts read otherwise than their label")
 	if err := errors.Join(*errs...); err != nil {
 		return err
 	}
@@ -100,23 +120,15 @@ func triageScore(args []string, getenv func(string) string, stdout, stderr io.Wr
 		return err
 	}
 	if fs.NArg() == 0 {
-		return fmt.Errorf("triage score: name one or more labelled JSONL files")
+		return fmt.Errorf("%s score: name one or more labelled JSONL files", name)
 	}
 	ld, err := loadContent(c.ContentDir)
 	if err != nil {
 		return err
 	}
 	for _, file := range fs.Args() {
-		set, err := readLabelled(file)
-		if err != nil {
+		if err := score(ld, file, *misses); err != nil {
 			return err
-		}
-		r := safety.Evaluate(ld.triage, set)
-		fmt.Fprintf(stdout, "%s: %d texts\n%s", file, len(set), r)
-		if *misses {
-			for _, m := range r.Misses {
-				fmt.Fprintf(stdout, "  %-17s got %-17s %-9s %.2f %q %v\n", m.Expect, m.Got.Category, m.Got.Severity, m.Got.Probability, m.Text, m.Got.Signals)
-			}
 		}
 	}
 	return nil

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -136,33 +135,18 @@ func understandTrain(args []string, getenv func(string) string, stdout, stderr i
 // understanding does on labelled texts. -misses lists the texts it read
 // otherwise.
 func understandScore(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs, c, errs := newFlags("understand score", getenv, stderr)
-	misses := fs.Bool("misses", false, "list the texts read as another intent than their label")
-	if err := errors.Join(*errs...); err != nil {
-		return err
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() == 0 {
-		return fmt.Errorf("understand score: name one or more labelled JSONL files")
-	}
-	reader, err := loadReader(c.ContentDir)
-	if err != nil {
-		return err
-	}
-	for _, file := range fs.Args() {
+	return scoreFiles("understand", args, getenv, stdout, stderr, func(ld *loaded, file string, misses bool) error {
 		set, err := readIntents(file)
 		if err != nil {
 			return err
 		}
-		r := understand.Evaluate(reader, set)
+		r := understand.Evaluate(ld.reader, set)
 		fmt.Fprintf(stdout, "%s: %d texts\n%s", file, len(set), r)
-		if *misses {
+		if misses {
 			printMisses(stdout, r.Misses)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // readIntents reads the labelled texts of every file matching glob.
