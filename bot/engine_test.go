@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -519,5 +520,130 @@ func TestMissesOfferAPerson(t *testing.T) {
 	}
 	if c.store.get(c.texter.ID()).Flow.State() != flows.Menu {
 		t.Errorf("a miss moved the texter to %s", c.store.get(c.texter.ID()).Flow.State())
+	}
+}
+
+// Only the safety question's own YES and NO answer it: a vague reply in
+// free words asks again, with the referral.
+func TestSafetyQuestionsTakeOnlyTheirAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		crisis string
+		reply  string
+		state  flows.State
+	}{
+		{"i want to kill myself", "not sure", flows.Crisis},
+		{"i want to kill myself", "kinda", flows.Crisis},
+		{"i want to kill myself", "yes but barely", flows.Crisis},
+		{"i want to kill myself", "can you find me a group", flows.Crisis},
+		{"i just want it all to stop", "not right now", flows.RiskCheck},
+	} {
+		c := newConversation(t)
+		c.send("hi")
+		c.send(tc.crisis)
+		if st := c.store.get(c.texter.ID()).Flow.State(); st != tc.state {
+			t.Fatalf("%q left the texter in %s, want %s", tc.crisis, st, tc.state)
+		}
+		got := c.send(tc.reply)
+		if st := c.store.get(c.texter.ID()).Flow.State(); st != tc.state && st != flows.Crisis || !strings.Contains(got, "988") && !strings.Contains(got, "911") {
+			t.Errorf("%q after %q: %q in %s; want the question again with its referral", tc.reply, tc.crisis, got, st)
+		}
+		if strings.Contains(got, "glad you're safe") {
+			t.Errorf("%q after %q was taken as safe: %q", tc.reply, tc.crisis, got)
+		}
+	}
+}
+
+// A worried helper always gets the helper's text (911 and 988 for the
+// person they worry about), whatever else they ask for.
+func TestHelperKeepsItsReferral(t *testing.T) {
+	for _, text := range []string{
+		"my friend is talking about suicide, can you give me some tips",
+		"my girlfriend said she wants to end it all, any groups in chicago",
+	} {
+		c := newConversation(t)
+		c.send("hi")
+		got := c.send(text)
+		if !strings.Contains(got, "988") || !strings.Contains(got, "911") {
+			t.Errorf("%q got %q; want 911 and 988 for the person", text, got)
+		}
+	}
+}
+
+// What is not a request is not answered as one: a bare 911, a keyword as
+// a first message; and a two-letter word that is also a state's code
+// names no place.
+func TestNotARequest(t *testing.T) {
+	for _, tc := range []struct {
+		path       []string
+		text, want string
+		state      flows.State
+	}{
+		{[]string{"hi"}, "911", "988", flows.Menu},
+		{nil, "CALL", "1 Coping tips", flows.Menu},
+	} {
+		c := newConversation(t)
+		for _, m := range tc.path {
+			c.send(m)
+		}
+		got := c.send(tc.text)
+		if st := c.store.get(c.texter.ID()).Flow.State(); st != tc.state || !strings.Contains(got, tc.want) {
+			t.Errorf("%q after %v: %q in %s; want %q in %s", tc.text, tc.path, got, st, tc.want, tc.state)
+		}
+	}
+	c := newConversation(t)
+	c.send("hi")
+	if got := c.send("in"); strings.Contains(got, "near there") || strings.Contains(got, "Here are some groups") {
+		t.Errorf("\"in\" was read as Indiana: %q", got)
+	}
+}
+
+// A reply whose language switched says so and still fits in three
+// segments.
+func TestLanguageSwitchFits(t *testing.T) {
+	for _, tc := range []struct{ first, text, want string }{
+		{"hi", "hay grupos de apoyo en houston?", "español"},
+		{"hola", "i need a peer group in ohio", "English"},
+	} {
+		c := newConversation(t)
+		c.send(tc.first)
+		got := c.send(tc.text)
+		if n, _ := content.Segments(got); n > content.MaxSegments || !strings.Contains(got, tc.want) {
+			t.Errorf("%q: %d segments, %q", tc.text, n, got)
+		}
+	}
+}
+
+// Every reply word a reflection or a miss offers (the words in capitals)
+// is taken where the texter then is, in both languages.
+func TestOfferedWordsAreTaken(t *testing.T) {
+	lib := library(t)
+	offered := regexp.MustCompile(`(?m)^([A-ZÑ][A-ZÑ ]+[A-ZÑ])(:| for | to | para | sobre )`)
+	for _, tc := range []struct {
+		first string
+		lang  content.Lang
+	}{{"hi", content.English}, {"hola", content.Spanish}} {
+		var words []string
+		for _, id := range lib.IDs(tc.lang) {
+			if strings.HasPrefix(id, "share.") || strings.HasPrefix(id, "option.") {
+				for _, m := range offered.FindAllStringSubmatch(lib.Text(tc.lang, id), -1) {
+					words = append(words, m[1])
+				}
+			}
+		}
+		if len(words) < 10 {
+			t.Fatalf("%s: only %d offered words found", tc.lang, len(words))
+		}
+		for _, path := range [][]string{nil, {"1"}, {"5"}, {"2"}} {
+			for _, w := range words {
+				c := newConversation(t)
+				c.send(tc.first)
+				for _, m := range path {
+					c.send(m)
+				}
+				if got := c.send(w); strings.Contains(got, "couldn't follow") || strings.Contains(got, "no entendi") {
+					t.Errorf("%s after %v: %q is offered but not taken: %q", tc.lang, path, w, got)
+				}
+			}
+		}
 	}
 }

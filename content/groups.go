@@ -55,10 +55,15 @@ type Place struct {
 	ZIP3  string
 }
 
-// PlaceOf reads the place a folded message names: a ZIP code (or
-// ZIP+4), a city, a state's name or its code (FindPlace).
+// PlaceOf reads the place a folded message names in answer to "where
+// should I look?": a state's code as the whole message ("IN", "OK"), or
+// what FindPlace finds in it.
 func (l *Library) PlaceOf(folded string) (Place, bool) {
-	p, _, ok := l.FindPlace(strings.FieldsFunc(folded, notWord))
+	words := strings.FieldsFunc(folded, notWord)
+	if len(words) == 1 && l.places.codes[words[0]] {
+		return Place{State: strings.ToUpper(words[0])}, true
+	}
+	p, _, ok := l.FindPlace(words)
 	return p, ok
 }
 

@@ -97,8 +97,8 @@ func buildPlaces(cf cityFile, states map[string][]string, zip3 map[string]string
 // FindPlace finds the place a text names, from its words (folded, as
 // bot/lexicon gives them): a ZIP code, a city (with its state after it,
 // when two share a name: "springfield il"), a state's name, or a state's
-// code where it cannot be a word ("tx", "in el paso tx"). written is the
-// place as the text gave it.
+// code that is not also a word ("tx", "in el paso tx"; not "in", "me",
+// "ok"). written is the place as the text gave it.
 func (l *Library) FindPlace(words []string) (p Place, written string, ok bool) {
 	for _, w := range words {
 		if len(w) == 5 && digits(w) {
@@ -110,9 +110,6 @@ func (l *Library) FindPlace(words []string) (p Place, written string, ok bool) {
 	pl := l.places
 	if pl == nil {
 		return Place{}, "", false
-	}
-	if len(words) == 1 && pl.codes[words[0]] {
-		return Place{State: strings.ToUpper(words[0])}, words[0], true
 	}
 	for i := 0; i < len(words); i++ {
 		for n := min(maxPlaceWords, len(words)-i); n >= 1; n-- {

@@ -145,10 +145,11 @@ type Transition struct {
 	After Question
 	// Plain replies carry no footer of the state they lead to.
 	Plain bool
-	// Understood rows fire only on what the texter meant in their own
-	// words, never on a choice word: a word picks only a step's own
-	// choices ("family" is the family groups in groups_kind and "help
-	// someone I care about" in the menu).
+	// Understood rows fire on what the texter meant in their own words.
+	// A choice word picks a step's own choices first ("family" is the
+	// family groups in groups_kind and "help someone I care about" in
+	// the menu); only a word no choice of the step has picks an
+	// Understood row, and only when it names exactly one (Parse).
 	Understood bool
 }
 

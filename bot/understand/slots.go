@@ -14,6 +14,32 @@ var neededConcepts = []string{
 	"grieving", "left_out", "lonely", "anxious_more", "stressed", "down_more",
 }
 
+// dangerConcepts are triage's concepts of danger; calmConcepts make them
+// figurative ("this homework is killing me", a story, a school paper).
+var (
+	dangerConcepts = []string{
+		"suicide", "suicide_other", "kill", "self_harm", "harm_verb", "harm_other", "overdose_word", "emergency",
+		"bleeding", "collapse", "weapon", "firearm", "blade", "ligature", "height", "poison", "sexual_violence",
+		"threat", "attempt", "method_question",
+	}
+	calmConcepts = []string{"figurative", "trivial", "fiction", "school_work"}
+)
+
+// danger reports whether the text has words of danger, not negated and
+// not made figurative.
+func (rd *reading) danger(r *Reader) bool {
+	found := false
+	for _, m := range rd.ms {
+		switch {
+		case r.calm[m.Concept]:
+			return false
+		case r.danger[m.Concept] && !m.Negated:
+			found = true
+		}
+	}
+	return found
+}
+
 // byConcept maps concepts to a slot's values, the more telling first: a
 // text that names several gets the first.
 type byConcept[T any] []struct {

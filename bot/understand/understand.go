@@ -109,6 +109,11 @@ type Reading struct {
 	// Lang is the language the text is plainly written in, or "" when it
 	// is not plain (too short, mixed, or no telling words).
 	Lang content.Lang
+	// Danger: the text has words of danger (suicide, a weapon, an
+	// overdose, an emergency), not negated and not figurative. Triage
+	// decides what they mean; the line does not answer such a text as a
+	// request unless triage read it.
+	Danger bool
 	// Signals are what decided: the concepts found and the model's call.
 	Signals []string
 }
@@ -129,7 +134,9 @@ type Reader struct {
 	places Places
 	quiet  []bool // concepts the model does not read
 	ids    map[string]int
-	order  []int // the model's class index of each intent, in Intents order
+	danger map[int]bool // words of danger
+	calm   map[int]bool // what makes them figurative
+	order  []int        // the model's class index of each intent, in Intents order
 	bags   *sync.Pool
 }
 
@@ -191,6 +198,19 @@ func compileLexicon(triage, own []content.Concept, places Places) (*Reader, erro
 		}
 		r.ids[name] = id
 	}
+	r.danger, r.calm = map[int]bool{}, map[int]bool{}
+	for _, set := range []struct {
+		names []string
+		dst   map[int]bool
+	}{{dangerConcepts, r.danger}, {calmConcepts, r.calm}} {
+		for _, name := range set.names {
+			id, ok := lex.Index(name)
+			if !ok {
+				missing = append(missing, name)
+			}
+			set.dst[id] = true
+		}
+	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("understand: the concepts have no %s", strings.Join(missing, ", "))
 	}
@@ -219,7 +239,7 @@ func (r *Reader) Trained() bool { return r.model != nil }
 // Read tells what text means.
 func (r *Reader) Read(text string) Reading {
 	rd := r.read(text)
-	out := Reading{Intent: Other, Lang: rd.lang(r)}
+	out := Reading{Intent: Other, Lang: rd.lang(r), Danger: rd.danger(r)}
 	if r.model == nil || len(rd.toks) == 0 {
 		return out
 	}
