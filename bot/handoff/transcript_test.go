@@ -132,11 +132,13 @@ func playLine(t *testing.T, script string) string {
 			if s.Kind == "call" {
 				body = "(a call)"
 			}
-			sends = append(sends, fmt.Sprintf("→ %s: %s", who[s.To], strings.ReplaceAll(body, "\n", "\n    ")))
+			// Only the body is labelled: a handle may be spelled like a
+			// responder's label (R2).
+			sends = append(sends, fmt.Sprintf("→ %s: %s", who[s.To], label(strings.ReplaceAll(body, "\n", "\n    "))))
 		}
 		slices.Sort(sends)
 		for _, s := range sends {
-			fmt.Fprintln(&out, label(s))
+			fmt.Fprintln(&out, s)
 		}
 		out.WriteString("\n")
 	}

@@ -71,7 +71,7 @@ var (
 	}
 	feelings = byConcept[Feeling]{
 		{"grieving", FeelingGrieving}, {"left_out", FeelingLeftOut}, {"lonely", FeelingLonely},
-		{"anxious_more", FeelingAnxious}, {"stressed", FeelingStressed}, {"down_more", FeelingDown},
+		{"down_more", FeelingDown}, {"anxious_more", FeelingAnxious}, {"stressed", FeelingStressed},
 	}
 )
 

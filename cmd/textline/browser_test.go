@@ -151,6 +151,11 @@ func TestBrowserWalk(t *testing.T) {
 	do(t, phone, "the closing message reaches the phone",
 		chromedp.WaitVisible(xpath(`//li[contains(., "ended this chat")]`)),
 	)
+	do(t, phone, "the bot again, reading the texter's own words",
+		chromedp.SendKeys(id("body"), "any support groups near san antonio tx?"),
+		chromedp.Click(id("send")),
+		chromedp.WaitVisible(xpath(`//li[@class="line"][contains(., "Here are some groups")][contains(., "NAMI Texas")]`)),
+	)
 	do(t, console, "the overview draws its charts",
 		chromedp.Click(xpath(`//a[.="Overview"]`)),
 		chromedp.WaitVisible(css("figure.chart svg rect")),
