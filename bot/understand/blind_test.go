@@ -1,10 +1,9 @@
 package understand_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/textline/textline/bot/learn"
 	"github.com/textline/textline/bot/understand"
 )
 
@@ -36,21 +35,9 @@ func TestBlind(t *testing.T) {
 // readLabelled reads every labelled set matching glob.
 func readLabelled(t *testing.T, glob string) []understand.Labelled {
 	t.Helper()
-	files, err := filepath.Glob(glob)
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no labelled sets match %s", glob)
+	set, err := learn.ReadSets(glob, understand.ParseLabelled)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var all []understand.Labelled
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		set, err := understand.ParseLabelled(data)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		all = append(all, set...)
-	}
-	return all
+	return set
 }

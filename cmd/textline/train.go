@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/textline/textline/bot/learn"
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/content"
 )
@@ -136,5 +137,5 @@ func scoreFiles(name string, args []string, getenv func(string) string, stdout, 
 
 // readLabelled reads the labelled texts of every file matching glob.
 func readLabelled(glob string) ([]safety.Labelled, error) {
-	return readSets(glob, safety.ParseLabelled)
+	return learn.ReadSets(glob, safety.ParseLabelled)
 }

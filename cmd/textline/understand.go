@@ -3,10 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/textline/textline/bot/learn"
 	"github.com/textline/textline/bot/understand"
 	"github.com/textline/textline/content"
 )
@@ -151,28 +151,7 @@ func understandScore(args []string, getenv func(string) string, stdout, stderr i
 
 // readIntents reads the labelled texts of every file matching glob.
 func readIntents(glob string) ([]understand.Labelled, error) {
-	return readSets(glob, understand.ParseLabelled)
-}
-
-// readSets reads every labelled file matching glob with parse.
-func readSets[T any](glob string, parse func([]byte) ([]T, error)) ([]T, error) {
-	files, err := filepath.Glob(glob)
-	if err != nil || len(files) == 0 {
-		return nil, fmt.Errorf("no labelled files match %s", glob)
-	}
-	var all []T
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		set, err := parse(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		all = append(all, set...)
-	}
-	return all, nil
+	return learn.ReadSets(glob, understand.ParseLabelled)
 }
 
 func printMisses(w io.Writer, ms []understand.Miss) {

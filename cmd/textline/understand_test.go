@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -37,21 +35,9 @@ func TestOwnWordsMidPath(t *testing.T) {
 // webhook from the middle of the tips path: how many are answered rather
 // than missed. Only the figure is read, never the texts.
 func TestBlindMidPath(t *testing.T) {
-	files, err := filepath.Glob("../../bot/understand/testdata/blind/*.jsonl")
-	if err != nil || len(files) == 0 {
-		t.Fatal("no blind set")
-	}
-	var set []understand.Labelled
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		part, err := understand.ParseLabelled(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		set = append(set, part...)
+	set, err := readIntents("../../bot/understand/testdata/blind/*.jsonl")
+	if err != nil {
+		t.Fatal(err)
 	}
 	srv := start(t, serveEnv(t), "serve")
 	var asked, missed int
