@@ -569,16 +569,16 @@ func TestHelperKeepsItsReferral(t *testing.T) {
 	}
 }
 
-// What is not a request is not answered as one: a bare 911, a keyword as
-// a first message; and a two-letter word that is also a state's code
-// names no place.
+// What is not a request is not answered as one: a bare 911 is asked
+// about, a keyword as a first message is welcomed; and a two-letter word
+// that is also a state's code names no place.
 func TestNotARequest(t *testing.T) {
 	for _, tc := range []struct {
 		path       []string
 		text, want string
 		state      flows.State
 	}{
-		{[]string{"hi"}, "911", "988", flows.Menu},
+		{[]string{"hi"}, "911", "call 911", flows.RiskCheck},
 		{nil, "CALL", "1 Coping tips", flows.Menu},
 	} {
 		c := newConversation(t)
@@ -644,6 +644,72 @@ func TestOfferedWordsAreTaken(t *testing.T) {
 					t.Errorf("%s after %v: %q is offered but not taken: %q", tc.lang, path, w, got)
 				}
 			}
+		}
+	}
+}
+
+// Death words in a text triage did not call a crisis are asked about
+// gently and directly, with the referral, not answered as a request.
+func TestDeathWordsAreAskedAbout(t *testing.T) {
+	for _, text := range []string{
+		"i need some coping tips for work stress and school stress and family stress and sometimes i want to die",
+		"necesito consejos para el estres del trabajo y de la escuela y de mi familia y a veces quiero morirme",
+		"hello hello hello hello hello hello hello hello hello hello hello hello hello hello anyone there i want to die",
+		"hey so i was wondering if you could help me find a support group somewhere near columbus ohio because honestly i want to die",
+	} {
+		for _, first := range []bool{true, false} {
+			c := newConversation(t)
+			if !first {
+				c.send("hi")
+			}
+			got := c.send(text)
+			st := c.store.get(c.texter.ID()).Flow.State()
+			if st != flows.RiskCheck && st != flows.Crisis || !strings.Contains(got, "988") {
+				t.Errorf("%q (first %v): %q in %s; want a direct question with 988", text, first, got, st)
+			}
+		}
+	}
+}
+
+// A texter back after a day is answered for what they say; a number or a
+// choice word of the step they left long ago gets the welcome back.
+func TestBackAfterADay(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"my friend keeps saying she wants to disappear forever", "911"},
+		{"can you find me a group in texas", "Here are some groups"},
+		{"more", "Welcome back"},
+	} {
+		c := newConversation(t)
+		c.send("hi")
+		c.send("1")
+		c.clock += 25 * time.Hour
+		if got := c.send(tc.text); !strings.Contains(got, tc.want) {
+			t.Errorf("%q after a day: %q; want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+// A step that asks its own question takes its answer in words, and asks
+// again, saying the line is automated, when it gets none.
+func TestStepsAskAgain(t *testing.T) {
+	for _, tc := range []struct {
+		path       []string
+		text, want string
+		state      flows.State
+	}{
+		{[]string{"hi", "2", "1"}, "i dont know", "5-digit ZIP", flows.GroupsWhere},
+		{[]string{"hi", "2", "1"}, "near my house", "5-digit ZIP", flows.GroupsWhere},
+		{[]string{"hi", "2", "1"}, "near dallas", "Here are some groups", flows.GroupsResult},
+		{[]string{"hi", "1", "done"}, "no it didnt help", "Thanks for telling us", flows.Menu},
+		{[]string{"hi", "1", "done"}, "yeah it did a bit", "glad it helped", flows.Menu},
+	} {
+		c := newConversation(t)
+		for _, m := range tc.path {
+			c.send(m)
+		}
+		got := c.send(tc.text)
+		if st := c.store.get(c.texter.ID()).Flow.State(); st != tc.state || !strings.Contains(got, tc.want) {
+			t.Errorf("%q after %v: %q in %s; want %q in %s", tc.text, tc.path, got, st, tc.want, tc.state)
 		}
 	}
 }

@@ -89,7 +89,7 @@ func sharedWords(lib *content.Library) []string {
 var engineTexts = []string{
 	"help", "media_only", "stop_hint", "fallback", "crisis.fallback", "talk.person",
 	"handoff.notice", "handoff.no_call", "intro", "lang_switched",
-	"miss", "miss.human", "miss.again", "miss.again.human", "share.heard", "about.how",
+	"miss", "miss.human", "miss.again", "miss.again.human", "share.heard", "about.how", "support.brief",
 }
 
 type reply struct{ where, text string }

@@ -13,6 +13,57 @@ import (
 // What the texter meant in their own words (bot/understand), once
 // numbers, keywords and the step's own choice words did not decide.
 
+// respond answers a text in the texter's own words, in this order: a
+// worried helper gets the helper's text; words of danger triage did not
+// call a crisis are asked about directly; what the texter meant, when it
+// was understood (and free is set); distress gets support, unless it is
+// a brief reply to a step's own question. ok is false when none applies.
+func (t *turn) respond(s Session, free bool) (Outcome, bool) {
+	if out, ok := t.helper(s); ok {
+		return out, true
+	}
+	if out, ok := t.danger(s); ok {
+		return out, true
+	}
+	if free {
+		if out, ok := t.understood(s); ok {
+			return out, true
+		}
+	}
+	if asking[s.Flow.State()] && len(strings.Fields(t.text)) <= briefAnswer {
+		return Outcome{}, false // "i dont know" to "where?" asks again
+	}
+	return t.support(s)
+}
+
+// briefAnswer is how many words a reply to a step's own question may have
+// to be read as a failed answer rather than as distress.
+const briefAnswer = 3
+
+// danger asks directly about the crisis words of danger may tell of,
+// when triage did not call the text a crisis: "when death words appear,
+// ask gently and directly about suicide". Grief for someone who died is
+// met with its reflection, which carries 988.
+func (t *turn) danger(s Session) (Outcome, bool) {
+	grief := t.meant.Intent == understand.Share && t.meant.Slots.Feeling == understand.FeelingGrieving
+	if t.meant.Danger == "" || t.verdict.Crisis() || grief {
+		return Outcome{}, false
+	}
+	t.verdict = safety.Verdict{Category: t.meant.Danger, Severity: safety.Possible, Lang: t.verdict.Lang, Signals: []string{"understand.danger"}}
+	return t.crisis(s), true
+}
+
+// answersFeedback reports whether the message answers "did this help?"
+// in free words ("no it didnt help"): a crisis the model alone saw in it
+// is dropped, as in a YES or NO.
+func (t *turn) answersFeedback(s Session) bool {
+	switch t.meant.Intent {
+	case understand.Yes, understand.No, understand.Thanks:
+		return s.Flow.State() == flows.Feedback
+	}
+	return false
+}
+
 // switchLang writes in the language of a text plainly written in the
 // other one, and reports whether it switched.
 func (t *turn) switchLang(s *Session) bool {
@@ -30,13 +81,10 @@ func (t *turn) understood(s Session) (Outcome, bool) {
 	state := s.Flow.State()
 	ev, ok := t.meaning()
 	switch {
-	case !ok || !flows.Understands(state):
-		// A pending safety question is answered in its own words only.
+	case !ok:
 		return Outcome{}, false
-	case t.meant.Danger && !t.verdict.Crisis():
-		// Words of danger that triage did not call a crisis are not
-		// answered as a request: the texter hears the line could not
-		// follow, with 988.
+	case !flows.Understands(state):
+		// A pending safety question takes only its own YES or NO.
 		return Outcome{}, false
 	case ev == flows.EvPerson:
 		if t.e.HumanLine != nil {
@@ -50,6 +98,10 @@ func (t *turn) understood(s Session) (Outcome, bool) {
 		return Outcome{}, false
 	}
 	out := t.fire(s, ev)
+	if t.verdict.Category == safety.Distress && t.meant.Intent != understand.Share {
+		// Asked in distress: the answer, and 988 if things get worse.
+		out.Reply = fitted(t.e.lib.Text(out.Session.Lang, "support.brief")+"\n", out.Reply)
+	}
 	if state == flows.Welcome {
 		// A new texter learns first what the line is.
 		out.Reply = fitted(t.e.lib.Text(out.Session.Lang, "intro")+"\n", out.Reply)
@@ -57,16 +109,22 @@ func (t *turn) understood(s Session) (Outcome, bool) {
 	return out, true
 }
 
-// fitted is prefix before reply, within content.MaxSegments: the reply's
-// footer makes room for it, and when that is not enough, the reply stays
-// as it was.
+// fitted is prefix before reply, within content.MaxSegments: the reply
+// without its footer (the state's "Reply MORE…" after a blank line) when
+// the whole does not fit, and the reply alone when even that does not.
 func fitted(prefix, reply string) string {
-	for _, r := range []string{reply, strings.TrimSpace(reply[:max(strings.LastIndex(reply, "\n\n"), 0)])} {
-		if n, _ := content.Segments(prefix + r); n <= content.MaxSegments && r != "" {
-			return prefix + r
-		}
+	if fits(prefix + reply) {
+		return prefix + reply
+	}
+	if i := strings.LastIndex(reply, "\n\n"); i > 0 && fits(prefix+reply[:i]) {
+		return prefix + reply[:i]
 	}
 	return reply
+}
+
+func fits(text string) bool {
+	n, _ := content.Segments(text)
+	return n <= content.MaxSegments
 }
 
 // asksIfBot reports whether the texter asks whether the line is a bot
@@ -131,10 +189,14 @@ var lessonEvents = map[understand.Lesson]flows.Event{
 // a person first. A state waiting for an answer to a safety question
 // asks it again, with its referral.
 func (t *turn) miss(s Session, again bool) Outcome {
-	if !flows.Understands(s.Flow.State()) {
+	st := s.Flow.State()
+	if !flows.Understands(st) {
 		return t.reprompt(s)
 	}
 	s.Missed = true
+	if asking[st] && !again {
+		return t.reprompt(s)
+	}
 	id := "miss"
 	if again {
 		id = "miss.again"
@@ -144,6 +206,11 @@ func (t *turn) miss(s Session, again bool) Outcome {
 	}
 	return Outcome{Session: s, Reply: t.e.lib.Render(s.Lang, id, content.Vars{"options": t.options(s.Lang)})}
 }
+
+// asking are the steps that wait for an answer to their own question
+// (what kind of group, where, did this help): a first miss there asks it
+// again, saying the line is automated.
+var asking = map[flows.State]bool{flows.GroupsKind: true, flows.GroupsWhere: true, flows.Feedback: true}
 
 // offered are the intents a miss may offer, with their reply word, in
 // the order they fill in when the likeliest are too few.

@@ -94,16 +94,13 @@ func (t *turn) run(s Session) Outcome {
 	case t.e.HumanLine != nil && (kw == kwPerson || kw == kwCall || t.e.lib.Vocab.AsksForPerson(t.folded) && !t.asksIfBot()):
 		return t.askPerson(s)
 	case state == flows.Welcome:
-		// Whatever a first message says, the texter first learns what the
-		// line is; a language keyword picks the language of that welcome.
+		// A first message that asks for something is answered, after a
+		// line on what the line is; anything else is welcomed, in the
+		// language a language keyword picks.
 		if lang, ok := keywordLang[kw]; ok {
 			s.Lang = lang
-		} else if out, ok := t.helper(s); ok {
-			return out
-		} else if out, ok := t.understood(s); ok && kw == "" {
-			return out
 		}
-		if out, ok := t.support(s); ok {
+		if out, ok := t.respond(s, kw == ""); ok {
 			return out
 		}
 		return t.fire(s, flows.EvArrive)
@@ -152,7 +149,7 @@ func (t *turn) reread(s Session, since time.Duration, kw string) {
 	if prior := priorOf(s); prior.Asked != safety.AskedNothing && since <= contextFor {
 		t.verdict = t.e.triage.ClassifyAfter(t.text, prior)
 	}
-	if t.verdict.Crisis() && !t.verdict.Ruled && (kw != "" || t.answer(s)) {
+	if t.verdict.Crisis() && !t.verdict.Ruled && (kw != "" || t.answer(s) || t.answersFeedback(s)) {
 		t.verdict = safety.Verdict{Category: safety.Benign, Severity: safety.None}
 	}
 }
@@ -275,20 +272,22 @@ func (t *turn) converse(s Session, away, missed bool) Outcome {
 		}
 		return t.reprompt(s)
 	}
+	ev, picked := flows.Parse(s.Flow.State(), t.folded, words{t.e.lib})
 	if away && flows.Takes(s.Flow.State(), flows.EvReturn) {
+		// Back after a long time: numbers and choice words of a step they
+		// left long ago mean nothing, but what they say still does.
+		if !picked {
+			if out, ok := t.respond(s, true); ok {
+				return out
+			}
+		}
 		return t.fire(s, flows.EvReturn)
 	}
-	if ev, ok := flows.Parse(s.Flow.State(), t.folded, words{t.e.lib}); ok {
+	if picked {
 		return t.fire(s, ev)
 	}
 	switched := t.switchLang(&s)
-	out, ok := t.helper(s)
-	if !ok {
-		out, ok = t.understood(s)
-	}
-	if !ok {
-		out, ok = t.support(s)
-	}
+	out, ok := t.respond(s, true)
 	if !ok {
 		out = t.miss(s, missed)
 	}

@@ -13,7 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed *.yaml en/*.yaml es/*.yaml triage/concepts/*.yaml triage/rules/*.yaml triage/*.model understand/concepts/*.yaml understand/*.model
+//go:embed *.yaml en/*.yaml es/*.yaml triage/concepts/*.yaml triage/rules/*.yaml triage/*.model understand/*.yaml understand/concepts/*.yaml understand/*.model
 var embedded embed.FS
 
 // Embedded returns the content shipped inside the binary.

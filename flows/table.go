@@ -261,7 +261,7 @@ func heard(t []Transition) []Transition {
 	done := []State{Tips, GroupsResult, Talk, Someone, Learn}
 	rows := []Transition{
 		{Event: Event(Tips), To: Tips, Do: DoTip},
-		{Event: EvGroups, To: GroupsKind},
+		{Event: EvGroups, From: without(understood, GroupsWhere), To: GroupsKind},
 		{Event: EvPeer, To: GroupsWhere, Do: DoKind},
 		{Event: EvFamily, To: GroupsWhere, Do: DoKind},
 		{Event: EvOnline, To: GroupsResult, Do: DoOnline},
@@ -269,7 +269,7 @@ func heard(t []Transition) []Transition {
 		{Event: Event(Talk), To: Talk},
 		{Event: Event(Someone), To: Someone},
 		{Event: Event(Learn), To: Learn},
-		{Event: EvShare, To: Menu, Do: DoShare},
+		{Event: EvShare, From: except(understood, []State{GroupsKind, GroupsWhere}), To: Menu, Do: DoShare},
 		{Event: EvAbout, From: []State{Welcome}, To: Menu, Do: DoAbout},
 		{Event: EvAbout, From: without(understood, Welcome), Do: DoAbout},
 		{Event: EvGreet, From: without(understood, Welcome), To: Menu, Say: "greeting"},

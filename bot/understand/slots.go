@@ -1,7 +1,10 @@
 package understand
 
 import (
+	"slices"
+
 	"github.com/textline/textline/bot/lexicon"
+	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/content"
 )
 
@@ -14,31 +17,32 @@ var neededConcepts = []string{
 	"grieving", "left_out", "lonely", "anxious_more", "stressed", "down_more",
 }
 
-// dangerConcepts are triage's concepts of danger; calmConcepts make them
-// figurative ("this homework is killing me", a story, a school paper).
-var (
-	dangerConcepts = []string{
-		"suicide", "suicide_other", "kill", "self_harm", "harm_verb", "harm_other", "overdose_word", "emergency",
-		"bleeding", "collapse", "weapon", "firearm", "blade", "ligature", "height", "poison", "sexual_violence",
-		"threat", "attempt", "method_question",
-	}
-	calmConcepts = []string{"figurative", "trivial", "fiction", "school_work"}
-)
+// calmConcepts make words of danger figurative ("this homework is
+// killing me", a story, a school paper).
+var calmConcepts = []string{"figurative", "trivial", "fiction", "school_work"}
 
-// danger reports whether the text has words of danger, not negated and
-// not made figurative.
-func (rd *reading) danger(r *Reader) bool {
-	found := false
+// danger is the crisis the text's words of danger may tell of, or "":
+// the first category of content/understand/danger.yaml, in the order of
+// safety.CrisisCategories (most urgent first), whose concepts it has, not
+// negated and not made figurative.
+func (rd *reading) danger(r *Reader) safety.Category {
+	var found safety.Category
 	for _, m := range rd.ms {
-		switch {
+		switch cat, ok := r.danger[m.Concept]; {
 		case r.calm[m.Concept]:
-			return false
-		case r.danger[m.Concept] && !m.Negated:
-			found = true
+			return ""
+		case ok && !m.Negated && (found == "" || urgency(cat) < urgency(found)):
+			found = cat
 		}
 	}
 	return found
 }
+
+// crises are the crisis categories, most urgent first.
+var crises = safety.CrisisCategories()
+
+// urgency is a crisis category's place among crises.
+func urgency(c safety.Category) int { return slices.Index(crises, c) }
 
 // byConcept maps concepts to a slot's values, the more telling first: a
 // text that names several gets the first.

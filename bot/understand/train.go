@@ -16,7 +16,7 @@ func TrainOptions() learn.Options {
 // Train fits the intent model to a labelled corpus, reading it with the
 // concepts of lib (its model is not used).
 func Train(lib *content.Library, corpus []Labelled, opts learn.Options) (*learn.Model, error) {
-	r, err := compileLexicon(lib.Triage.Concepts, lib.Understanding.Concepts, nil)
+	r, err := compileLexicon(lib.Triage.Concepts, lib.Understanding.Concepts, lib.Understanding.Danger, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func CrossValidate(lib *content.Library, corpus []Labelled, k int, opts learn.Op
 	if k < 2 || k > len(corpus) {
 		return Report{}, fmt.Errorf("cross-validation needs 2 to %d folds, not %d", len(corpus), k)
 	}
-	r, err := compileLexicon(lib.Triage.Concepts, lib.Understanding.Concepts, lib)
+	r, err := compileLexicon(lib.Triage.Concepts, lib.Understanding.Concepts, lib.Understanding.Danger, lib)
 	if err != nil {
 		return Report{}, err
 	}

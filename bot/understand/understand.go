@@ -17,6 +17,7 @@ import (
 
 	"github.com/textline/textline/bot/learn"
 	"github.com/textline/textline/bot/lexicon"
+	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/content"
 )
 
@@ -109,11 +110,12 @@ type Reading struct {
 	// Lang is the language the text is plainly written in, or "" when it
 	// is not plain (too short, mixed, or no telling words).
 	Lang content.Lang
-	// Danger: the text has words of danger (suicide, a weapon, an
-	// overdose, an emergency), not negated and not figurative. Triage
-	// decides what they mean; the line does not answer such a text as a
-	// request unless triage read it.
-	Danger bool
+	// Danger is the crisis the text's words of danger may tell of (death,
+	// a weapon, an overdose, an emergency), not negated and not
+	// figurative, or "". The line asks directly about it rather than
+	// answer such a text as a request, when triage did not call it a
+	// crisis.
+	Danger safety.Category
 	// Signals are what decided: the concepts found and the model's call.
 	Signals []string
 }
@@ -134,9 +136,9 @@ type Reader struct {
 	places Places
 	quiet  []bool // concepts the model does not read
 	ids    map[string]int
-	danger map[int]bool // words of danger
-	calm   map[int]bool // what makes them figurative
-	order  []int        // the model's class index of each intent, in Intents order
+	danger map[int]safety.Category // words of danger, and the crisis they may tell of
+	calm   map[int]bool            // what makes them figurative
+	order  []int                   // the model's class index of each intent, in Intents order
 	bags   *sync.Pool
 }
 
@@ -154,7 +156,7 @@ var quietConcepts = []string{"light", "known_words"}
 // concepts, the intent model and the places. Without a model (a corpus
 // being trained for the first time) every text is Other.
 func Compile(lib *content.Library) (*Reader, error) {
-	r, err := compileLexicon(lib.Triage.Concepts, lib.Understanding.Concepts, lib)
+	r, err := compileLexicon(lib.Triage.Concepts, lib.Understanding.Concepts, lib.Understanding.Danger, lib)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +172,7 @@ func Compile(lib *content.Library) (*Reader, error) {
 	return r, nil
 }
 
-func compileLexicon(triage, own []content.Concept, places Places) (*Reader, error) {
+func compileLexicon(triage, own []content.Concept, danger map[string][]string, places Places) (*Reader, error) {
 	var concepts []lexicon.Concept
 	for _, k := range slices.Concat(triage, own) {
 		members := make(map[content.Lang][]string, len(content.Langs))
@@ -198,17 +200,23 @@ func compileLexicon(triage, own []content.Concept, places Places) (*Reader, erro
 		}
 		r.ids[name] = id
 	}
-	r.danger, r.calm = map[int]bool{}, map[int]bool{}
-	for _, set := range []struct {
-		names []string
-		dst   map[int]bool
-	}{{dangerConcepts, r.danger}, {calmConcepts, r.calm}} {
-		for _, name := range set.names {
+	r.danger, r.calm = map[int]safety.Category{}, map[int]bool{}
+	for _, name := range calmConcepts {
+		id, ok := lex.Index(name)
+		if !ok {
+			missing = append(missing, name)
+		}
+		r.calm[id] = true
+	}
+	for cat, names := range danger {
+		for _, name := range names {
 			id, ok := lex.Index(name)
 			if !ok {
 				missing = append(missing, name)
 			}
-			set.dst[id] = true
+			if have, ok := r.danger[id]; !ok || urgency(safety.Category(cat)) < urgency(have) {
+				r.danger[id] = safety.Category(cat)
+			}
 		}
 	}
 	if len(missing) > 0 {
