@@ -179,9 +179,15 @@ var intentEvents = map[understand.Intent]flows.Event{
 
 // lessonEvents are the learn step's options, by the lesson they teach.
 var lessonEvents = map[understand.Lesson]flows.Event{
-	understand.LessonWhy: "learn_why", understand.LessonPeer: "learn_peer", understand.LessonFamily: "learn_family",
-	understand.LessonKinds: "learn_kinds", understand.LessonReachOut: "learn_reach_out", understand.LessonClubs: "learn_clubs",
-	understand.LessonKeep: "learn_maintain", understand.LessonCounseling: "learn_counseling", understand.LessonFirstGroup: "learn_first_group",
+	understand.LessonWhy:        flows.EvLearnWhy,
+	understand.LessonPeer:       flows.EvLearnPeer,
+	understand.LessonFamily:     flows.EvLearnFamily,
+	understand.LessonKinds:      flows.EvLearnKinds,
+	understand.LessonReachOut:   flows.EvLearnReachOut,
+	understand.LessonClubs:      flows.EvLearnClubs,
+	understand.LessonKeep:       flows.EvLearnMaintain,
+	understand.LessonCounseling: flows.EvLearnCounseling,
+	understand.LessonFirstGroup: flows.EvLearnFirstGroup,
 }
 
 // miss answers a text the line could not follow: it says so plainly and

@@ -52,6 +52,17 @@ const (
 	EvCall     Event = "call"  // CALL while waiting for or talking with a person
 	EvText     Event = "text"  // any other message while waiting for or talking with a person
 
+	// The lessons of the learn step, one event each.
+	EvLearnWhy        Event = "learn_why"
+	EvLearnPeer       Event = "learn_peer"
+	EvLearnFamily     Event = "learn_family"
+	EvLearnKinds      Event = "learn_kinds"
+	EvLearnReachOut   Event = "learn_reach_out"
+	EvLearnClubs      Event = "learn_clubs"
+	EvLearnMaintain   Event = "learn_maintain"
+	EvLearnCounseling Event = "learn_counseling"
+	EvLearnFirstGroup Event = "learn_first_group"
+
 	// What the texter meant in their own words (bot/understand), besides
 	// the events above that it can also fire.
 	EvFind    Event = "find"    // a group of a kind for a place, asked for in one text
@@ -248,7 +259,7 @@ func build() []Transition {
 		Transition{Event: Event(Learn), From: []State{Menu}, To: Learn},
 	)
 	// The lessons the reflections of what a texter shares offer by name.
-	for _, ev := range []Event{"learn_reach_out", "learn_clubs", "learn_peer", "learn_counseling"} {
+	for _, ev := range []Event{EvLearnReachOut, EvLearnClubs, EvLearnPeer, EvLearnCounseling} {
 		t = append(t, Transition{Event: ev, From: []State{Menu}, To: Learn, Say: lessonText(ev)})
 	}
 	return append(t, heard(t)...)
