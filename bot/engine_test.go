@@ -656,6 +656,11 @@ func TestDeathWordsAreAskedAbout(t *testing.T) {
 		"necesito consejos para el estres del trabajo y de la escuela y de mi familia y a veces quiero morirme",
 		"hello hello hello hello hello hello hello hello hello hello hello hello hello hello anyone there i want to die",
 		"hey so i was wondering if you could help me find a support group somewhere near columbus ohio because honestly i want to die",
+		"my mom died and i feel so hopeless",
+		"mi esposo murio y me siento sin esperanza",
+		"i lost my son and i cant go on",
+		"any tips, my friend just overdosed",
+		"911",
 	} {
 		for _, first := range []bool{true, false} {
 			c := newConversation(t)
@@ -664,8 +669,8 @@ func TestDeathWordsAreAskedAbout(t *testing.T) {
 			}
 			got := c.send(text)
 			st := c.store.get(c.texter.ID()).Flow.State()
-			if st != flows.RiskCheck && st != flows.Crisis || !strings.Contains(got, "988") {
-				t.Errorf("%q (first %v): %q in %s; want a direct question with 988", text, first, got, st)
+			if st != flows.RiskCheck && st != flows.Crisis || !strings.Contains(got, "988") && !strings.Contains(got, "911") {
+				t.Errorf("%q (first %v): %q in %s; want a direct question with its referral", text, first, got, st)
 			}
 		}
 	}
@@ -710,6 +715,49 @@ func TestStepsAskAgain(t *testing.T) {
 		got := c.send(tc.text)
 		if st := c.store.get(c.texter.ID()).Flow.State(); st != tc.state || !strings.Contains(got, tc.want) {
 			t.Errorf("%q after %v: %q in %s; want %q in %s", tc.text, tc.path, got, st, tc.want, tc.state)
+		}
+	}
+}
+
+// Death words of everyday life are not asked about: triage is sure the
+// text is nothing, or they are told in grief.
+func TestEverydayDeathWords(t *testing.T) {
+	for _, text := range []string{
+		"the battery is dead, sorry for the late reply",
+		"my phone died",
+		"dying of boredom here",
+		"this traffic is killing me lol, any tips",
+		"i need tips for grief, my uncle died",
+		"my dog died yesterday, is there a group for pet loss",
+		"my sister is cutting me off, any tips",
+	} {
+		c := newConversation(t)
+		c.send("hi")
+		got := c.send(text)
+		if st := c.store.get(c.texter.ID()).Flow.State(); st == flows.RiskCheck || st == flows.Crisis {
+			t.Errorf("%q was taken for a crisis: %q", text, got)
+		}
+	}
+}
+
+// A disclosure inside an answer the step takes is still a crisis: a
+// place at "where?", a NO at "did this help?".
+func TestDisclosureInAnAnswer(t *testing.T) {
+	for _, tc := range []struct {
+		path []string
+		text string
+	}{
+		{[]string{"hi", "2", "1"}, "78701, ive been cutting again"},
+		{[]string{"hi", "1", "done"}, "no thanks, i have the pills ready"},
+		{[]string{"hi", "1", "done"}, "no it didnt help, i have the pills ready"},
+	} {
+		c := newConversation(t)
+		for _, m := range tc.path {
+			c.send(m)
+		}
+		got := c.send(tc.text)
+		if st := c.store.get(c.texter.ID()).Flow.State(); st != flows.Crisis && st != flows.RiskCheck {
+			t.Errorf("%q after %v: %q in %s; want its crisis referral", tc.text, tc.path, got, st)
 		}
 	}
 }

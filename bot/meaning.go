@@ -42,27 +42,49 @@ const briefAnswer = 3
 
 // danger asks directly about the crisis words of danger may tell of,
 // when triage did not call the text a crisis: "when death words appear,
-// ask gently and directly about suicide". Grief for someone who died is
-// met with its reflection, which carries 988.
+// ask gently and directly about suicide". Death words count when triage
+// read the text as distress, overruled its rules' crisis, or gave it
+// some chance of one. Where a safety
+// question is pending, triage's reading of the answer stands.
 func (t *turn) danger(s Session) (Outcome, bool) {
-	grief := t.meant.Intent == understand.Share && t.meant.Slots.Feeling == understand.FeelingGrieving
-	if t.meant.Danger == "" || t.verdict.Crisis() || grief {
+	v := t.verdict
+	switch {
+	case t.meant.Danger == "" || v.Crisis() || !flows.Understands(s.Flow.State()):
+		return Outcome{}, false
+	case t.meant.Danger == safety.SuicideRisk && v.Category != safety.Distress && !v.Overruled() && v.Probability < dangerChance:
+		// Death words are everyday words too ("the battery is dead"):
+		// triage is sure this is nothing.
 		return Outcome{}, false
 	}
-	t.verdict = safety.Verdict{Category: t.meant.Danger, Severity: safety.Possible, Lang: t.verdict.Lang, Signals: []string{"understand.danger"}}
+	t.verdict = safety.Verdict{Category: t.meant.Danger, Severity: safety.Possible, Lang: v.Lang, Signals: []string{"understand.danger"}}
 	return t.crisis(s), true
 }
 
-// answersFeedback reports whether the message answers "did this help?"
-// in free words ("no it didnt help"): a crisis the model alone saw in it
-// is dropped, as in a YES or NO.
-func (t *turn) answersFeedback(s Session) bool {
+// dangerChance is the chance of a crisis triage must give a text for its
+// death words to be asked about, when it read neither distress nor a
+// crisis its model overruled.
+const dangerChance = 0.15
+
+// plainAnswer reports whether the message is a plain answer the state
+// takes: a number or a choice word, or YES, NO or thanks in free words
+// to "did this help?" ("no it didnt help"); a few words without words of
+// danger. A crisis the model alone saw in it is dropped.
+func (t *turn) plainAnswer(s Session) bool {
+	if t.meant.Danger != "" || len(strings.Fields(t.text)) > plainWords {
+		return false
+	}
 	switch t.meant.Intent {
 	case understand.Yes, understand.No, understand.Thanks:
-		return s.Flow.State() == flows.Feedback
+		if s.Flow.State() == flows.Feedback {
+			return true
+		}
 	}
-	return false
+	return t.answer(s)
 }
+
+// plainWords is how many words a plain answer ("no it didnt help") has at
+// most: a longer one may say more than the answer.
+const plainWords = 4
 
 // switchLang writes in the language of a text plainly written in the
 // other one, and reports whether it switched.

@@ -143,13 +143,13 @@ const contextFor = time.Hour
 
 // reread triages the message again in the light of the line's last
 // question, when it was asked within contextFor; and a crisis the model
-// alone saw in a keyword or an answer the state takes ("done", "2",
-// "END") is dropped: they are what they say.
+// alone saw in a keyword or a plain answer the state takes ("done", "2",
+// "END", "no it didnt help") is dropped: they are what they say.
 func (t *turn) reread(s Session, since time.Duration, kw string) {
 	if prior := priorOf(s); prior.Asked != safety.AskedNothing && since <= contextFor {
 		t.verdict = t.e.triage.ClassifyAfter(t.text, prior)
 	}
-	if t.verdict.Crisis() && !t.verdict.Ruled && (kw != "" || t.answer(s) || t.answersFeedback(s)) {
+	if t.verdict.Crisis() && !t.verdict.Ruled && (kw != "" || t.plainAnswer(s)) {
 		t.verdict = safety.Verdict{Category: safety.Benign, Severity: safety.None}
 	}
 }

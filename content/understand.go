@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 )
 
 // Understanding is what the understanding of free text (bot/understand)
@@ -13,7 +14,8 @@ type Understanding struct {
 	Concepts []Concept
 	// Danger lists, by crisis category, the triage concepts that make the
 	// line ask directly about that crisis rather than answer a request
-	// (understand/danger.yaml).
+	// (understand/danger.yaml); "not life" is the concept negated ("cant
+	// go on").
 	Danger map[string][]string
 	// Model is the trained intent classifier (understand/intent.model),
 	// in the form bot/learn stores it; nil until it is trained.
@@ -54,7 +56,7 @@ func (l *Library) validateUnderstanding() Problems {
 			ps = append(ps, Problem{File: "understand/danger.yaml", Item: cat, Msg: "not a crisis category"})
 		}
 		for _, c := range concepts {
-			if !known[c] {
+			if !known[strings.TrimPrefix(c, "not ")] {
 				ps = append(ps, Problem{File: "understand/danger.yaml", Item: cat, Msg: fmt.Sprintf("%q is not a triage concept", c)})
 			}
 		}

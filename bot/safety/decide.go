@@ -52,6 +52,10 @@ const (
 	maxParts    = 16
 )
 
+// vetoSignal leads the signals of a verdict whose rules' crisis the model
+// overruled.
+const vetoSignal = "model.veto"
+
 // decide turns the rules that fired and the model's reading into a
 // verdict.
 func (c *Classifier) decide(rd *reading, fired []*rule) Verdict {
@@ -94,7 +98,7 @@ func (c *Classifier) decide(rd *reading, fired []*rule) Verdict {
 		switch {
 		case ruled.Crisis():
 			// Vetoed: the rules stay on record for whoever reads the log.
-			v.Signals = append([]string{"model.veto"}, ruled.Signals...)
+			v.Signals = append([]string{vetoSignal}, ruled.Signals...)
 		case v.Category == Helper && ruled.Category == Helper:
 			v.Signals, v.Ruled = ruled.Signals, true
 		}

@@ -120,6 +120,10 @@ type Verdict struct {
 // Crisis reports whether the verdict calls for a crisis referral.
 func (v Verdict) Crisis() bool { return v.Category.Crisis() }
 
+// Overruled reports whether the model overruled a rule's crisis: the
+// rules read one, and the model was all but sure they misread the text.
+func (v Verdict) Overruled() bool { return len(v.Signals) > 0 && v.Signals[0] == vetoSignal }
+
 // Asked is what the line's last message did, for reading a short reply
 // in its light.
 type Asked string

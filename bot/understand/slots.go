@@ -14,24 +14,27 @@ var neededConcepts = []string{
 	"kind_online", "kind_family", "kind_peer",
 	"lesson_first_group", "lesson_counseling", "lesson_clubs", "lesson_reach_out", "lesson_keep", "lesson_kinds", "lesson_peer", "lesson_family", "lesson_why",
 	"ask_bot", "ask_private", "ask_cost", "ask_who", "ask_how",
-	"grieving", "left_out", "lonely", "anxious_more", "stressed", "down_more",
+	"grieving", "left_out", "lonely", "anxious_more", "stressed", "down_more", "death",
 }
 
-// calmConcepts make words of danger figurative ("this homework is
-// killing me", a story, a school paper).
-var calmConcepts = []string{"figurative", "trivial", "fiction", "school_work"}
+// calmConcepts make words of danger figurative or everyday ("this
+// homework is killing me", a story, a school paper, hunting season).
+var calmConcepts = []string{"figurative", "trivial", "fiction", "school_work", "everyday"}
 
 // danger is the crisis the text's words of danger may tell of, or "":
-// the first category of content/understand/danger.yaml, in the order of
-// safety.CrisisCategories (most urgent first), whose concepts it has, not
-// negated and not made figurative.
+// the most urgent category of content/understand/danger.yaml whose
+// concepts it has (negated where the list says "not"), none made
+// figurative. In grief ("my
+// uncle died") a death is not a word of danger; hopelessness still is.
 func (rd *reading) danger(r *Reader) safety.Category {
+	grief := rd.has(r, "grieving")
 	var found safety.Category
 	for _, m := range rd.ms {
-		switch cat, ok := r.danger[m.Concept]; {
+		switch cat, ok := r.danger[sign{m.Concept, m.Negated}]; {
 		case r.calm[m.Concept]:
 			return ""
-		case ok && !m.Negated && (found == "" || urgency(cat) < urgency(found)):
+		case !ok || grief && m.Concept == r.ids["death"]:
+		case found == "" || urgency(cat) < urgency(found):
 			found = cat
 		}
 	}

@@ -136,10 +136,16 @@ type Reader struct {
 	places Places
 	quiet  []bool // concepts the model does not read
 	ids    map[string]int
-	danger map[int]safety.Category // words of danger, and the crisis they may tell of
-	calm   map[int]bool            // what makes them figurative
-	order  []int                   // the model's class index of each intent, in Intents order
+	danger map[sign]safety.Category // words of danger, and the crisis they may tell of
+	calm   map[int]bool             // what makes them figurative
+	order  []int                    // the model's class index of each intent, in Intents order
 	bags   *sync.Pool
+}
+
+// sign is a concept found, negated or not.
+type sign struct {
+	concept int
+	negated bool
 }
 
 // MinConfidence is how sure the model must be of an intent for the line
@@ -200,7 +206,7 @@ func compileLexicon(triage, own []content.Concept, danger map[string][]string, p
 		}
 		r.ids[name] = id
 	}
-	r.danger, r.calm = map[int]safety.Category{}, map[int]bool{}
+	r.danger, r.calm = map[sign]safety.Category{}, map[int]bool{}
 	for _, name := range calmConcepts {
 		id, ok := lex.Index(name)
 		if !ok {
@@ -210,12 +216,14 @@ func compileLexicon(triage, own []content.Concept, danger map[string][]string, p
 	}
 	for cat, names := range danger {
 		for _, name := range names {
+			name, negated := strings.CutPrefix(name, "not ")
 			id, ok := lex.Index(name)
 			if !ok {
 				missing = append(missing, name)
 			}
-			if have, ok := r.danger[id]; !ok || urgency(safety.Category(cat)) < urgency(have) {
-				r.danger[id] = safety.Category(cat)
+			k := sign{id, negated}
+			if have, ok := r.danger[k]; !ok || urgency(safety.Category(cat)) < urgency(have) {
+				r.danger[k] = safety.Category(cat)
 			}
 		}
 	}
