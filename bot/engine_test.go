@@ -573,23 +573,10 @@ func TestHelperKeepsItsReferral(t *testing.T) {
 // about, a keyword as a first message is welcomed; and a two-letter word
 // that is also a state's code names no place.
 func TestNotARequest(t *testing.T) {
-	for _, tc := range []struct {
-		path       []string
-		text, want string
-		state      flows.State
-	}{
+	checkAfter(t, []after{
 		{[]string{"hi"}, "911", "call 911", flows.RiskCheck},
 		{nil, "CALL", "1 Coping tips", flows.Menu},
-	} {
-		c := newConversation(t)
-		for _, m := range tc.path {
-			c.send(m)
-		}
-		got := c.send(tc.text)
-		if st := c.store.get(c.texter.ID()).Flow.State(); st != tc.state || !strings.Contains(got, tc.want) {
-			t.Errorf("%q after %v: %q in %s; want %q in %s", tc.text, tc.path, got, st, tc.want, tc.state)
-		}
-	}
+	})
 	c := newConversation(t)
 	c.send("hi")
 	if got := c.send("in"); strings.Contains(got, "near there") || strings.Contains(got, "Here are some groups") {
@@ -697,26 +684,13 @@ func TestBackAfterADay(t *testing.T) {
 // A step that asks its own question takes its answer in words, and asks
 // again, saying the line is automated, when it gets none.
 func TestStepsAskAgain(t *testing.T) {
-	for _, tc := range []struct {
-		path       []string
-		text, want string
-		state      flows.State
-	}{
+	checkAfter(t, []after{
 		{[]string{"hi", "2", "1"}, "i dont know", "5-digit ZIP", flows.GroupsWhere},
 		{[]string{"hi", "2", "1"}, "near my house", "5-digit ZIP", flows.GroupsWhere},
 		{[]string{"hi", "2", "1"}, "near dallas", "Here are some groups", flows.GroupsResult},
 		{[]string{"hi", "1", "done"}, "no it didnt help", "Thanks for telling us", flows.Menu},
 		{[]string{"hi", "1", "done"}, "yeah it did a bit", "glad it helped", flows.Menu},
-	} {
-		c := newConversation(t)
-		for _, m := range tc.path {
-			c.send(m)
-		}
-		got := c.send(tc.text)
-		if st := c.store.get(c.texter.ID()).Flow.State(); st != tc.state || !strings.Contains(got, tc.want) {
-			t.Errorf("%q after %v: %q in %s; want %q in %s", tc.text, tc.path, got, st, tc.want, tc.state)
-		}
-	}
+	})
 }
 
 // Death words of everyday life are not asked about: triage is sure the
@@ -758,6 +732,28 @@ func TestDisclosureInAnAnswer(t *testing.T) {
 		got := c.send(tc.text)
 		if st := c.store.get(c.texter.ID()).Flow.State(); st != flows.Crisis && st != flows.RiskCheck {
 			t.Errorf("%q after %v: %q in %s; want its crisis referral", tc.text, tc.path, got, st)
+		}
+	}
+}
+
+// after is a text sent after a path of messages, and what its reply must
+// hold and where it must leave the texter.
+type after struct {
+	path       []string
+	text, want string
+	state      flows.State
+}
+
+func checkAfter(t *testing.T, cases []after) {
+	t.Helper()
+	for _, tc := range cases {
+		c := newConversation(t)
+		for _, m := range tc.path {
+			c.send(m)
+		}
+		got := c.send(tc.text)
+		if st := c.store.get(c.texter.ID()).Flow.State(); st != tc.state || !strings.Contains(got, tc.want) {
+			t.Errorf("%q after %v: %q in %s; want %q in %s", tc.text, tc.path, got, st, tc.want, tc.state)
 		}
 	}
 }
