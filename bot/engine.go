@@ -130,7 +130,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 	verdict := safety.Verdict{Category: safety.SuicideRisk}
 	defer func() {
 		if p := recover(); p != nil {
-			reply, err = e.Fallback(verdict.Crisis()), fmt.Errorf("handle message: panic: %v", p)
+			reply, err = e.Fallback(verdict.Crisis()), &Failure{Verdict: verdict, Err: fmt.Errorf("handle message: panic: %v", p)}
 		}
 	}()
 	text := Normalize(in.Body)
@@ -140,7 +140,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 	c, err := e.sessions.Apply(ctx, in.From.ID(), in.ID, m.step)
 	if err == nil && c.Ask != nil {
 		if c, err = e.listen(ctx, m, c); errors.Is(err, errUnheard) {
-			return e.Fallback(false), fmt.Errorf("handle message: %w", err)
+			return e.Fallback(false), &Failure{Verdict: verdict, Err: fmt.Errorf("handle message: %w", err)}
 		}
 	}
 	if err != nil {
@@ -151,7 +151,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 				slog.Any("texter", in.From), slog.Any("error", err))
 			return Reply{}, nil
 		}
-		return e.Fallback(verdict.Crisis()), fmt.Errorf("handle message: %w", err)
+		return e.Fallback(verdict.Crisis()), &Failure{Verdict: verdict, Err: fmt.Errorf("handle message: %w", err)}
 	}
 	if c.Fresh {
 		e.after(ctx, in, m.fx)
@@ -181,6 +181,17 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 	}
 	return Reply{Text: c.Reply}, nil
 }
+
+// Failure is a message the engine could not handle, with what triage
+// said of it (never its words): a crisis answered by the fallback is told
+// from any other failure in the log.
+type Failure struct {
+	Verdict safety.Verdict
+	Err     error
+}
+
+func (f *Failure) Error() string { return f.Err.Error() }
+func (f *Failure) Unwrap() error { return f.Err }
 
 // errUnheard: the human line could not hear a message that is no crisis,
 // and nothing was stored; the same message sent again is heard again.

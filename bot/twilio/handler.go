@@ -152,6 +152,10 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 		slog.Any("texter", in.From), slog.String("message", in.ID),
 		slog.Duration("took", took), slog.Bool("replied", res.reply.Text != ""),
 	}
+	var failed *bot.Failure
+	if errors.As(res.err, &failed) {
+		attrs = append(attrs, slog.String("category", string(failed.Verdict.Category)), slog.String("severity", string(failed.Verdict.Severity)))
+	}
 	switch {
 	case res.err != nil:
 		h.log().LogAttrs(ctx, slog.LevelError, "message failed", append(attrs, slog.Any("error", res.err))...)

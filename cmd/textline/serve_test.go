@@ -168,6 +168,11 @@ func TestRedisFailure(t *testing.T) {
 					}
 				}
 			}
+			// The log tells which failed message was a crisis, without
+			// its words.
+			if logs := srv.logs.String(); !strings.Contains(logs, `"category":"suicide_risk"`) || strings.Contains(logs, "kill myself") {
+				t.Errorf("the failure of a crisis is not logged with its category, or with its words:\n%s", logs)
+			}
 			r, err := http.Get(srv.url + "/readyz")
 			if err != nil {
 				t.Fatal(err)
