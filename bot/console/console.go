@@ -78,7 +78,7 @@ func New(accounts *Accounts, desk Desk, feed Feed, stats Stats, inserts []Insert
 	}
 	static, _ := fs.Sub(files, "static")
 	mux := http.NewServeMux()
-	mux.Handle("GET /console/static/", http.StripPrefix("/console/static/", http.FileServerFS(static)))
+	mux.Handle("GET /console/static/{file}", http.StripPrefix("/console/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /console/login", c.loginPage)
 	mux.HandleFunc("POST /console/login", c.login)
 	mux.HandleFunc("POST /console/logout", c.signedIn(c.logout))

@@ -340,3 +340,15 @@ func TestOverview(t *testing.T) {
 		}
 	}
 }
+
+// The console's own files are served; their folder is not listed.
+func TestStaticFiles(t *testing.T) {
+	srv, _, _ := newConsole(t)
+	c := browser(t)
+	if status, body := get(t, c, srv.URL+"/console/static/console.css"); status != http.StatusOK || body == "" {
+		t.Errorf("GET console.css: %d", status)
+	}
+	if status, body := get(t, c, srv.URL+"/console/static/"); status != http.StatusNotFound || strings.Contains(body, "console.css") {
+		t.Errorf("GET the static folder: %d %.80q, want 404 and no listing", status, body)
+	}
+}

@@ -418,7 +418,7 @@ func (o *Outbox) settle(ctx context.Context, id, what, about string) error {
 // again; "failed" and "undelivered" are recorded as such.
 func (o *Outbox) Status(ctx context.Context, id, sid, status string, code int) error {
 	if !validID(id) {
-		return fmt.Errorf("status for %q: not an item id", id)
+		return fmt.Errorf("status for %.40q: %w", id, ErrNotItem)
 	}
 	switch status {
 	case "failed", "undelivered":
@@ -429,6 +429,9 @@ func (o *Outbox) Status(ctx context.Context, id, sid, status string, code int) e
 	}
 	return o.settle(ctx, id, status, sid)
 }
+
+// ErrNotItem: a status names no item the outbox could have.
+var ErrNotItem = errors.New("not an item id")
 
 // validID reports whether id could be an item's: the status callback's
 // reference comes from outside.

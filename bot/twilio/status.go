@@ -13,8 +13,14 @@ import (
 // StatusSink records what Twilio says about a message or call Textline
 // sent.
 type StatusSink interface {
+	// Status records s; an error that wraps ErrUnknownRef says no retry
+	// could help.
 	Status(ctx context.Context, s Status) error
 }
+
+// ErrUnknownRef: a status names nothing Textline could have sent. The
+// callback answers 400, so that Twilio does not try again.
+var ErrUnknownRef = errors.New("twilio: status for nothing Textline sent")
 
 // Status is one report from Twilio on a message or call.
 type Status struct {
@@ -39,8 +45,9 @@ func NewStatus(verify *Verifier, sink StatusSink) *StatusHandler {
 	return &StatusHandler{verify: verify, sink: sink}
 }
 
-// ServeHTTP answers 204 once the sink has the report, and 500 when it
-// fails, so that Twilio tries again.
+// ServeHTTP answers 204 once the sink has the report, 400 when it names
+// nothing Textline sent, and 500 when the sink fails, so that Twilio
+// tries again.
 func (h *StatusHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Verify.
 	form, status, err := signedForm(w, r, h.verify)
@@ -59,7 +66,10 @@ func (h *StatusHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Delegate.
-	if err := h.sink.Status(r.Context(), s); err != nil {
+	if err := h.sink.Status(r.Context(), s); errors.Is(err, ErrUnknownRef) {
+		h.refuse(w, r, http.StatusBadRequest, err)
+		return
+	} else if err != nil {
 		h.log().LogAttrs(r.Context(), slog.LevelError, "status not recorded",
 			slog.String("ref", s.Ref), slog.String("sid", s.SID), slog.String("status", s.Status), slog.Any("error", err))
 		w.WriteHeader(http.StatusInternalServerError)

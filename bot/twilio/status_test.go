@@ -3,6 +3,7 @@ package twilio_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -136,6 +137,11 @@ func TestStatus(t *testing.T) {
 			name: "call completed", body: callStatus().Encode(), sig: signedFor(callStatus()),
 			wantStatus: http.StatusNoContent,
 			wantSink:   []twilio.Status{{Ref: "ref1", SID: "CA33333333333333333333333333333333", Status: "completed"}},
+		},
+		{
+			name: "names nothing sent", body: delivered.Encode(), sig: signedFor(delivered), sinkErr: fmt.Errorf("%w: bad id", twilio.ErrUnknownRef),
+			wantStatus: http.StatusBadRequest,
+			wantSink:   []twilio.Status{{Ref: "ref1", SID: "SM22222222222222222222222222222222", Status: "delivered"}},
 		},
 		{
 			name: "sink fails", body: delivered.Encode(), sig: signedFor(delivered), sinkErr: errors.New("redis: connection refused"),

@@ -190,4 +190,7 @@ func TestServeVoice(t *testing.T) {
 	if status, _ := post("/twilio/status?o=unknown-item", st, true); status != http.StatusNoContent {
 		t.Errorf("status for an item already gone: %d, want 204", status)
 	}
+	if status, _ := post("/twilio/status?o=%3Cnot%20an%20id%3E", st, true); status != http.StatusBadRequest {
+		t.Errorf("status for no item there could be: %d, want 400, so that Twilio does not retry", status)
+	}
 }

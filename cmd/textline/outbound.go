@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -77,7 +78,11 @@ func (s *logSender) send(ctx context.Context, kind, to, body string) (string, er
 type statusSink struct{ out *outbox.Outbox }
 
 func (s statusSink) Status(ctx context.Context, st twilio.Status) error {
-	return s.out.Status(ctx, st.Ref, st.SID, st.Status, st.ErrorCode)
+	err := s.out.Status(ctx, st.Ref, st.SID, st.Status, st.ErrorCode)
+	if errors.Is(err, outbox.ErrNotItem) {
+		return fmt.Errorf("%w: %w", twilio.ErrUnknownRef, err)
+	}
+	return err
 }
 
 // statusCallback gives the status callback URL for an outbox item, when
