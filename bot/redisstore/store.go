@@ -65,17 +65,28 @@ const maxAttempts = 200
 // one message for maxAttempts tries.
 var ErrContention = errors.New("session kept changing")
 
+// ErrLate is returned when a commit reached Redis after its deadline, by
+// when the texter had been given the fallback: it was refused.
+var ErrLate = errors.New("commit came after its deadline")
+
 // commit stores the new session and the reply when the session is still
-// what the step saw. It answers {0} when stored, {1, reply} when this
-// message id was answered meanwhile, and {2, current} on a conflict.
+// what the step saw and the commit is not late. It answers {0} when
+// stored, {1, reply} when this message id was answered meanwhile, {2,
+// current} on a conflict, and {3} when it ran after its deadline (the
+// texter was given the fallback: nothing they were not told of happens).
 //
 // KEYS: session, this message's reply, the index of the texter's replies
 // (a sorted set of reply keys by expiry in microseconds, so DELETE can
 // find them and the oldest go first).
 // ARGV: session seen (empty for none), new session (empty erases
-// everything), session TTL in ms (0 keeps it), reply, reply TTL in ms.
-// Expiry in the index is reckoned on Redis's clock, as the keys' own is.
+// everything), session TTL in ms (0 keeps it), reply, reply TTL in ms,
+// deadline in microseconds since the epoch. Expiry in the index and the
+// deadline are reckoned on Redis's clock, as the keys' own expiry is; the
+// line's clocks and Redis's are kept in step (NTP).
 var commit = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+if now > tonumber(ARGV[6]) then return {3} end
 local done = redis.call('GET', KEYS[2])
 if done then return {1, done} end
 local cur = redis.call('GET', KEYS[1]) or ''
@@ -89,8 +100,6 @@ else
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 end
 redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 redis.call('ZADD', KEYS[3], now + tonumber(ARGV[5]) * 1000, KEYS[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 local extra = redis.call('ZCARD', KEYS[3]) - ` + maxRepliesKept + `
@@ -127,6 +136,9 @@ func SessionKey(texterID string) string { return keysOf(texterID, "").session }
 func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.Update) (bot.Committed, error) {
 	ctx, cancel := context.WithTimeout(ctx, orDefault(s.Timeout, 800*time.Millisecond))
 	defer cancel()
+	// Past this the caller has its error and the texter the fallback: a
+	// commit still in flight then must not land.
+	deadline, _ := ctx.Deadline()
 	k := keysOf(texterID, messageID)
 	cur := s.recent.Get(texterID)
 	for attempt := 0; attempt < maxAttempts; attempt++ {
@@ -153,7 +165,7 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 			return bot.Committed{}, fmt.Errorf("store session: %w", err)
 		}
 		res, err := commit.Run(ctx, s.rdb, []string{k.session, k.reply, k.sent},
-			cur, next, ttl, reply, orDefault(s.ReplyTTL, 15*time.Minute).Milliseconds()).Slice()
+			cur, next, ttl, reply, orDefault(s.ReplyTTL, 15*time.Minute).Milliseconds(), deadline.UnixMicro()).Slice()
 		if err != nil {
 			s.recent.Forget(texterID)
 			return bot.Committed{}, fmt.Errorf("store session: %w", err)
@@ -162,6 +174,9 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 		case 0:
 			s.recent.Put(texterID, next)
 			return bot.Committed{Reply: out.Reply, Handoff: out.Handoff, Fresh: true}, nil
+		case 3:
+			s.recent.Forget(texterID)
+			return bot.Committed{}, fmt.Errorf("store session: %w", ErrLate)
 		case 1:
 			stored, _ := res[1].(string)
 			c, err := decodeReply(stored)

@@ -236,3 +236,37 @@ func TestApplyConcurrentRetries(t *testing.T) {
 		t.Errorf("stored Turns = %d, want 1: one message id changed state more than once", got)
 	}
 }
+
+// A commit that reaches Redis after Apply gave up (Redis stalled; the
+// texter got the fallback) is refused when it finally runs: nothing moves
+// that the texter was not told of.
+func TestApplyLateCommitIsRefused(t *testing.T) {
+	rdb := redistest.Client(t)
+	id := newTexter(t, rdb)
+	proxy, hold := redistest.Delayed(t, rdb.Options().Addr, 600*time.Millisecond)
+	o := *rdb.Options()
+	o.Addr, o.PoolSize, o.ContextTimeoutEnabled, o.MaxRetries = proxy, 1, true, -1 // as the line connects
+	slow := redis.NewClient(&o)
+	defer slow.Close()
+	s := New(slow)
+	s.Timeout = 150 * time.Millisecond
+	// A first message goes through, which loads the commit script: the
+	// late one is not refused for want of it.
+	warm := newTexter(t, rdb)
+	if _, err := s.Apply(t.Context(), warm, "m0", func(bot.Session) bot.Outcome {
+		return bot.Outcome{Session: bot.Session{Flow: at(flows.Menu, flows.AskedNothing), Turns: 1}, Reply: "hi"}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	hold()
+	_, err := s.Apply(t.Context(), id, "m1", func(bot.Session) bot.Outcome {
+		return bot.Outcome{Session: bot.Session{Flow: at(flows.Crisis, flows.AskedSafe), Turns: 1}, Reply: "crisis"}
+	})
+	if err == nil {
+		t.Fatal("Apply through a stalled Redis succeeded")
+	}
+	time.Sleep(time.Second) // the held command runs meanwhile
+	if keys := texterKeys(t, rdb, id); len(keys) > 0 {
+		t.Errorf("a commit that came after its deadline was stored: %v", keys)
+	}
+}

@@ -2,11 +2,13 @@ package redistest
 
 import (
 	"context"
+	"io"
 	"net"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -106,4 +108,66 @@ func handshake(cmd redis.Cmder) bool {
 		return true
 	}
 	return false
+}
+
+// Delayed returns the address of a proxy to the server at addr that, once
+// hold is called, holds every command sent to it for d before passing it
+// on, like a Redis paused under load: a client gives up, and its command
+// still runs later. It closes with the test.
+func Delayed(tb testing.TB, addr string, d time.Duration) (proxy string, hold func()) {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var held atomic.Bool
+	var mu sync.Mutex
+	var conns []net.Conn
+	keep := func(c net.Conn) {
+		mu.Lock()
+		conns = append(conns, c)
+		mu.Unlock()
+	}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", addr)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			keep(c)
+			keep(up)
+			go io.Copy(c, up)
+			go func() {
+				buf := make([]byte, 32<<10)
+				for {
+					n, err := c.Read(buf)
+					if n > 0 && held.Load() {
+						time.Sleep(d)
+					}
+					if n > 0 {
+						if _, err := up.Write(buf[:n]); err != nil {
+							return
+						}
+					}
+					if err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	tb.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return ln.Addr().String(), func() { held.Store(true) }
 }
