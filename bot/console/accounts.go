@@ -28,8 +28,8 @@ type Accounts struct {
 
 	// SessionTTL is how long a sign-in lasts. Zero means 12 hours.
 	SessionTTL time.Duration
-	// MaxFailures is how many wrong passwords lock a name or an address
-	// for Lockout. Zero means 5.
+	// MaxFailures is how many wrong passwords lock a name from one
+	// address for Lockout. Zero means 5.
 	MaxFailures int
 	// Lockout is how long. Zero means 15 minutes.
 	Lockout time.Duration
@@ -135,6 +135,10 @@ func (a *Accounts) Remove(ctx context.Context, name string) error {
 	if err != nil {
 		return fmt.Errorf("remove responder: %w", err)
 	}
+	// An account made again under the name knows no address.
+	if err := a.rdb.Del(ctx, a.key("known", name)).Err(); err != nil {
+		return fmt.Errorf("remove responder: %w", err)
+	}
 	if n == 0 {
 		return ErrNoSuch
 	}
@@ -157,28 +161,34 @@ type Session struct {
 	CSRF string // the token every form must carry
 }
 
-// SignIn checks name and password, counting failures by name and by the
-// client's address, and returns a new session token.
+// SignIn checks name and password and returns a new session token.
+//
+// Wrong passwords are counted for the name from the client's address, and
+// for the address across names (one place trying many); past MaxFailures
+// (sprayFactor times as many for the address) the pair, or the address,
+// is locked for Lockout from its first failure: attempts while locked do
+// not make it longer. So nobody elsewhere can lock a responder out, and
+// an address the name signed in from before is never locked out of the
+// right password.
 func (a *Accounts) SignIn(ctx context.Context, name, password, client string) (token string, err error) {
 	// Count the attempt before checking it, atomically, so that guesses
 	// sent all at once are counted all the same.
-	fails := []string{a.key("fail", "name", name), a.key("fail", "addr", client)}
+	pairKey, addrKey := a.key("fail", "pair", name, client), a.key("fail", "addr", client)
 	pipe := a.rdb.TxPipeline()
-	counts := make([]*redis.IntCmd, len(fails))
-	for i, k := range fails {
-		counts[i] = pipe.Incr(ctx, k)
-		pipe.PExpire(ctx, k, a.lockout())
-	}
+	pair, addr := pipe.Incr(ctx, pairKey), pipe.Incr(ctx, addrKey)
+	pipe.ExpireNX(ctx, pairKey, a.lockout())
+	pipe.ExpireNX(ctx, addrKey, a.lockout())
+	known := pipe.SIsMember(ctx, a.key("known", name), client)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return "", fmt.Errorf("sign in: %w", err)
 	}
-	for _, c := range counts {
-		if c.Val() > int64(a.maxFailures()) {
-			if err := a.record(ctx, name, "sign-in refused: locked", client); err != nil {
-				return "", err
-			}
-			return "", ErrLocked
+	max := int64(a.maxFailures())
+	locked := pair.Val() > max || addr.Val() > sprayFactor*max
+	if locked && !known.Val() {
+		if err := a.record(ctx, name, "sign-in refused: locked", client); err != nil {
+			return "", err
 		}
+		return "", ErrLocked
 	}
 	hash, err := a.rdb.HGet(ctx, a.key("responders"), name).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
@@ -189,15 +199,22 @@ func (a *Accounts) SignIn(ctx context.Context, name, password, client string) (t
 		hash = dummyHash
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || hash == dummyHash {
-		if err := a.record(ctx, name, "sign-in refused: wrong password", client); err != nil {
-			return "", err
+		what, err := "sign-in refused: wrong password", ErrWrong
+		if locked {
+			what, err = "sign-in refused: locked", ErrLocked
 		}
-		return "", ErrWrong
+		if rerr := a.record(ctx, name, what, client); rerr != nil {
+			return "", rerr
+		}
+		return "", err
 	}
-	// A right password is not a failure: take its count back.
+	// A right password is not a failure: take its count back, and know
+	// the address.
 	pipe = a.rdb.TxPipeline()
-	pipe.Del(ctx, fails[0])
-	pipe.Decr(ctx, fails[1])
+	pipe.Del(ctx, pairKey)
+	pipe.Decr(ctx, addrKey)
+	pipe.SAdd(ctx, a.key("known", name), client)
+	pipe.Expire(ctx, a.key("known", name), knownFor)
 	token, csrf := random(), random()
 	pipe.HSet(ctx, a.sessionKey(token), "name", name, "csrf", csrf, "account", accountID(hash))
 	pipe.PExpire(ctx, a.sessionKey(token), a.sessionTTL())
@@ -280,5 +297,12 @@ func (a *Accounts) now() time.Time {
 func (a *Accounts) sessionTTL() time.Duration { return cmp.Or(a.SessionTTL, 12*time.Hour) }
 
 func (a *Accounts) maxFailures() int { return cmp.Or(a.MaxFailures, 5) }
+
+// sprayFactor: an address may fail this many times MaxFailures, across
+// names, before it is locked.
+const sprayFactor = 4
+
+// knownFor is how long an address a name signed in from stays known.
+const knownFor = 30 * 24 * time.Hour
 
 func (a *Accounts) lockout() time.Duration { return cmp.Or(a.Lockout, 15*time.Minute) }
