@@ -26,35 +26,20 @@ func Silent(tb testing.TB) string {
 func Wedged(tb testing.TB) (addr string, accepted <-chan struct{}) {
 	tb.Helper()
 	ch := make(chan struct{}, 64)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
+	ln, open := listen(tb)
 	go func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
+			open.keep(c)
 			select {
 			case ch <- struct{}{}:
 			default:
 			}
 		}
 	}()
-	tb.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
 	return ln.Addr().String(), ch
 }
 
@@ -116,18 +101,8 @@ func handshake(cmd redis.Cmder) bool {
 // still runs later. It closes with the test.
 func Delayed(tb testing.TB, addr string, d time.Duration) (proxy string, hold func()) {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
+	ln, open := listen(tb)
 	var held atomic.Bool
-	var mu sync.Mutex
-	var conns []net.Conn
-	keep := func(c net.Conn) {
-		mu.Lock()
-		conns = append(conns, c)
-		mu.Unlock()
-	}
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -139,8 +114,7 @@ func Delayed(tb testing.TB, addr string, d time.Duration) (proxy string, hold fu
 				c.Close()
 				continue
 			}
-			keep(c)
-			keep(up)
+			open.keep(c, up)
 			go io.Copy(c, up)
 			go func() {
 				buf := make([]byte, 32<<10)
@@ -161,13 +135,37 @@ func Delayed(tb testing.TB, addr string, d time.Duration) (proxy string, hold fu
 			}()
 		}
 	}()
+	return ln.Addr().String(), func() { held.Store(true) }
+}
+
+// conns are a fake server's connections, closed with its listener when
+// the test ends.
+type conns struct {
+	mu   sync.Mutex
+	list []net.Conn
+}
+
+// listen starts a fake server's listener on a free local port.
+func listen(tb testing.TB) (net.Listener, *conns) {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := &conns{}
 	tb.Cleanup(func() {
 		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for _, conn := range c.list {
+			conn.Close()
 		}
 	})
-	return ln.Addr().String(), func() { held.Store(true) }
+	return ln, c
+}
+
+func (c *conns) keep(cs ...net.Conn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.list = append(c.list, cs...)
 }
