@@ -53,6 +53,7 @@ type Console struct {
 	mux      *http.ServeMux
 	closing  chan struct{}
 	close    sync.Once
+	streams  streams
 
 	// Secure marks the cookies Secure, sent over HTTPS only. New sets it;
 	// only a console served over plain HTTP on a loopback address may
@@ -252,6 +253,12 @@ const keepAlive = 15 * time.Second
 // events streams handoff changes as server-sent events; the pages' script
 // redraws what changed.
 func (c *Console) events(w http.ResponseWriter, r *http.Request, s Session) {
+	if !c.streams.open(s.CSRF) {
+		// Each stream holds a connection to Redis: a session has a few.
+		http.Error(w, "too many live views of this console; close a tab", http.StatusTooManyRequests)
+		return
+	}
+	defer c.streams.done(s.CSRF)
 	changes, err := c.feed.Changes(r.Context())
 	if err != nil {
 		c.fail(w, r, err)
@@ -285,6 +292,40 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request, s Session) {
 		if err := rc.Flush(); err != nil {
 			return
 		}
+	}
+}
+
+// maxStreams is how many live event streams one signed-in session may
+// hold at once in a process: a few tabs.
+const maxStreams = 4
+
+// streams counts the live event streams of each session, by its CSRF
+// token (which is as unique as the session and no secret to the server).
+type streams struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// open reserves a stream for the session, unless it holds maxStreams.
+func (s *streams) open(session string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n == nil {
+		s.n = map[string]int{}
+	}
+	if s.n[session] >= maxStreams {
+		return false
+	}
+	s.n[session]++
+	return true
+}
+
+// done gives a stream back.
+func (s *streams) done(session string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n[session]--; s.n[session] <= 0 {
+		delete(s.n, session)
 	}
 }
 

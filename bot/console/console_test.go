@@ -352,3 +352,55 @@ func TestStaticFiles(t *testing.T) {
 		t.Errorf("GET the static folder: %d %.80q, want 404 and no listing", status, body)
 	}
 }
+
+// A signed-in session holds a few live views at most: each holds a
+// connection to Redis. One closed frees its place.
+func TestEventStreamsPerSession(t *testing.T) {
+	srv, _, _ := newConsole(t)
+	c := browser(t)
+	if status, _ := signIn(t, srv, c, password); status != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", status)
+	}
+	open := func() (*http.Response, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(t.Context())
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/console/events", nil)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, cancel
+	}
+	var cancels []context.CancelFunc
+	defer func() {
+		for _, cancel := range cancels {
+			cancel()
+		}
+	}()
+	for i := range 4 {
+		resp, cancel := open()
+		cancels = append(cancels, cancel)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("stream %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	resp, cancel := open()
+	resp.Body.Close()
+	cancel()
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("a fifth stream: %d, want 429", resp.StatusCode)
+	}
+	cancels[0]()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		resp, cancel := open()
+		cancels = append(cancels, cancel)
+		if resp.StatusCode == http.StatusOK {
+			break
+		}
+		resp.Body.Close()
+		if time.Now().After(deadline) {
+			t.Fatalf("a stream after one closed: %d, want 200", resp.StatusCode)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
