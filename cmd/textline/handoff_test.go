@@ -119,14 +119,23 @@ func TestServeHandoff(t *testing.T) {
 			t.Errorf("sent from %q, want the line's number", s.From)
 		}
 	}
-	resp, err := http.Get(srv.url + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	metrics, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if want := `textline_outbound_total{kind="sms",result="sent"} 5`; !strings.Contains(string(metrics), want) {
-		t.Errorf("metrics lack %s", want)
+	// The outbox counts a send once the provider's answer is back, a moment
+	// after the provider has the message.
+	want := `textline_outbound_total{kind="sms",result="sent"} 5`
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		resp, err := http.Get(srv.url + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		metrics, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(metrics), want) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("metrics lack %s", want)
+			break
+		}
 	}
 	logs := srv.logs.String()
 	for _, n := range []string{tx.from, responderPhone} {
