@@ -81,7 +81,10 @@ var reader = sync.OnceValue(func() *understand.Reader {
 	return r
 })
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T) *world { return newWorldOf(t, 2) }
+
+// newWorldOf is a world with n responders.
+func newWorldOf(t *testing.T, n int) *world {
 	t.Helper()
 	lib, triage := shipped()
 	rdb := redistest.Client(t)
@@ -90,9 +93,12 @@ func newWorld(t *testing.T) *world {
 		pseudo: bot.NewPseudonymizer([]byte("test key")),
 		prefix: fmt.Sprintf("{tl:handoff:test%d}:", rand.Int64()),
 		texter: randomNumber(),
-		resp:   []string{randomNumber(), randomNumber()},
+		resp:   make([]string, n),
 		to:     lineNumber,
 		now:    time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC),
+	}
+	for i := range w.resp {
+		w.resp[i] = randomNumber()
 	}
 	w.api = twiliotest.New(accountSID, apiKey, apiSecret)
 	t.Cleanup(w.api.Close)

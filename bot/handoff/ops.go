@@ -86,7 +86,7 @@ func onMessage(e env, open *Record, past []int64, m message) (*delta, heard) {
 			r.OffHours = true
 		} else {
 			r.Alerted = true
-			c.alertAll(e, r, "responder.alert", "alert")
+			c.alertAll(e, r, "responder.alert", "responder.alert_line", "alert")
 		}
 	default:
 		r = *open
@@ -96,7 +96,7 @@ func onMessage(e env, open *Record, past []int64, m message) (*delta, heard) {
 			if r.Status == Waiting {
 				c.queue[r.N] = r.score()
 				r.Alerted, r.RemindAt = true, e.now.Add(e.remind)
-				c.alertAll(e, r, "responder.alert", "raised:"+m.id)
+				c.alertAll(e, r, "responder.alert", "responder.alert_line", "raised:"+m.id)
 			}
 		}
 	}
@@ -111,7 +111,10 @@ func onMessage(e env, open *Record, past []int64, m message) (*delta, heard) {
 		if m.verdict.Crisis() {
 			relay = "responder.relay_flag"
 		}
-		c.send(e, r, m.id+":relay", r.HolderAddr, fill(e, relay, r, words), false, outbox.SMS)
+		it := c.send(e, r, m.id+":relay", r.Holder, r.HolderAddr, fill(e, relay, r, words), outbox.SMS)
+		if m.verdict.Crisis() {
+			it.Rank = int(2 * rank(m.verdict.Severity))
+		}
 	}
 	return c, heard{Handle: r.Handle, Created: created, Kept: m.text != ""}
 }
@@ -122,7 +125,7 @@ func onAlert(e env, past []int64, m message) (*delta, heard) {
 	c := newDelta()
 	r := c.create(e, m.new, Closed, past)
 	r.Closed, r.Alerted = e.now, true
-	c.alertAll(e, r, "responder.alert_optedout", "alert")
+	c.alertAll(e, r, "responder.alert_optedout", "", "alert")
 	r = c.remember(e, r, m.text, m.verdict)
 	c.put(r)
 	return c, heard{Handle: r.Handle, Kept: m.text != ""}
@@ -137,7 +140,7 @@ func onLeave(e env, open *Record, held []int64, id string) (*delta, heard) {
 	}
 	r := *open
 	if r.HolderAddr != "" {
-		c.send(e, r, id+":left", r.HolderAddr, fill(e, "responder.texter_left", r, ""), false, outbox.SMS)
+		c.send(e, r, id+":left", r.Holder, r.HolderAddr, fill(e, "responder.texter_left", r, ""), outbox.SMS)
 	}
 	c.closeOut(e, r, "texter", "opted out", true, held)
 	return c, heard{Handle: r.Handle}
@@ -180,7 +183,7 @@ func onCall(e env, open *Record, id, twiml string) (*delta, heard) {
 	if open == nil {
 		return c, heard{}
 	}
-	c.send(e, *open, id+":call", open.Addr, twiml, true, outbox.Call)
+	c.send(e, *open, id+":call", "", open.Addr, twiml, outbox.Call)
 	c.audit(e, *open, "texter", "call requested", "")
 	return c, heard{Handle: open.Handle}
 }
@@ -263,7 +266,7 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 	switch a.Verb {
 	case Say:
 		c.said = append(c.said, entry[Said]{r.N, Said{At: e.now, From: FromResponder, Responder: a.Responder, Text: a.Text}})
-		c.send(e, r, a.ID+":say", r.Addr, a.Text, true, outbox.SMS)
+		c.send(e, r, a.ID+":say", "", r.Addr, a.Text, outbox.SMS)
 		c.audit(e, r, a.Responder, "replied", "")
 		c.publish(r, ChangeMessage)
 		return c, acted{Reply: Relayed, Handle: r.Handle}
@@ -275,7 +278,7 @@ func onAct(e env, a act, named *Record, held []Record, pointer func(Record) bool
 		c.audit(e, r, a.Responder, "passed", "")
 		c.publish(r, ChangePassed)
 		c.toTexter(e, r, fmt.Sprintf("%d:passed:%s", r.N, a.ID), "handoff.passed")
-		c.alertAll(e, r, "responder.alert", "passed:"+a.ID)
+		c.alertAll(e, r, "responder.alert", "responder.alert_line", "passed:"+a.ID)
 		return c, acted{Reply: Passed, Handle: r.Handle}
 	}
 	r = c.closeOut(e, r, a.Responder, "closed by responder", pointer(r), heldIDs(held))
@@ -325,7 +328,7 @@ func due(e env, r Record, onDuty bool, max int) (c *delta, fired bool) {
 		}
 		r.Alerted, r.RemindAt = true, e.now.Add(e.remind)
 		c.put(r)
-		c.alertAll(e, r, "responder.alert", fmt.Sprintf("on_duty:%d", e.now.UnixMilli()))
+		c.alertAll(e, r, "responder.alert", "responder.alert_line", fmt.Sprintf("on_duty:%d", e.now.UnixMilli()))
 	case !r.RemindAt.After(e.now):
 		r.Reminders++
 		r.RemindAt = e.now.Add(e.remind)
@@ -333,7 +336,7 @@ func due(e env, r Record, onDuty bool, max int) (c *delta, fired bool) {
 		if !r.OffHours && r.Reminders <= max {
 			c.toTexter(e, r, fmt.Sprintf("%d:reminder:%d", r.N, r.Reminders), "handoff.reminder")
 		}
-		c.alertAll(e, r, "responder.alert_again", fmt.Sprintf("again:%d", r.Reminders))
+		c.alertAll(e, r, "responder.alert_again", "responder.alert_again_line", fmt.Sprintf("again:%d", r.Reminders))
 	default:
 		return c, false
 	}

@@ -3,8 +3,10 @@ package handoff_test
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -217,4 +219,108 @@ func TestDeleteErasesTranscripts(t *testing.T) {
 	if keys = slices.DeleteFunc(keys, func(k string) bool { return strings.HasPrefix(k, w.prefix+"forgot:") }); len(keys) != 0 {
 		t.Errorf("keys naming the texter after DELETE: %q", keys)
 	}
+}
+
+// TestOutboxOrderAfterFailures: a 429, then a 500, on the first of three
+// messages to a responder's phone; they arrive 1, 2, 3.
+func TestOutboxOrderAfterFailures(t *testing.T) {
+	w, handle := activeWorld(t)
+	w.api.FailNext(1, 429, 20429)
+	for _, body := range []string{"one", "two", "three"} {
+		w.text(w.texter, body)
+		w.advance(time.Millisecond)
+	}
+	if got := w.flush(); len(got) != 0 {
+		t.Fatalf("sent %+v through a 429", got)
+	}
+	w.api.FailNext(1, 500, 20500)
+	var got []string
+	for range 10 {
+		w.advance(5 * time.Second)
+		for _, s := range to(w.flush(), w.resp[0]) {
+			got = append(got, s.Body)
+		}
+	}
+	if want := []string{handle + ": one", handle + ": two", handle + ": three"}; !slices.Equal(got, want) {
+		t.Errorf("delivered %q, want %q", got, want)
+	}
+}
+
+var (
+	severities = regexp.MustCompile(`\b(possible|moderate|high|imminent)\)`)
+	urgency    = map[string]int{"possible)": 1, "moderate)": 2, "high)": 3, "imminent)": 4}
+)
+
+// TestAlertSurge: 40 crisis texts within a second, three responder
+// phones, 300 ms per Twilio request. Every responder is told every
+// waiting handle in a few messages, the alerts that piled up combined,
+// the most urgent first, so it takes seconds, not the 12 s one message
+// per alert would.
+func TestAlertSurge(t *testing.T) {
+	w := newWorldOf(t, 3)
+	// Forty messages at once on a test machine: the subject is the
+	// outbox, not how fast the session store answers under the race
+	// detector.
+	w.store.Timeout = 20 * time.Second
+	w.api.Delay(300 * time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); w.out.Run(ctx, 50*time.Millisecond) }()
+	defer func() { cancel(); <-done }()
+
+	texters := make([]string, 40)
+	var wg sync.WaitGroup
+	for i := range texters {
+		texters[i] = randomNumber()
+		t.Cleanup(func() { forgetTexter(w, texters[i]) })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := "i want to kill myself"
+			if i%4 == 0 {
+				body = "i took a whole bottle of pills"
+			}
+			reply, err := w.line.Route(w.engine).Handle(ctx, w.inbound(texters[i], body))
+			if err != nil || !strings.Contains(reply.Text, "988") {
+				t.Errorf("crisis reply %q, %v; want 988", reply.Text, err)
+			}
+		}()
+	}
+	wg.Wait()
+	last := time.Now()
+	q, total, err := w.line.Queue(ctx, 100)
+	if err != nil || total != 40 {
+		t.Fatalf("queue holds %d, %v; want 40", total, err)
+	}
+	deadline := time.After(20 * time.Second)
+	for _, phone := range w.resp {
+		for {
+			told := map[string]bool{}
+			msgs := to(w.api.Sent(), phone)
+			for _, m := range msgs {
+				for _, h := range q {
+					if regexp.MustCompile(`\b` + h.Handle + `\b`).MatchString(m.Body) {
+						told[h.Handle] = true
+					}
+				}
+			}
+			if len(told) == len(q) {
+				if len(msgs) > 6 {
+					t.Errorf("%s was told in %d messages, want the alerts combined", phone, len(msgs))
+				}
+				for _, m := range msgs {
+					if !slices.IsSortedFunc(severities.FindAllString(m.Body, -1), func(a, b string) int { return urgency[b] - urgency[a] }) {
+						t.Errorf("an alert puts a lower risk first:\n%s", m.Body)
+					}
+				}
+				break
+			}
+			select {
+			case <-deadline:
+				t.Fatalf("%s told of %d of %d handles in %d messages", phone, len(told), len(q), len(msgs))
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
+	t.Logf("every responder told every handle %v after the last text; the first phone in %d messages", time.Since(last).Round(10*time.Millisecond), len(to(w.api.Sent(), w.resp[0])))
 }

@@ -161,10 +161,13 @@ func (c *delta) publish(r Record, what Happened) {
 	c.events = append(c.events, Change{Handle: r.Handle, What: what})
 }
 
-// send enqueues one message (or call) about r; id makes it happen once.
-// It comes from the line's sender, or else the number the texter wrote
-// to, by SMS unless it goes to a WhatsApp texter.
-func (c *delta) send(e env, r Record, id, to, body string, toTexter bool, kind outbox.Kind) {
+// send enqueues one message (or call) about r to a responder, or to its
+// texter when responder is ""; id makes it happen once. It comes from
+// the line's sender, or else the number the texter wrote to, by SMS
+// unless it goes to a WhatsApp texter. Each one's messages arrive in the
+// order they were sent.
+func (c *delta) send(e env, r Record, id, responder, to, body string, kind outbox.Kind) *outbox.Item {
+	toTexter := responder == ""
 	from := e.from
 	if from == "" {
 		from = r.To
@@ -181,22 +184,32 @@ func (c *delta) send(e env, r Record, id, to, body string, toTexter bool, kind o
 	case !wa && !strings.HasPrefix(from, "MG"):
 		from = "whatsapp:" + from
 	}
-	texter := ""
+	it := outbox.Item{ID: id, Kind: kind, To: to, From: from, Body: body}
 	if toTexter {
-		texter = r.Texter
+		it.Texter = r.Texter
+	} else {
+		it.Lane = "r:" + responder
 	}
-	c.sends = append(c.sends, entry[outbox.Item]{r.N, outbox.Item{ID: id, Kind: kind, To: to, From: from, Body: body, Texter: texter}})
+	c.sends = append(c.sends, entry[outbox.Item]{r.N, it})
+	return &c.sends[len(c.sends)-1].v
 }
 
 func (c *delta) toTexter(e env, r Record, id, textID string) {
-	c.send(e, r, id, r.Addr, e.render(r.Lang, textID, nil), true, outbox.SMS)
+	c.send(e, r, id, "", r.Addr, e.render(r.Lang, textID, nil), outbox.SMS)
 }
 
-// alertAll alerts every responder of r; tag makes each alert once.
-func (c *delta) alertAll(e env, r Record, textID, tag string) {
+// alertAll alerts every responder of r; tag makes each alert once. An
+// alert that can wait for a person goes as gist, with the alerts piled up
+// for the same phone, in one message; a crisis goes first.
+func (c *delta) alertAll(e env, r Record, textID, gist, tag string) {
 	body := fill(e, textID, r, "")
+	var line, head string
+	if gist != "" {
+		line, head = fill(e, gist, r, ""), fill(e, "responder.alerts", r, "")
+	}
 	for _, s := range e.responders {
-		c.send(e, r, fmt.Sprintf("%d:%s:%s", r.N, tag, s.id), s.addr, body, false, outbox.SMS)
+		it := c.send(e, r, fmt.Sprintf("%d:%s:%s", r.N, tag, s.id), s.id, s.addr, body, outbox.SMS)
+		it.Rank, it.Gist, it.Head = int(2*rank(r.Severity)), line, head
 	}
 	c.audit(e, r, "line", "alerted", tag)
 }

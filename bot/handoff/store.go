@@ -306,7 +306,7 @@ func (l *Line) tx(c *delta, a any, once string) (cas.Tx, map[string]string, erro
 		set(l.prefix+"seen:"+t, val, true)
 	}
 	if c.forget != "" {
-		ops = append(ops, l.out.Forget(l.now(), c.forget))
+		ops = append(ops, l.out.Forget(l.now(), c.forget)...)
 	}
 	for _, e := range c.events {
 		b, _ := json.Marshal(e)

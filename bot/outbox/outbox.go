@@ -3,15 +3,24 @@
 // error loses or repeats one.
 //
 // Items live in Redis until the provider has accepted them: a hash per
-// item and a sorted set of item ids by when they are due. Enqueueing is
-// idempotent by item id, so a retried webhook enqueues once. A worker
-// claims due items for a lease: if it dies mid-send, the item comes due
-// again when the lease runs out. A temporary failure (429, 5xx, network)
-// is retried with backoff; a permanent one is dropped and recorded. The
-// provider's status callback (when the service has a public URL) marks an
-// item sent too, so an item whose send succeeded just before a crash is
-// not sent again. What cannot be told apart is a send that timed out
-// after the provider took it: that one is retried, and may arrive twice.
+// item, queues of item ids by when they are due, and a lane per recipient
+// that keeps their items in the order they were enqueued. Enqueueing is
+// idempotent by item id, so a retried webhook enqueues once.
+//
+// Workers claim due items for a lease, several at once (Parallel), urgent
+// ones (crisis alerts) first, and never two of one lane: a later item
+// never overtakes an earlier one that is waiting for a retry. Alerts that
+// pile up for one responder go as one message that names them all, most
+// urgent first. If a worker dies mid-send, the item comes due again when
+// its lease runs out. A temporary failure (429, 5xx, network, a send that
+// took longer than SendTimeout) is retried with backoff; a permanent one
+// is dropped and recorded. A 429 holds every send of the account for as
+// long as the provider asked (Retry-After), then lets one trial through
+// until one succeeds. The provider's status callback (when the service
+// has a public URL) marks an item sent too, so an item whose send
+// succeeded just before a crash is not sent again. What cannot be told
+// apart is a send that timed out after the provider took it: that one is
+// retried, and may arrive twice.
 //
 // Other packages enqueue atomically with their own writes, in the same
 // Redis slot, by adding Ops to their commit (package cas).
@@ -58,6 +67,17 @@ type Item struct {
 	Body   string
 	Texter string // the recipient's pseudonym when a texter: never sent to after an opt-out
 	Audit  string // a Redis list (same slot) that records the outcome; "" for none
+	// Lane names a recipient who is not a texter (a responder): their
+	// items go out in the order they were enqueued. A texter's items are
+	// in their own lane. "" with no Texter means no order is kept.
+	Lane string
+	// Rank above 0 makes the item urgent: claimed before the others, and
+	// first among the alerts combined with it.
+	Rank int
+	// Gist, when set, makes the item an alert that may be combined with
+	// the alerts that follow it in its lane: one message of Head, then
+	// each one's Gist on a line.
+	Gist, Head string
 }
 
 // Sender delivers; bot/twilio's REST client is one.
@@ -98,6 +118,12 @@ type Outbox struct {
 	// MaxTries bounds the attempts of one item. Zero means 12 (about an
 	// hour of backoff).
 	MaxTries int
+	// Parallel is how many sends may be on their way at once, across
+	// recipients. Zero means 8.
+	Parallel int
+	// SendTimeout bounds one send; a send that takes longer is retried.
+	// Zero means 10 seconds.
+	SendTimeout time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Log gets delivery failures, with pseudonyms only; nil means
@@ -140,36 +166,62 @@ func (o *Outbox) Prefix() string { return o.prefix }
 
 // Ops are the writes that enqueue items, due at due, for a commit that
 // makes them together with its own (in the outbox's slot). An item whose
-// id was enqueued or sent before is left out.
+// id was enqueued or sent before is left out. Items of one recipient go
+// out in the order of the commits, and of the items in one commit.
 func (o *Outbox) Ops(due time.Time, items ...Item) []cas.Op {
 	var ops []cas.Op
 	for _, it := range items {
 		key := o.prefix + "out:" + it.ID
 		unless := []string{key, o.prefix + "sent:" + it.ID}
+		lane := it.lane()
 		ops = append(ops,
-			cas.Op{Cmd: cas.HSet, Args: append([]string{key}, it.fields(due)...), Unless: unless},
-			cas.Op{Cmd: cas.ZAdd, Args: []string{o.queue(), strconv.FormatInt(due.UnixMilli(), 10), it.ID}, Unless: unless},
+			cas.Op{Cmd: cas.HSet, Args: append([]string{key}, it.fields(due, lane)...), Unless: unless},
+			cas.Op{Cmd: cas.ZAdd, Args: []string{o.queue(it.Rank), strconv.FormatInt(due.UnixMilli(), 10), it.ID}, Unless: unless},
 		)
+		if lane != "" {
+			ops = append(ops, cas.Op{Cmd: cas.RPush, Args: []string{o.prefix + "lane:" + lane, it.ID}, Unless: unless})
+		}
 	}
 	return ops
 }
 
-// Forget is the write that keeps every item enqueued until now for a
-// texter from being sent: DELETE erased them.
-func (o *Outbox) Forget(now time.Time, texterID string) cas.Op {
-	return cas.Op{Cmd: cas.Set, Args: []string{o.prefix + "forgot:" + texterID, strconv.FormatInt(now.UnixMilli(), 10), "PX", cas.Ms(o.keep())}}
+// Forget is the writes that keep every item enqueued until now for a
+// texter from being sent: DELETE erased them. Their lane goes too.
+func (o *Outbox) Forget(now time.Time, texterID string) []cas.Op {
+	return []cas.Op{
+		{Cmd: cas.Set, Args: []string{o.prefix + "forgot:" + texterID, strconv.FormatInt(now.UnixMilli(), 10), "PX", cas.Ms(o.keep())}},
+		{Cmd: cas.Del, Args: []string{o.prefix + "lane:" + Item{Texter: texterID}.lane()}},
+	}
 }
 
-func (o *Outbox) queue() string { return o.prefix + "outbox" }
+// queue is the queue of items of rank r.
+func (o *Outbox) queue(r int) string {
+	if r > 0 {
+		return o.prefix + "outbox:urgent"
+	}
+	return o.prefix + "outbox"
+}
+
+// queues are the keys every script takes: the urgent queue, then the other.
+func (o *Outbox) queues() []string { return []string{o.queue(1), o.queue(0)} }
+
+// lane is the name of the recipient's lane.
+func (it Item) lane() string {
+	if it.Texter != "" {
+		return "t:" + it.Texter
+	}
+	return it.Lane
+}
 
 // fields is it as the fields of its hash.
-func (it Item) fields(at time.Time) []string {
+func (it Item) fields(at time.Time, lane string) []string {
 	kind := it.Kind
 	if kind == "" {
 		kind = SMS
 	}
 	return []string{"kind", string(kind), "to", it.To, "from", it.From, "body", it.Body, "texter", it.Texter,
-		"audit", it.Audit, "at", strconv.FormatInt(at.UnixMilli(), 10)}
+		"audit", it.Audit, "at", strconv.FormatInt(at.UnixMilli(), 10), "lane", lane, "rank", strconv.Itoa(it.Rank),
+		"gist", it.Gist, "head", it.Head}
 }
 
 // Notify wakes the worker: something was enqueued.
@@ -178,215 +230,6 @@ func (o *Outbox) Notify() {
 	case o.wake <- struct{}{}:
 	default:
 	}
-}
-
-// Run delivers until ctx ends: at once when notified, and every poll for
-// items enqueued elsewhere, left by a stopped process, or due for a retry.
-func (o *Outbox) Run(ctx context.Context, poll time.Duration) {
-	t := time.NewTicker(poll)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-o.wake:
-		case <-t.C:
-		}
-		if _, err := o.Flush(ctx); err != nil && ctx.Err() == nil {
-			o.log().LogAttrs(ctx, slog.LevelWarn, "outbox", slog.Any("error", err))
-		}
-	}
-}
-
-// claim takes up to ARGV[4] due items for a lease and counts the try.
-// An item to a texter who was forgotten after it was enqueued is dropped.
-var claim = redis.NewScript(`
-local P, now, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
-local out = {}
-for _, id in ipairs(ids) do
-  local k = P .. 'out:' .. id
-  local texter = redis.call('HGET', k, 'texter')
-  local forgot = texter and texter ~= '' and redis.call('GET', P .. 'forgot:' .. texter)
-  if forgot and tonumber(forgot) >= tonumber(redis.call('HGET', k, 'at') or 0) then
-    redis.call('DEL', k)
-  end
-  if redis.call('EXISTS', k) == 0 then
-    redis.call('ZREM', KEYS[1], id)
-  else
-    redis.call('ZADD', KEYS[1], now + lease, id)
-    redis.call('HINCRBY', k, 'tries', 1)
-    out[#out + 1] = {id, redis.call('HGETALL', k)}
-  end
-end
-return out
-`)
-
-// finish removes an item for good, remembers its id against repeats, and
-// records ARGV[4] in its audit list. For an item already finished it only
-// records (a status callback after the send).
-var finish = redis.NewScript(`
-local P, id = ARGV[1], ARGV[2]
-local k = P .. 'out:' .. id
-local audit = redis.call('HGET', k, 'audit')
-if audit then
-  redis.call('DEL', k)
-  redis.call('ZREM', KEYS[1], id)
-  redis.call('SET', P .. 'sent:' .. id, audit, 'PX', ARGV[3])
-else
-  audit = redis.call('GET', P .. 'sent:' .. id)
-  if not audit then return 0 end
-end
-if audit ~= '' then
-  redis.call('RPUSHX', audit, ARGV[4])
-end
-return 1
-`)
-
-// later puts a claimed item back, due at ARGV[3]; with ARGV[4] = 1 the
-// claim does not count as a try (it was never attempted).
-var later = redis.NewScript(`
-if redis.call('EXISTS', ARGV[1] .. 'out:' .. ARGV[2]) == 0 then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
-if ARGV[4] == '1' then redis.call('HINCRBY', ARGV[1] .. 'out:' .. ARGV[2], 'tries', -1) end
-return 1
-`)
-
-// batch is how many items one claim takes.
-const batch = 16
-
-// Flush claims the items due now and delivers them, in order. It returns
-// how many were sent.
-func (o *Outbox) Flush(ctx context.Context) (int, error) {
-	sent := 0
-	for {
-		now := o.now()
-		res, err := claim.Run(ctx, o.rdb, []string{o.prefix + "outbox"},
-			o.prefix, now.UnixMilli(), o.lease().Milliseconds(), batch).Slice()
-		if err != nil {
-			return sent, fmt.Errorf("claim: %w", err)
-		}
-		if len(res) == 0 {
-			return sent, nil
-		}
-		for i, r := range res {
-			id, it, tries := decodeClaim(r)
-			ok, due, err := o.deliver(ctx, id, it, tries)
-			if err != nil {
-				return sent, err
-			}
-			if ok {
-				sent++
-			}
-			if !due.IsZero() {
-				// The provider asks the account to slow down: the rest wait
-				// too, behind this one, so nobody's messages arrive out of
-				// order.
-				return sent, o.postpone(ctx, res[i+1:], due)
-			}
-		}
-		if len(res) < batch {
-			return sent, nil
-		}
-	}
-}
-
-func decodeClaim(r any) (id string, it Item, tries int) {
-	pair, _ := r.([]any)
-	if len(pair) != 2 {
-		return "", Item{}, 0
-	}
-	id, _ = pair[0].(string)
-	flat, _ := pair[1].([]any)
-	f := map[string]string{}
-	for i := 0; i+1 < len(flat); i += 2 {
-		k, _ := flat[i].(string)
-		v, _ := flat[i+1].(string)
-		f[k] = v
-	}
-	tries, _ = strconv.Atoi(f["tries"])
-	return id, Item{ID: id, Kind: Kind(f["kind"]), To: f["to"], From: f["from"], Body: f["body"], Texter: f["texter"], Audit: f["audit"]}, tries
-}
-
-// postpone puts claimed items back, due one after another from due.
-func (o *Outbox) postpone(ctx context.Context, rest []any, due time.Time) error {
-	for i, r := range rest {
-		id, _, _ := decodeClaim(r)
-		at := due.Add(time.Duration(i+1) * time.Millisecond).UnixMilli()
-		if err := later.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, at, 1).Err(); err != nil {
-			return fmt.Errorf("reschedule %s: %w", id, err)
-		}
-	}
-	return nil
-}
-
-// deliver sends one claimed item and settles it. It reports whether it
-// was sent, and, when the provider rate-limits, when sending may go on.
-// Only a failure to settle or reschedule is returned; a failed send is
-// retried or dropped.
-func (o *Outbox) deliver(ctx context.Context, id string, it Item, tries int) (bool, time.Time, error) {
-	log := o.log()
-	attrs := []slog.Attr{slog.String("item", id), slog.String("kind", string(it.Kind)), slog.String("texter", it.Texter), slog.Int("try", tries)}
-	if it.Texter != "" {
-		out, err := o.gate.OptedOut(ctx, it.Texter)
-		if err != nil {
-			return o.retry(ctx, id, tries, fmt.Errorf("check opt-out: %w", err), attrs)
-		}
-		if out {
-			log.LogAttrs(ctx, slog.LevelInfo, "outbox: not sent, opted out", attrs...)
-			o.observe(it.Kind, ResultDropped)
-			return false, time.Time{}, o.settle(ctx, id, "not_sent", "opted out")
-		}
-	}
-	to, err := o.open.Open(it.To)
-	if err != nil {
-		log.LogAttrs(ctx, slog.LevelError, "outbox: dropped", append(attrs, slog.Any("error", err))...)
-		o.observe(it.Kind, ResultDropped)
-		return false, time.Time{}, o.settle(ctx, id, "not_sent", "address unreadable")
-	}
-	from := it.From
-	if from == "" {
-		from = o.From
-	}
-	callback := ""
-	if o.Callback != nil {
-		callback = o.Callback(id)
-	}
-	var sid string
-	if it.Kind == Call {
-		sid, err = o.send.Call(ctx, to, from, it.Body, callback)
-	} else {
-		sid, err = o.send.SendSMS(ctx, to, from, it.Body, callback)
-	}
-	switch {
-	case err == nil:
-		o.observe(it.Kind, ResultSent)
-		return true, time.Time{}, o.settle(ctx, id, "sent", sid)
-	case ctx.Err() != nil:
-		// Stopping: the lease brings the item back, here or elsewhere.
-		return false, time.Time{}, fmt.Errorf("deliver %s: %w", id, ctx.Err())
-	case temporary(err) && tries < o.maxTries():
-		o.observe(it.Kind, ResultRetry)
-		_, due, rerr := o.retry(ctx, id, tries, err, attrs)
-		if !rateLimited(err) {
-			due = time.Time{} // only this item waits
-		}
-		return false, due, rerr
-	default:
-		o.observe(it.Kind, ResultDropped)
-		log.LogAttrs(ctx, slog.LevelError, "outbox: dropped", append(attrs, slog.Any("error", err))...)
-		return false, time.Time{}, o.settle(ctx, id, "not_sent", err.Error())
-	}
-}
-
-// retry puts an item back after its backoff.
-func (o *Outbox) retry(ctx context.Context, id string, tries int, cause error, attrs []slog.Attr) (bool, time.Time, error) {
-	due := o.now().Add(backoff(tries))
-	o.log().LogAttrs(ctx, slog.LevelWarn, "outbox: will retry", append(attrs, slog.Time("at", due), slog.Any("error", cause))...)
-	if err := later.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, due.UnixMilli(), 0).Err(); err != nil {
-		return false, time.Time{}, fmt.Errorf("reschedule %s: %w", id, err)
-	}
-	return false, due, nil
 }
 
 // Note is one record of an audit trail, as JSON: the outbox writes what
@@ -399,15 +242,20 @@ type Note struct {
 	About string    `json:"about,omitempty"`
 }
 
-// settle ends an item and notes what became of it in its audit trail.
-func (o *Outbox) settle(ctx context.Context, id, what, about string) error {
-	record, err := json.Marshal(Note{At: o.now(), Who: "outbox", What: what, About: strings.TrimSpace(about + " " + id)})
-	if err != nil {
-		return fmt.Errorf("settle %s: %w", id, err)
+// settle ends items for good and notes what became of each in its audit
+// trail. trial ends a rate limit.
+func (o *Outbox) settle(ctx context.Context, trial bool, what, about string, ids ...string) error {
+	now := o.now()
+	args := []any{o.prefix, o.keep().Milliseconds(), now.UnixMilli(), flag(trial)}
+	for _, id := range ids {
+		record, err := json.Marshal(Note{At: now, Who: "outbox", What: what, About: strings.TrimSpace(about + " " + id)})
+		if err != nil {
+			return fmt.Errorf("settle %s: %w", id, err)
+		}
+		args = append(args, id, string(record))
 	}
-	err = finish.Run(ctx, o.rdb, []string{o.prefix + "outbox"}, o.prefix, id, o.keep().Milliseconds(), string(record)).Err()
-	if err != nil {
-		return fmt.Errorf("settle %s: %w", id, err)
+	if err := finish.Run(ctx, o.rdb, o.queues(), args...).Err(); err != nil {
+		return fmt.Errorf("settle %s: %w", strings.Join(ids, " "), err)
 	}
 	return nil
 }
@@ -423,11 +271,11 @@ func (o *Outbox) Status(ctx context.Context, id, sid, status string, code int) e
 	switch status {
 	case "failed", "undelivered":
 		o.log().LogAttrs(ctx, slog.LevelWarn, "outbox: not delivered", slog.String("item", id), slog.String("status", status), slog.Int("code", code))
-		return o.settle(ctx, id, "undelivered", sid+" "+strconv.Itoa(code))
+		return o.settle(ctx, false, "undelivered", sid+" "+strconv.Itoa(code), id)
 	case "":
 		return nil
 	}
-	return o.settle(ctx, id, status, sid)
+	return o.settle(ctx, false, status, sid, id)
 }
 
 // ErrNotItem: a status names no item the outbox could have.
@@ -482,6 +330,10 @@ func (o *Outbox) lease() time.Duration { return cmp.Or(o.Lease, 30*time.Second) 
 func (o *Outbox) keep() time.Duration { return cmp.Or(o.Keep, 24*time.Hour) }
 
 func (o *Outbox) maxTries() int { return cmp.Or(o.MaxTries, 12) }
+
+func (o *Outbox) parallel() int { return max(cmp.Or(o.Parallel, 8), 1) }
+
+func (o *Outbox) sendTimeout() time.Duration { return cmp.Or(o.SendTimeout, 10*time.Second) }
 
 func (o *Outbox) log() *slog.Logger {
 	if o.Log != nil {

@@ -132,7 +132,7 @@ func TestForget(t *testing.T) {
 		t.Fatal(err)
 	}
 	now = now.Add(time.Second)
-	if _, err := cas.Commit(ctx, rdb, cas.Tx{Slot: prefix + "outbox", Ops: []cas.Op{o.Forget(now, "t1")}}); err != nil {
+	if _, err := cas.Commit(ctx, rdb, cas.Tx{Slot: prefix + "outbox", Ops: o.Forget(now, "t1")}); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(time.Second)
@@ -150,6 +150,6 @@ func TestForget(t *testing.T) {
 // enqueue commits it alone, due now, as a commit of the human line does
 // with its own writes.
 func enqueue(ctx context.Context, o *Outbox, it Item) error {
-	_, err := cas.Commit(ctx, o.rdb, cas.Tx{Slot: o.queue(), Ops: o.Ops(o.now(), it)})
+	_, err := cas.Commit(ctx, o.rdb, cas.Tx{Slot: o.queue(0), Ops: o.Ops(o.now(), it)})
 	return err
 }

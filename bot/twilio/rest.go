@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,12 +30,16 @@ type RESTConfig struct {
 
 // REST sends messages and starts calls through twilio-go's REST client.
 //
-// twilio-go's requests take no context. REST checks ctx before each
-// request and bounds the request itself with Timeout: cancelling ctx does
-// not stop a request already on its way. REST is safe for concurrent use.
+// twilio-go's requests take no context: REST gives each request its own
+// HTTP client, whose transport carries ctx, so cancelling ctx stops a
+// request on its way, and Timeout bounds it. That transport also reads
+// the Retry-After of a 429, which twilio-go drops. REST is safe for
+// concurrent use.
 type REST struct {
 	account string
-	api     *twapi.ApiService
+	client  client.Client // each request's copy gets its own HTTP client
+	base    *url.URL
+	timeout time.Duration
 }
 
 // twilio-go refuses credentials with anything but letters and digits.
@@ -60,13 +65,63 @@ func NewREST(c RESTConfig) (*REST, error) {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	cl := &client.Client{Credentials: client.NewCredentials(user, pass)}
-	cl.SetAccountSid(c.AccountSID)
-	cl.SetTimeout(timeout)
-	// This is the service twilio.NewRestClientWithParams builds as its Api,
-	// without the root package, which needs a JWT module this one lacks.
-	api := twapi.NewApiServiceWithClient(&baseClient{Client: cl, base: base})
-	return &REST{account: c.AccountSID, api: api}, nil
+	r := &REST{account: c.AccountSID, client: client.Client{Credentials: client.NewCredentials(user, pass)}, base: base, timeout: timeout}
+	r.client.SetAccountSid(c.AccountSID)
+	return r, nil
+}
+
+// api is the service for one request made under ctx, and what its
+// answer said about waiting. It is the service
+// twilio.NewRestClientWithParams builds as its Api, without the root
+// package, which needs a JWT module this one lacks.
+func (r *REST) api(ctx context.Context) (*twapi.ApiService, *answer) {
+	a := &answer{}
+	cl := r.client
+	cl.HTTPClient = &http.Client{
+		Transport:     &carry{ctx: ctx, answer: a},
+		Timeout:       r.timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return twapi.NewApiServiceWithClient(&baseClient{Client: &cl, base: r.base}), a
+}
+
+// answer is what a request's answer said beyond its body.
+type answer struct {
+	retryAfter time.Duration
+}
+
+// carry sends a request under ctx, and notes a 429's Retry-After.
+type carry struct {
+	ctx    context.Context
+	answer *answer
+}
+
+func (c *carry) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := http.DefaultTransport.RoundTrip(req.WithContext(c.ctx))
+	if err == nil && res.StatusCode == http.StatusTooManyRequests {
+		c.answer.retryAfter = parseRetryAfter(res.Header.Get("Retry-After"), time.Now())
+	}
+	return res, err
+}
+
+// maxRetryAfter bounds a wait the provider asks for: a mistaken header
+// must not stop the line's messages for hours.
+const maxRetryAfter = 5 * time.Minute
+
+// parseRetryAfter reads a Retry-After header: seconds, or an HTTP date.
+// It is 0 when there is none or it cannot be read.
+func parseRetryAfter(h string, now time.Time) time.Duration {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(h); err == nil {
+		return time.Duration(min(max(n, 0), int(maxRetryAfter/time.Second))) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		return min(max(t.Sub(now), 0), maxRetryAfter)
+	}
+	return 0
 }
 
 // parseBaseURL checks s is an http(s) URL without a path; "" gives nil.
@@ -118,8 +173,9 @@ func (r *REST) SendSMS(ctx context.Context, to, from, body, callback string) (st
 	if callback != "" {
 		p.SetStatusCallback(callback)
 	}
-	return send(ctx, "create message", func() (*string, error) {
-		m, err := r.api.CreateMessage(p)
+	api, a := r.api(ctx)
+	return send(ctx, "create message", a, func() (*string, error) {
+		m, err := api.CreateMessage(p)
 		if err != nil {
 			return nil, err
 		}
@@ -135,8 +191,9 @@ func (r *REST) Call(ctx context.Context, to, from, twiml, callback string) (stri
 	if callback != "" {
 		p.SetStatusCallback(callback)
 	}
-	return send(ctx, "create call", func() (*string, error) {
-		c, err := r.api.CreateCall(p)
+	api, a := r.api(ctx)
+	return send(ctx, "create call", a, func() (*string, error) {
+		c, err := api.CreateCall(p)
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +203,7 @@ func (r *REST) Call(ctx context.Context, to, from, twiml, callback string) (stri
 
 // send runs create unless ctx has ended, and turns what it returns into
 // a SID or a *SendError.
-func send(ctx context.Context, op string, create func() (*string, error)) (string, error) {
+func send(ctx context.Context, op string, a *answer, create func() (*string, error)) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", &SendError{Err: fmt.Errorf("%s: not sent: %w", op, err)}
 	}
@@ -154,7 +211,7 @@ func send(ctx context.Context, op string, create func() (*string, error)) (strin
 	var rest *client.TwilioRestError
 	switch {
 	case errors.As(err, &rest):
-		return "", &SendError{Status: rest.Status, Code: rest.Code, Err: fmt.Errorf("%s: %w", op, err)}
+		return "", &SendError{Status: rest.Status, Code: rest.Code, Wait: a.retryAfter, Err: fmt.Errorf("%s: %w", op, err)}
 	case err != nil:
 		return "", &SendError{Err: fmt.Errorf("%s: %w", op, err)}
 	case sid == nil || *sid == "":
@@ -168,9 +225,10 @@ func send(ctx context.Context, op string, create func() (*string, error)) (strin
 // what Twilio said (phone numbers included), is for errors.As and
 // errors.Is, never for logs.
 type SendError struct {
-	Status int   // the HTTP status Twilio answered with; 0 when there was no readable answer
-	Code   int   // Twilio's error code, such as 21610 (unsubscribed recipient)
-	Err    error // the cause
+	Status int           // the HTTP status Twilio answered with; 0 when there was no readable answer
+	Code   int           // Twilio's error code, such as 21610 (unsubscribed recipient)
+	Wait   time.Duration // the Retry-After of a 429; 0 when it gave none
+	Err    error         // the cause
 }
 
 func (e *SendError) Error() string {
@@ -202,3 +260,7 @@ func (e *SendError) Temporary() bool {
 // RateLimited reports a 429: the account, not this message, must slow
 // down.
 func (e *SendError) RateLimited() bool { return e.Status == http.StatusTooManyRequests }
+
+// RetryAfter is how long Twilio asked the account to wait; 0 when it did
+// not say.
+func (e *SendError) RetryAfter() time.Duration { return e.Wait }

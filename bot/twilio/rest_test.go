@@ -372,3 +372,51 @@ func slowServerURL(t *testing.T) string {
 	t.Cleanup(func() { close(done) })
 	return srv.URL
 }
+
+// TestRESTRetryAfter: a 429's Retry-After reaches the error, which
+// twilio-go alone would drop.
+func TestRESTRetryAfter(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		wait time.Duration
+		want time.Duration
+	}{
+		{"ten seconds", 10 * time.Second, 10 * time.Second},
+		{"none", 0, 0},
+		{"an hour, bounded", time.Hour, 5 * time.Minute},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fake, rest := newFakeREST(t)
+			fake.FailNextWait(1, 429, 20429, tc.wait)
+			_, err := rest.SendSMS(context.Background(), "+15550003333", lineNumber, "hello", "")
+			var se *twilio.SendError
+			if !errors.As(err, &se) || !se.RateLimited() {
+				t.Fatalf("err = %v, want a rate limit", err)
+			}
+			if got := se.RetryAfter(); got != tc.want {
+				t.Errorf("RetryAfter() = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRESTCancel: cancelling the context stops a request on its way, so a
+// hanging provider holds a send no longer than its caller allows.
+func TestRESTCancel(t *testing.T) {
+	t.Parallel()
+	fake, rest := newFakeREST(t)
+	fake.Delay(time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := rest.SendSMS(ctx, "+15550003333", lineNumber, "hello", "")
+	var se *twilio.SendError
+	if !errors.As(err, &se) || !se.Temporary() {
+		t.Fatalf("err = %v, want a temporary failure", err)
+	}
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("the send took %v after its context ended", took)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -37,6 +38,8 @@ type Fake struct {
 	requests int
 	fails    int // how many of the next requests fail
 	failWith apiError
+	wait     time.Duration // the Retry-After of injected failures; 0 for none
+	delay    time.Duration // how long each answer takes
 }
 
 // apiError is the JSON body of Twilio's error answers.
@@ -45,6 +48,8 @@ type apiError struct {
 	Message  string `json:"message"`
 	MoreInfo string `json:"more_info"`
 	Status   int    `json:"status"`
+
+	wait time.Duration // Retry-After, for an injected failure
 }
 
 // New starts a fake of accountSID's API that accepts Basic auth with user
@@ -99,8 +104,25 @@ func (f *Fake) Wait(t testing.TB, n int, timeout time.Duration) []Sent {
 func (f *Fake) FailNext(n, status, code int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.fails = n
+	f.fails, f.wait = n, 0
 	f.failWith = apiError{Code: code, Status: status}
+}
+
+// FailNextWait is FailNext with a Retry-After header of wait (in whole
+// seconds, as Twilio writes it) on each failure.
+func (f *Fake) FailNextWait(n, status, code int, wait time.Duration) {
+	f.FailNext(n, status, code)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.wait = wait
+}
+
+// Delay makes every request from now on take d before it is answered, as
+// a slow or hanging provider would.
+func (f *Fake) Delay(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.delay = d
 }
 
 // Requests counts every request received, failed or not.
@@ -123,10 +145,21 @@ func (f *Fake) serve(kind, sidPrefix string) http.HandlerFunc {
 			StatusCallback:      r.PostFormValue("StatusCallback"),
 		}
 		f.mu.Lock()
-		defer f.mu.Unlock()
 		f.requests++
+		delay := f.delay
+		f.mu.Unlock()
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
 		if e := f.failure(r, s); e != nil {
 			e.MoreInfo = fmt.Sprintf("https://www.twilio.com/docs/errors/%d", e.Code)
+			if e.wait > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(int(e.wait/time.Second)))
+			}
 			writeJSON(w, e.Status, e)
 			return
 		}
@@ -159,7 +192,7 @@ func (f *Fake) failure(r *http.Request, s Sent) *apiError {
 	case f.fails > 0:
 		f.fails--
 		e := f.failWith
-		e.Message = "Injected failure sending to " + s.To
+		e.Message, e.wait = "Injected failure sending to "+s.To, f.wait
 		return &e
 	case s.To == "":
 		return &apiError{Code: 21604, Status: http.StatusBadRequest, Message: "A 'To' phone number is required."}
