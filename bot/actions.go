@@ -95,6 +95,7 @@ var actions = map[flows.Action]action{
 	flows.DoUnsafe: {
 		run: func(t *turn, s *Session, f fired) string {
 			t.verdict = safety.Verdict{Category: s.Category, Severity: safety.Imminent}
+			s.keepCrisis(t.verdict)
 			t.alert("not safe right now", true)
 			body := t.textFor(*s, f.row.Say)
 			if f.row.To == flows.Waiting || f.from == flows.Waiting || f.from == flows.WithPerson {
@@ -122,8 +123,14 @@ var actions = map[flows.Action]action{
 		return ""
 	}},
 	// Open, not only relay: a handoff lost after it was promised is
-	// opened again.
-	flows.DoWait:     handsOver(HandoffOpen, "still waiting"),
+	// opened again, at the most severe risk the texter's crisis had.
+	flows.DoWait: {run: func(t *turn, s *Session, _ fired) string {
+		t.toLine(*s, HandoffOpen, "still waiting")
+		if held := s.crisis(); held.Crisis() && (!t.verdict.Crisis() || !t.verdict.Severity.AtLeast(held.Severity)) {
+			t.handoff.Verdict = held
+		}
+		return ""
+	}},
 	flows.DoRelay:    handsOver(HandoffMessage, ""),
 	flows.DoCallBack: handsOver(HandoffCall, "asked for a call"),
 	flows.DoCancel:   handsOver(HandoffCancel, "texter stopped waiting"),
@@ -163,7 +170,7 @@ const (
 func answers(reason, prefix string, line involves) action {
 	return action{
 		run: func(t *turn, s *Session, _ fired) string {
-			s.Category = t.verdict.Category
+			s.keepCrisis(t.verdict)
 			t.alert(reason, true)
 			body := t.crisisText(s.Lang)
 			if line&callsLine != 0 {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -110,6 +111,11 @@ type Engine struct {
 	// Calls reports that a texter's CALL can be put through to a person
 	// (HUMAN_LINE is set).
 	Calls bool
+	// Later, when set with HumanLine, tells the human line in the
+	// background what a message could not: a crisis answered by the
+	// fallback, or a handoff step whose call failed. Without it such a
+	// message is only logged.
+	Later *Later
 	// Log receives alerts and errors; nil means slog.Default().
 	Log *slog.Logger
 }
@@ -123,14 +129,16 @@ func NewEngine(lib *content.Library, triage *safety.Classifier, reader *understa
 
 // Handle answers one message. On error the reply is still one to send:
 // the fallback with crisis resources, or, when only the human line's part
-// failed, the line's own reply (a retry of the message does that part
-// again).
+// failed, the line's own reply (Later, or a retry of the message, does
+// that part again). A crisis that calls the human line and is answered
+// by the fallback is handed to Later.
 func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error) {
 	// Until triage has spoken, a failure is answered as a crisis might be.
 	verdict := safety.Verdict{Category: safety.SuicideRisk}
 	defer func() {
 		if p := recover(); p != nil {
 			reply, err = e.Fallback(verdict.Crisis()), &Failure{Verdict: verdict, Err: fmt.Errorf("handle message: panic: %v", p)}
+			e.escalateLater(ctx, in, Normalize(in.Body), verdict)
 		}
 	}()
 	text := Normalize(in.Body)
@@ -151,6 +159,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 				slog.Any("texter", in.From), slog.Any("error", err))
 			return Reply{}, nil
 		}
+		e.escalateLater(ctx, in, text, verdict)
 		return e.Fallback(verdict.Crisis()), &Failure{Verdict: verdict, Err: fmt.Errorf("handle message: %w", err)}
 	}
 	if c.Fresh {
@@ -162,16 +171,17 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		r.Texter = in.From
 		if err := e.retry(ctx, func() error { return e.HumanLine.Handoff(ctx, *r) }); err != nil {
 			err = fmt.Errorf("handle message: human line, %s: %w", r.Kind, err)
+			if e.Later != nil {
+				e.Later.Add(ctx, *r)
+			}
 			if r.Kind == HandoffLeave || r.Kind == HandoffAlert {
 				// The texter opted out: nothing goes to them, not even the
-				// fallback. A retry of the message does the human line's
-				// part again.
+				// fallback.
 				e.log().LogAttrs(ctx, slog.LevelError, "human line not told", slog.Any("texter", in.From),
 					slog.String("kind", string(r.Kind)), slog.Any("error", err))
 				return Reply{}, nil
 			}
-			// The texter hears from the line either way; a retry of the
-			// message does the human line's part again.
+			// The texter hears from the line either way.
 			reply := Reply{Text: c.Reply}
 			if reply.Text == "" {
 				reply = e.Fallback(verdict.Crisis())
@@ -180,6 +190,20 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 		}
 	}
 	return Reply{Text: c.Reply}, nil
+}
+
+// escalateLater has Later open a handoff for a message whose verdict calls
+// the human line by itself but whose session could not be stored: the
+// texter has the fallback, with the referral; a responder must hear of
+// them all the same.
+func (e *Engine) escalateLater(ctx context.Context, in Inbound, text string, v safety.Verdict) {
+	if e.HumanLine == nil || e.Later == nil || !escalates(v) {
+		return
+	}
+	e.Later.Open(ctx, HandoffRequest{
+		Kind: HandoffOpen, Texter: in.From, To: in.To, MessageID: in.ID, Text: text,
+		Lang: cmp.Or(v.Lang, content.English), Verdict: v, Reason: "crisis answered by the fallback",
+	})
 }
 
 // Failure is a message the engine could not handle, with what triage

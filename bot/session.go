@@ -15,11 +15,30 @@ type Session struct {
 	TipNext    int               // how many tips have been shown
 	GroupKind  content.GroupKind // the kind of group being looked for
 	Category   safety.Category   // the crisis category of the last crisis
+	Severity   safety.Severity   // the most severe a crisis of theirs was
 	StopHinted bool              // the how-to-STOP hint was given
 	AskedLater bool              // asked for a person off hours: a responder may take it
 	Missed     bool              // the last message was not understood
 	Turns      int               // messages handled
 	LastSeen   time.Time         // when the last message arrived
+}
+
+// keepCrisis remembers a crisis answered: its category, for the texts
+// that follow, and the most severe it was.
+func (s *Session) keepCrisis(v safety.Verdict) {
+	s.Category = v.Category
+	if s.Severity == "" || !s.Severity.AtLeast(v.Severity) {
+		s.Severity = v.Severity
+	}
+}
+
+// crisis is the texter's crisis as kept: a handoff opened again for it
+// keeps the most severe it was.
+func (s Session) crisis() safety.Verdict {
+	if s.Severity == "" {
+		return safety.Verdict{}
+	}
+	return safety.Verdict{Category: s.Category, Severity: s.Severity}
 }
 
 // New reports whether the texter has never been seen (or was erased).

@@ -60,7 +60,7 @@ func Check(has func(id string) bool) []string {
 
 // silent are the events the human line fires: the texter hears of them
 // from the line itself, not from the bot.
-var silent = map[Event]bool{EvTaken: true, EvPassed: true, EvClosed: true, EvLineOff: true}
+var silent = map[Event]bool{EvTaken: true, EvPassed: true, EvClosed: true, EvLineOff: true, EvQueued: true}
 
 func reaches(from, goal State) bool {
 	seen := map[State]bool{from: true}

@@ -81,7 +81,7 @@ func ByWord(state State) []Event {
 var engineEvents = map[Event]bool{
 	EvArrive: true, EvReturn: true, EvDistress: true, EvHelper: true, EvCrisis: true, EvUrgent: true,
 	EvPossible: true, EvPerson: true, EvPersonOff: true, EvTaken: true, EvPassed: true, EvClosed: true,
-	EvLineOff: true, EvStop: true, EvStart: true, EvCall: true, EvText: true, EvMenu: true, EvBack: true,
+	EvLineOff: true, EvQueued: true, EvStop: true, EvStart: true, EvCall: true, EvText: true, EvMenu: true, EvBack: true,
 	EvDelete: true, EvConfirm: true, EvKeep: true, EvLanguage: true, EvPlace: true,
 	EvFind: true, EvShare: true, EvAbout: true, EvGreet: true, EvThanks: true, EvGoodbye: true,
 }

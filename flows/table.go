@@ -88,6 +88,7 @@ const (
 	EvPassed  Event = "passed"   // its responder passed it back to the queue
 	EvClosed  Event = "closed"   // its responder closed it
 	EvLineOff Event = "line_off" // the human line was turned off
+	EvQueued  Event = "queued"   // it opened a handoff for a crisis answered by the fallback
 )
 
 // Action is what the engine does on a transition besides saying its text.
@@ -222,6 +223,10 @@ func build() []Transition {
 		{Event: EvPassed, From: []State{WithPerson}, To: Waiting},
 		{Event: EvClosed, From: withLine, To: Menu},
 		{Event: EvLineOff, From: withLine, To: Menu},
+		// A crisis whose session could not be stored was answered with the
+		// fallback; once Redis is back the line opens its handoff, and the
+		// session follows (bot.Later): the next message hears it waits.
+		{Event: EvQueued, From: inBot, To: Waiting},
 
 		// The steps.
 		{Event: EvYes, From: []State{Feedback}, To: Menu, Say: "feedback.yes", Do: DoFeedback},

@@ -19,7 +19,8 @@ var errInjected = errors.New("injected fault")
 
 // fault is a go-redis hook that fails one command: the n-th it sees once
 // armed, before it reaches Redis (the write is lost) or after (the write
-// is done, its answer lost).
+// is done, its answer lost). Armed at -1, it fails every command; at 0,
+// none (it counts them).
 type fault struct {
 	mu    sync.Mutex
 	armed bool
@@ -50,7 +51,7 @@ func (f *fault) hit() (fail, after bool) {
 		return false, false
 	}
 	f.seen++
-	return f.seen == f.at, f.after
+	return f.at < 0 || f.seen == f.at, f.after
 }
 
 func (f *fault) DialHook(next redis.DialHook) redis.DialHook { return next }
@@ -223,5 +224,77 @@ func TestCloseIsOneWrite(t *testing.T) {
 				t.Errorf("the responder still got %+v", sent)
 			}
 		})
+	}
+}
+
+// TestCrisisFallbackToldLater: a crisis whose session cannot be stored is
+// answered with the crisis fallback; once Redis answers again, the human
+// line opens a handoff for it and alerts every responder, once, however
+// often it is told. The texter's next message finds them waiting.
+func TestCrisisFallbackToldLater(t *testing.T) {
+	for _, after := range []bool{false, true} {
+		t.Run(map[bool]string{false: "commit lost", true: "answer lost"}[after], func(t *testing.T) {
+			w := newWorld(t)
+			f := &fault{}
+			w.rdb.(*redis.Client).AddHook(f)
+			later := bot.NewLater(w.line, w.store)
+			later.Now, later.Log = w.clock, quiet()
+			w.engine.Later = later
+
+			in := w.inbound(w.texter, "i want to kill myself tonight")
+			f.arm(-1, after)
+			reply, err := w.line.Route(w.engine).Handle(context.Background(), in)
+			f.disarm()
+			var failed *bot.Failure
+			if !errors.As(err, &failed) || !strings.Contains(reply.Text, "988") {
+				t.Fatalf("reply %q, %v; want the crisis fallback and the failure", reply.Text, err)
+			}
+			if later.Waiting() != 1 {
+				t.Fatalf("%d waiting to be told, want the crisis", later.Waiting())
+			}
+			for range 3 {
+				later.Retry(context.Background())
+				w.advance(time.Second)
+			}
+			if later.Waiting() != 0 {
+				t.Fatalf("%d still waiting after Redis came back", later.Waiting())
+			}
+			sent := w.flush()
+			for _, r := range w.resp {
+				got := to(sent, r)
+				if len(got) != 1 || !strings.Contains(got[0].Body, "suicide_risk") {
+					t.Errorf("responder %s got %+v, want one crisis alert", r, got)
+				}
+			}
+			later.Add(context.Background(), bot.HandoffRequest{Kind: bot.HandoffOpen, Texter: w.pseudo.Texter(w.texter), To: w.to,
+				MessageID: in.ID, Verdict: failed.Verdict, Lang: content.English})
+			later.Retry(context.Background())
+			if again := w.flush(); len(again) != 0 {
+				t.Errorf("told twice: sent %+v", again)
+			}
+			next := w.text(w.texter, "hello?")
+			contains(t, "next reply", next, w.lib.Text(content.English, "handoff.waiting"))
+		})
+	}
+}
+
+// TestReopenKeepsSeverity: a crisis's handoff that never opened (the
+// human line was down, and nothing retried it) is opened by the texter's
+// next message at the crisis's risk, not as a plain request.
+func TestReopenKeepsSeverity(t *testing.T) {
+	w := newWorld(t)
+	w.flaky.down.Store(true)
+	reply, err := w.line.Route(w.engine).Handle(context.Background(), w.inbound(w.texter, "i want to kill myself tonight"))
+	if err == nil || !strings.Contains(reply.Text, "988") {
+		t.Fatalf("reply %q, %v; want the crisis reply and the human line's failure", reply.Text, err)
+	}
+	w.flaky.down.Store(false)
+	if got := w.flush(); len(got) != 0 {
+		t.Fatalf("sent %+v while the line was down", got)
+	}
+	w.text(w.texter, "hello? is anyone there")
+	alerts := to(w.flush(), w.resp[0])
+	if len(alerts) != 1 || !strings.Contains(alerts[0].Body, "(suicide_risk, imminent)") {
+		t.Errorf("alerts %+v, want the handoff at the crisis's risk", alerts)
 	}
 }

@@ -14,20 +14,23 @@ import (
 	"github.com/textline/textline/flows"
 )
 
-// A session is stored as one short string, "3|state|lang|tip|kind|category|
-// flags|turns|lastseen|asked": a few dozen bytes, so an idle session costs
-// well under 300 bytes of Redis memory. The leading number is the
-// format's version. Versions 1 and 2 kept the human line apart from the
-// state ("2|…|handoff", and an opted-out flag); they are still read. No
-// field can hold a "|": they are state, language, kind and category names
-// from the flows and the content, and numbers.
+// A session is stored as one short string, "4|state|lang|tip|kind|category|
+// flags|turns|lastseen|asked|severity": a few dozen bytes, so an idle
+// session costs well under 300 bytes of Redis memory. The leading number
+// is the format's version. Version 3 had no severity; versions 1 and 2
+// kept the human line apart from the state ("2|…|handoff", and an
+// opted-out flag); they are all still read. No field can hold a "|": they
+// are state, language, kind, category and severity names from the flows,
+// the content and triage, and numbers.
 const (
 	formatV1 = "1"
 	formatV2 = "2"
 	formatV3 = "3"
+	formatV4 = "4"
 	fieldsV1 = 9
 	fieldsV2 = 10
 	fieldsV3 = 10
+	fieldsV4 = 11
 )
 
 const (
@@ -55,9 +58,9 @@ func encode(s bot.Session) string {
 	var b strings.Builder
 	b.Grow(64)
 	for i, f := range []string{
-		formatV3, state, string(s.Lang), strconv.Itoa(s.TipNext), string(s.GroupKind), string(s.Category),
+		formatV4, state, string(s.Lang), strconv.Itoa(s.TipNext), string(s.GroupKind), string(s.Category),
 		strconv.Itoa(flags), strconv.Itoa(s.Turns), strconv.FormatInt(s.LastSeen.Unix(), 10),
-		strconv.Itoa(int(s.Flow.Asked())),
+		strconv.Itoa(int(s.Flow.Asked())), string(s.Severity),
 	} {
 		if i > 0 {
 			b.WriteByte('|')
@@ -75,7 +78,7 @@ func decode(v string) (bot.Session, error) {
 	}
 	f := strings.Split(v, "|")
 	switch {
-	case len(f) == fieldsV3 && f[0] == formatV3:
+	case len(f) == fieldsV4 && f[0] == formatV4, len(f) == fieldsV3 && f[0] == formatV3:
 	case len(f) == fieldsV2 && f[0] == formatV2, len(f) == fieldsV1 && f[0] == formatV1:
 	default:
 		return bot.Session{}, errFormat
@@ -87,8 +90,11 @@ func decode(v string) (bot.Session, error) {
 	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		return bot.Session{}, fmt.Errorf("decode session: %w", err)
 	}
-	state, asked := flows.State(f[1]), flows.AskedNothing
-	if f[0] == formatV3 {
+	state, asked, severity := flows.State(f[1]), flows.AskedNothing, safety.Severity("")
+	if f[0] == formatV4 {
+		severity = safety.Severity(f[10])
+	}
+	if f[0] == formatV3 || f[0] == formatV4 {
 		n, err := strconv.Atoi(f[9])
 		if err != nil {
 			return bot.Session{}, fmt.Errorf("decode session: %w", err)
@@ -107,6 +113,7 @@ func decode(v string) (bot.Session, error) {
 		TipNext:    tip,
 		GroupKind:  content.GroupKind(f[4]),
 		Category:   safety.Category(f[5]),
+		Severity:   severity,
 		StopHinted: flags&flagStopHinted != 0,
 		AskedLater: flags&flagAskedLater != 0,
 		Missed:     flags&flagMissed != 0,

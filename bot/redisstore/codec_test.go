@@ -22,17 +22,23 @@ var codecCases = []struct {
 	{
 		name:    "asked for a person off hours",
 		session: bot.Session{Flow: at(flows.Tips, flows.AskedNothing), Lang: "en", AskedLater: true, Turns: 3, LastSeen: time.Unix(1700000000, 0)},
-		stored:  "3|tips|en|0|||4|3|1700000000|0",
+		stored:  "4|tips|en|0|||4|3|1700000000|0|",
+	},
+	{
+		name: "after a crisis, at its most severe",
+		session: bot.Session{Flow: at(flows.Waiting, flows.AskedNothing), Lang: "en", Category: "overdose", Severity: "imminent",
+			Turns: 4, LastSeen: time.Unix(1700000000, 0)},
+		stored: "4|waiting|en|0||overdose|0|4|1700000000|0|imminent",
 	},
 	{
 		name:    "missed the last message",
 		session: bot.Session{Flow: at(flows.Menu, flows.AskedNothing), Lang: "es", Missed: true, Turns: 5, LastSeen: time.Unix(1700000000, 0)},
-		stored:  "3|menu|es|0|||8|5|1700000000|0",
+		stored:  "4|menu|es|0|||8|5|1700000000|0|",
 	},
 	{
 		name:    "zero session",
 		session: bot.Session{},
-		stored:  "3|||0|||0|0|-62135596800|0",
+		stored:  "4|||0|||0|0|-62135596800|0|",
 	},
 	{
 		name: "all fields",
@@ -40,37 +46,37 @@ var codecCases = []struct {
 			Flow: at(flows.GroupsResult, flows.AskedNothing), Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
 			StopHinted: true, Turns: 37, LastSeen: time.Unix(1767225600, 0),
 		},
-		stored: "3|groups_result|es|4|family|suicide_risk|2|37|1767225600|0",
+		stored: "4|groups_result|es|4|family|suicide_risk|2|37|1767225600|0|",
 	},
 	{
 		name:    "opted out",
 		session: bot.Session{Flow: at(flows.OptedOut, flows.AskedNothing), Lang: "en", Turns: 2, LastSeen: time.Unix(1700000000, 0)},
-		stored:  "3|opted_out|en|0|||0|2|1700000000|0",
+		stored:  "4|opted_out|en|0|||0|2|1700000000|0|",
 	},
 	{
 		name:    "opted out and hinted",
 		session: bot.Session{Flow: at(flows.OptedOut, flows.AskedNothing), Lang: "en", StopHinted: true, Turns: 9, LastSeen: time.Unix(1700000000, 0)},
-		stored:  "3|opted_out|en|0|||2|9|1700000000|0",
+		stored:  "4|opted_out|en|0|||2|9|1700000000|0|",
 	},
 	{
 		name:    "zero last seen",
 		session: bot.Session{Flow: at(flows.Tips, flows.AskedNothing), Lang: "en", TipNext: 12, Turns: 1},
-		stored:  "3|tips|en|12|||0|1|-62135596800|0",
+		stored:  "4|tips|en|12|||0|1|-62135596800|0|",
 	},
 	{
 		name:    "before 1970",
 		session: bot.Session{Flow: at(flows.Talk, flows.AskedNothing), LastSeen: time.Unix(-86400, 0)},
-		stored:  "3|talk||0|||0|0|-86400|0",
+		stored:  "4|talk||0|||0|0|-86400|0|",
 	},
 	{
 		name:    "non-ascii",
 		session: bot.Session{Flow: at(flows.Menu, flows.AskedNothing), Lang: "es", GroupKind: "niños"},
-		stored:  "3|menu|es|0|niños||0|0|-62135596800|0",
+		stored:  "4|menu|es|0|niños||0|0|-62135596800|0|",
 	},
 	{
 		name:    "with a person, after are you safe",
 		session: bot.Session{Flow: at(flows.WithPerson, flows.AskedSafe), Lang: "en", Category: "suicide_risk", Turns: 3, LastSeen: time.Unix(1700000000, 0)},
-		stored:  "3|with_person|en|0||suicide_risk|0|3|1700000000|1",
+		stored:  "4|with_person|en|0||suicide_risk|0|3|1700000000|1|",
 	},
 }
 
@@ -104,6 +110,18 @@ func TestDecodeV2(t *testing.T) {
 		if got.Flow != tc.want {
 			t.Errorf("decode(%q) at %s asked %d; want %s asked %d", tc.stored, got.Flow.State(), got.Flow.Asked(), tc.want.State(), tc.want.Asked())
 		}
+	}
+}
+
+// TestDecodeV3 reads sessions stored before they kept the severity.
+func TestDecodeV3(t *testing.T) {
+	got, err := decode("3|with_person|en|0||suicide_risk|0|3|1700000000|1")
+	want := bot.Session{Flow: at(flows.WithPerson, flows.AskedSafe), Lang: "en", Category: "suicide_risk", Turns: 3, LastSeen: time.Unix(1700000000, 0)}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("decode v3 mismatch (-want +got):\n%s", diff)
 	}
 }
 

@@ -194,8 +194,9 @@ type line struct {
 
 // Intervals of the workers.
 const (
-	outboxPoll   = time.Second     // items enqueued elsewhere, retries due
-	reminderTick = 5 * time.Second // handoffs due a reminder
+	outboxPoll   = time.Second            // items enqueued elsewhere, retries due
+	reminderTick = 5 * time.Second        // handoffs due a reminder
+	laterTick    = 250 * time.Millisecond // what the human line could not be told
 )
 
 func newLine(c *config, ld *loaded, rdb redis.UniversalClient, log *slog.Logger, dev bool, show io.Writer) (*line, error) {
@@ -247,8 +248,11 @@ func newLine(c *config, ld *loaded, rdb redis.UniversalClient, log *slog.Logger,
 	staffed, demo := humanLineStaffed(c, accounts, dev && c.RedisURL == "", log)
 	staffed = staffed || dev
 	var answer bot.Handler = engine
+	later := bot.NewLater(human, store)
+	later.Log = log
 	if staffed {
 		engine.HumanLine = human
+		engine.Later = later
 		engine.Calls = c.HumanLine != ""
 		if c.HandoffHours != nil {
 			engine.OnDuty = c.HandoffHours.Open
@@ -282,6 +286,7 @@ func newLine(c *config, ld *loaded, rdb redis.UniversalClient, log *slog.Logger,
 		workers: []func(context.Context){
 			func(ctx context.Context) { out.Run(ctx, outboxPoll) },
 			func(ctx context.Context) { human.Run(ctx, reminderTick) },
+			func(ctx context.Context) { later.Run(ctx, laterTick) },
 		},
 	}, nil
 }
