@@ -324,3 +324,25 @@ func TestAlertSurge(t *testing.T) {
 	}
 	t.Logf("every responder told every handle %v after the last text; the first phone in %d messages", time.Since(last).Round(10*time.Millisecond), len(to(w.api.Sent(), w.resp[0])))
 }
+
+// TestClosedHandleRests: a closed conversation's handle is not given to
+// the next texter at once, so a responder's late TAKE or words for it
+// cannot reach someone else.
+func TestClosedHandleRests(t *testing.T) {
+	w, handle := activeWorld(t)
+	w.text(w.resp[0], "CLOSE "+handle)
+	ttl, err := w.rdb.PTTL(context.Background(), w.prefix+"rest:"+handle).Result()
+	if err != nil || ttl <= 0 || ttl > time.Hour {
+		t.Fatalf("closed handle %s rests for %v, %v; want up to an hour", handle, ttl, err)
+	}
+	for range 40 {
+		n := randomNumber()
+		t.Cleanup(func() { forgetTexter(w, n) })
+		w.text(n, "PERSON")
+	}
+	for _, s := range w.flush() {
+		if strings.Contains(s.Body, "TAKE "+handle+".") {
+			t.Fatalf("handle %s given out again at once: %q", handle, s.Body)
+		}
+	}
+}

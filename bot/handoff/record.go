@@ -122,6 +122,7 @@ type delta struct {
 	notes   []entry[outbox.Note]
 	queue   map[int64]float64 // n: score to queue it with; math.NaN() takes it out
 	handles map[string]int64  // handle: n of the open handoff, 0 to free it
+	rested  []string          // handles freed now: none is given out again for a while
 	texters map[string]int64  // texter: n of their open handoff, 0 when none
 	holds   map[string][]int64
 	all     map[string][]int64   // texter: every n of theirs, nil to forget them
@@ -228,6 +229,7 @@ func fill(e env, id string, r Record, words string) string {
 func (c *delta) closeOut(e env, r Record, who, why string, pointer bool, held []int64) Record {
 	c.queue[r.N] = nanScore
 	c.handles[r.Handle] = 0
+	c.rested = append(c.rested, r.Handle)
 	if pointer {
 		c.texters[r.Texter] = 0
 	}

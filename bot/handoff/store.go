@@ -28,6 +28,7 @@ const Prefix = "{tl:handoff}:"
 //	audit:N       its audit trail: a list of JSON lines (outbox.Note)
 //	queue         the waiting N, by severity then age
 //	open:HANDLE   N of the open handoff with that handle
+//	rest:HANDLE   a handle closed within the last hour: not given out again yet
 //	texter:ID     N of the texter's open handoff (both kept as long as it)
 //	all:ID        every N of the texter, as JSON, for DELETE
 //	held:ID       the N a responder holds, as JSON
@@ -265,6 +266,11 @@ func (l *Line) tx(c *delta, a any, once string) (cas.Tx, map[string]string, erro
 	for h, n := range c.handles {
 		set(l.prefix+"open:"+h, nonzero(n), true)
 	}
+	for _, h := range c.rested {
+		k := l.prefix + "rest:" + h
+		written[k] = "1"
+		ops = append(ops, cas.Op{Cmd: cas.Set, Args: []string{k, "1", "PX", cas.Ms(handleRest)}})
+	}
 	for t, n := range c.texters {
 		set(l.prefix+"texter:"+t, nonzero(n), true)
 	}
@@ -392,11 +398,17 @@ func candidates() []string {
 	return out
 }
 
-// freeHandle is the first candidate no open handoff has, or "" when all
-// are taken (the handoff is then N and its number).
+// handleRest is how long a handle freed by a close is not given out
+// again: a responder's late TAKE or words for it must not reach the next
+// texter to get it.
+const handleRest = time.Hour
+
+// freeHandle is the first candidate no open handoff has, nor one closed
+// within handleRest, or "" when all are taken (the handoff is then N and
+// its number).
 func (v *view) freeHandle(cands []string) string {
 	for _, h := range cands {
-		if v.get(v.l.prefix+"open:"+h) == "" {
+		if v.get(v.l.prefix+"open:"+h) == "" && v.get(v.l.prefix+"rest:"+h) == "" {
 			return h
 		}
 	}
