@@ -64,6 +64,7 @@ func start(t *testing.T, env map[string]string, args ...string) *server {
 		}
 		select {
 		case err := <-s.done:
+			s.done <- nil // for the cleanup, which waits for run to end
 			t.Fatalf("run ended before listening: %v\n%s", err, s.logs)
 		default:
 		}
