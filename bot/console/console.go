@@ -15,13 +15,13 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/textline/textline/bot/handoff"
+	"github.com/textline/textline/bot/proxy"
 )
 
 // Desk is the human line as the console uses it; *handoff.Line is one.
@@ -59,6 +59,10 @@ type Console struct {
 	// only a console served over plain HTTP on a loopback address may
 	// turn it off.
 	Secure bool
+	// Proxies are the reverse proxies whose X-Forwarded-For names the
+	// client a sign-in counts against; the zero value trusts none, and
+	// the client is the connection's peer.
+	Proxies proxy.Trusted
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Log gets sign-ins and failures, never passwords; nil means
@@ -183,7 +187,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	if !nameRe.MatchString(name) {
 		name = "?" // counted against the address all the same
 	}
-	token, err := c.accounts.SignIn(r.Context(), name, r.PostFormValue("password"), clientAddr(r))
+	token, err := c.accounts.SignIn(r.Context(), name, r.PostFormValue("password"), c.clientAddr(r))
 	switch {
 	case errors.Is(err, ErrWrong), errors.Is(err, ErrLocked):
 		c.log().LogAttrs(r.Context(), slog.LevelWarn, "console: sign-in refused", slog.String("name", name), slog.Any("error", err))
@@ -202,7 +206,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 
 func (c *Console) logout(w http.ResponseWriter, r *http.Request, s Session) {
 	if ck, err := r.Cookie(sessionCookie); err == nil {
-		if err := c.accounts.SignOut(r.Context(), ck.Value, s.Name, clientAddr(r)); err != nil {
+		if err := c.accounts.SignOut(r.Context(), ck.Value, s.Name, c.clientAddr(r)); err != nil {
 			c.fail(w, r, err)
 			return
 		}
@@ -432,14 +436,14 @@ func (c *Console) cookie(name, value string, ttl time.Duration) *http.Cookie {
 	return ck
 }
 
-// clientAddr is the client's address for rate limiting: the connection's,
-// not a header anyone can set.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// clientAddr is the client's address for rate limiting: the
+// connection's, or the one a trusted proxy forwards; never a header
+// anyone else can set.
+func (c *Console) clientAddr(r *http.Request) string {
+	if a := c.Proxies.Client(r); a.IsValid() {
+		return a.String()
 	}
-	return host
+	return r.RemoteAddr
 }
 
 // since says how long ago t was, for people.

@@ -96,8 +96,9 @@ func (feed) Changes(ctx context.Context) (<-chan handoff.Change, error) {
 	return make(chan handoff.Change), nil
 }
 
-// newConsole serves a console with one responder, sam, on real Redis.
-func newConsole(t *testing.T) (*httptest.Server, *desk, *console.Accounts) {
+// newConsole serves a console with one responder, sam, on real Redis;
+// each option changes the console before it serves.
+func newConsole(t *testing.T, options ...func(*console.Console)) (*httptest.Server, *desk, *console.Accounts) {
 	t.Helper()
 	rdb := redistest.Client(t)
 	prefix := fmt.Sprintf("{tl:console-test%d}:", rand.Int64())
@@ -114,6 +115,9 @@ func newConsole(t *testing.T) (*httptest.Server, *desk, *console.Accounts) {
 	d := &desk{}
 	c := console.New(acc, d, feed{}, stats{}, []console.Insert{{Label: "988", Text: "Call or text 988 any time."}})
 	c.Secure = false
+	for _, o := range options {
+		o(c)
+	}
 	srv := httptest.NewServer(c)
 	t.Cleanup(srv.Close)
 	return srv, d, acc

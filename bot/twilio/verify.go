@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/twilio/twilio-go/client"
+
+	"github.com/textline/textline/bot/proxy"
 )
 
 // Verifier checks X-Twilio-Signature with twilio-go's RequestValidator.
@@ -12,10 +14,15 @@ type Verifier struct {
 	validators []client.RequestValidator
 	off        bool
 
-	// PublicURL is the base URL Twilio calls ("https://line.example.org").
-	// When empty, the URL is rebuilt from the request, honouring
-	// X-Forwarded-Proto and X-Forwarded-Host.
+	// PublicURL is the base URL Twilio calls ("https://line.example.org"):
+	// when set, every signature is checked against it.
 	PublicURL string
+	// Proxies are the reverse proxies trusted to say which URL Twilio
+	// called. Without PublicURL, a request that comes straight from one
+	// of them is checked against the URL it forwards (X-Forwarded-Proto
+	// and X-Forwarded-Host, else the request's own scheme and Host), and
+	// any other request is refused. The zero value trusts none.
+	Proxies proxy.Trusted
 }
 
 // NewVerifier returns a verifier that accepts signatures made with any of
@@ -44,7 +51,10 @@ func (v *Verifier) Verify(r *http.Request, params map[string]string) bool {
 	if sig == "" {
 		return false
 	}
-	u := v.url(r)
+	u, ok := v.url(r)
+	if !ok {
+		return false
+	}
 	for _, rv := range v.validators {
 		if rv.Validate(u, params, sig) {
 			return true
@@ -54,27 +64,40 @@ func (v *Verifier) Verify(r *http.Request, params map[string]string) bool {
 }
 
 // url is the address Twilio signed: the public base with the request's
-// path and query.
-func (v *Verifier) url(r *http.Request) string {
+// path and query, or the one a trusted proxy forwards; none for a request
+// that did not come through one when there is no public base.
+func (v *Verifier) url(r *http.Request) (string, bool) {
 	if v.PublicURL != "" {
-		return strings.TrimSuffix(v.PublicURL, "/") + r.URL.RequestURI()
+		return strings.TrimSuffix(v.PublicURL, "/") + r.URL.RequestURI(), true
+	}
+	if !v.Proxies.Forwarded(r) {
+		return "", false
 	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	if p := first(r.Header.Get("X-Forwarded-Proto")); p != "" {
+	if p := nearest(r.Header, "X-Forwarded-Proto"); p != "" {
 		scheme = p
 	}
 	host := r.Host
-	if h := first(r.Header.Get("X-Forwarded-Host")); h != "" {
+	if h := nearest(r.Header, "X-Forwarded-Host"); h != "" {
 		host = h
 	}
-	return scheme + "://" + host + r.URL.RequestURI()
+	return scheme + "://" + host + r.URL.RequestURI(), true
 }
 
-// first returns the first of a comma-separated header's values.
-func first(h string) string {
-	v, _, _ := strings.Cut(h, ",")
+// nearest returns the last of a forwarded header's values, the one the
+// trusted proxy wrote: a proxy that appends leaves what the client sent
+// before it.
+func nearest(h http.Header, key string) string {
+	values := h.Values(key)
+	if len(values) == 0 {
+		return ""
+	}
+	v := values[len(values)-1]
+	if i := strings.LastIndexByte(v, ','); i >= 0 {
+		v = v[i+1:]
+	}
 	return strings.TrimSpace(v)
 }

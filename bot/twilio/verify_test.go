@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/textline/textline/bot/proxy"
 	"github.com/textline/textline/bot/twilio"
 )
 
@@ -94,35 +95,61 @@ func TestVerifyPublishedVector(t *testing.T) {
 	}
 }
 
-// With no PublicURL the verifier rebuilds the URL Twilio called from the
-// request, as a proxy in front of the line forwards it.
-func TestVerifyRebuildsURL(t *testing.T) {
+// With no PublicURL the verifier rebuilds the URL Twilio called from what
+// a trusted proxy forwards; it believes nobody else. httptest's requests
+// come from 192.0.2.1.
+func TestVerifyForwardedURL(t *testing.T) {
 	t.Parallel()
+	const peer = "192.0.2.1/32"
+	forwarded := http.Header{"X-Forwarded-Proto": {"https"}, "X-Forwarded-Host": {"mycompany.com"}}
 	tests := []struct {
-		name   string
-		target string // as the request line or absolute URL
-		header map[string]string
-		want   bool
+		name      string
+		publicURL string
+		proxies   string // TRUSTED_PROXIES; none when empty
+		target    string // as the request line or absolute URL
+		header    http.Header
+		want      bool
 	}{
-		{"forwarded proto and host", vectorRequest, map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "mycompany.com"}, true},
-		{"first of several forwarded values", vectorRequest, map[string]string{"X-Forwarded-Proto": "https, http", "X-Forwarded-Host": "mycompany.com, proxy.internal"}, true},
-		{"tls and host without proxy", vectorURL, nil, true},
-		{"forwarded host overrides request host", "http://internal:8080" + vectorRequest, map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "mycompany.com"}, true},
-		{"forwarded proto only", "http://mycompany.com" + vectorRequest, map[string]string{"X-Forwarded-Proto": "https"}, true},
+		// Hostile first: the vector stands for a signature Twilio made
+		// for another app on the same account.
+		{"forwarded, no proxy trusted", "", "", vectorRequest, forwarded, false},
+		{"the request's own URL, no proxy trusted", "", "", vectorURL, nil, false},
+		{"forwarded by a peer that is no trusted proxy", "", "10.0.0.0/8", vectorRequest, forwarded, false},
+		{"the request's own URL from a peer that is no trusted proxy", "", "10.0.0.0/8", vectorURL, nil, false},
+		{"public url wins over a trusted proxy", "https://line.example.org", peer, vectorRequest, forwarded, false},
+		{"forwarded host of another site", "", peer, vectorRequest, http.Header{"X-Forwarded-Proto": {"https"}, "X-Forwarded-Host": {"evil.example.org"}}, false},
+		{"the client's host before the proxy's", "", peer, vectorRequest, http.Header{"X-Forwarded-Proto": {"https"}, "X-Forwarded-Host": {"mycompany.com, line.example.org"}}, false},
+		{"the client's host line before the proxy's", "", peer, vectorRequest, http.Header{"X-Forwarded-Proto": {"https"}, "X-Forwarded-Host": {"mycompany.com", "line.example.org"}}, false},
+		{"the client's proto before the proxy's", "", peer, vectorRequest, http.Header{"X-Forwarded-Proto": {"https, http"}, "X-Forwarded-Host": {"mycompany.com"}}, false},
+		{"forwarded proto missing", "", peer, "http://internal" + vectorRequest, http.Header{"X-Forwarded-Host": {"mycompany.com"}}, false},
+		{"plain http from a trusted proxy", "", peer, "http://mycompany.com" + vectorRequest, nil, false},
 
-		{"plain http without proxy", "http://mycompany.com" + vectorRequest, nil, false},
-		{"forwarded proto missing", "http://internal" + vectorRequest, map[string]string{"X-Forwarded-Host": "mycompany.com"}, false},
-		{"forwarded host of another site", vectorRequest, map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example.org"}, false},
-		{"forwarded host second in list", vectorRequest, map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example.org, mycompany.com"}, false},
+		{"forwarded proto and host", "", peer, vectorRequest, forwarded, true},
+		{"the nearest proxy's of several values", "", peer, vectorRequest, http.Header{"X-Forwarded-Proto": {"http, https"}, "X-Forwarded-Host": {"evil.example.org, mycompany.com"}}, true},
+		{"the nearest proxy's of several lines", "", peer, vectorRequest, http.Header{"X-Forwarded-Proto": {"https"}, "X-Forwarded-Host": {"evil.example.org", "mycompany.com"}}, true},
+		{"tls and host from a trusted proxy", "", peer, vectorURL, nil, true},
+		{"forwarded host overrides request host", "", peer, "http://internal:8080" + vectorRequest, forwarded, true},
+		{"forwarded proto only", "", peer, "http://mycompany.com" + vectorRequest, http.Header{"X-Forwarded-Proto": {"https"}}, true},
+		{"public url, no proxy trusted", vectorBase, "", vectorRequest, http.Header{"X-Forwarded-Host": {"evil.example.org"}}, true},
+		{"public url wins, forwarded by a trusted proxy", vectorBase, peer, vectorRequest, http.Header{"X-Forwarded-Host": {"evil.example.org"}}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			r := vectorReq(tt.target, vectorSignature)
-			for k, v := range tt.header {
-				r.Header.Set(k, v)
+			for k, vs := range tt.header {
+				for _, v := range vs {
+					r.Header.Add(k, v)
+				}
 			}
-			v := twilio.NewVerifier(vectorToken)
+			v := verifier(tt.publicURL, vectorToken)
+			if tt.proxies != "" {
+				proxies, err := proxy.ParseTrusted(tt.proxies)
+				if err != nil {
+					t.Fatal(err)
+				}
+				v.Proxies = proxies
+			}
 			if got := v.Verify(r, vectorParams()); got != tt.want {
 				t.Errorf("Verify = %v, want %v", got, tt.want)
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/duty"
 	"github.com/textline/textline/bot/handoff"
+	"github.com/textline/textline/bot/proxy"
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/understand"
 	"github.com/textline/textline/content"
@@ -27,6 +28,8 @@ import (
 type config struct {
 	Port            int
 	PublicURL       string
+	TrustForwarded  bool
+	Proxies         proxy.Trusted // TRUSTED_PROXIES, with TrustForwarded only
 	AuthToken       string
 	AuthTokenSecond string
 	RedisURL        string
@@ -67,6 +70,11 @@ func newFlags(cmd string, getenv func(string) string, stderr io.Writer) (*flag.F
 		errs = append(errs, err)
 		fs.IntVar(&c.Port, "port", port, "HTTP port ($PORT)")
 		str(&c.PublicURL, "public-url", "PUBLIC_URL", "base URL Twilio calls, for signature checks")
+		trust, err := envBool(getenv, "TRUST_FORWARDED")
+		errs = append(errs, err)
+		fs.BoolVar(&c.TrustForwarded, "trust-forwarded", trust, "believe X-Forwarded-For, -Proto and -Host from TRUSTED_PROXIES ($TRUST_FORWARDED)")
+		var proxies string
+		str(&proxies, "trusted-proxies", "TRUSTED_PROXIES", "comma-separated IP addresses and CIDR ranges of the reverse proxies in front of the line")
 		str(&c.AuthToken, "auth-token", "TWILIO_AUTH_TOKEN", "Twilio auth token that signs webhooks")
 		str(&c.AuthTokenSecond, "auth-token-secondary", "TWILIO_AUTH_TOKEN_SECONDARY", "also accepted while rotating the token")
 		str(&c.RedisURL, "redis-url", "REDIS_URL", "redis:// or rediss:// URL")
@@ -107,7 +115,7 @@ func newFlags(cmd string, getenv func(string) string, stderr io.Writer) (*flag.F
 			if c.HumanLine != "" && !e164(c.HumanLine) {
 				return fmt.Errorf("HUMAN_LINE=%q: not an E.164 number such as +15551234567", c.HumanLine)
 			}
-			return nil
+			return c.trustProxies(proxies)
 		}
 		fallthrough
 	case "sim":
@@ -138,6 +146,23 @@ func (c *config) check() error {
 		return nil
 	}
 	return c.later()
+}
+
+// trustProxies reads TRUSTED_PROXIES, which counts only together with
+// TRUST_FORWARDED=true, and which that needs.
+func (c *config) trustProxies(list string) error {
+	switch {
+	case c.TrustForwarded && strings.TrimSpace(list) == "":
+		return errors.New("TRUST_FORWARDED=true needs TRUSTED_PROXIES: the IP addresses or CIDR ranges of the reverse proxies in front of the line")
+	case c.TrustForwarded:
+		var err error
+		if c.Proxies, err = proxy.ParseTrusted(list); err != nil {
+			return fmt.Errorf("TRUSTED_PROXIES: %w", err)
+		}
+	case list != "":
+		return errors.New("TRUSTED_PROXIES is set without TRUST_FORWARDED=true: set both to believe the proxies' forwarded headers, or neither")
+	}
+	return nil
 }
 
 // parsePhones reads HANDOFF_PHONES.
@@ -179,6 +204,18 @@ func envInt(getenv func(string) string, name string, def int) (int, error) {
 		return def, fmt.Errorf("%s=%q: not a number", name, v)
 	}
 	return n, nil
+}
+
+func envBool(getenv func(string) string, name string) (bool, error) {
+	v := getenv(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q: not true or false", name, v)
+	}
+	return b, nil
 }
 
 func envDuration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {

@@ -175,7 +175,7 @@ func TestServeVoice(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, srv.url+path, strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		if signed {
-			req.Header.Set("X-Twilio-Signature", twiliotest.Sign(testToken, srv.url+path, form))
+			req.Header.Set("X-Twilio-Signature", twiliotest.Sign(testToken, srv.signURL(path), form))
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {

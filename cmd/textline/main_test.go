@@ -64,6 +64,7 @@ func start(t *testing.T, env map[string]string, args ...string) *server {
 		}
 		select {
 		case err := <-s.done:
+			s.done <- nil // for the cleanup, which waits for run to end
 			t.Fatalf("run ended before listening: %v\n%s", err, s.logs)
 		default:
 		}
@@ -76,6 +77,15 @@ func start(t *testing.T, env map[string]string, args ...string) *server {
 		t.Fatalf("healthz: %v %v", r, err)
 	}
 	return s
+}
+
+// signURL is the URL Twilio signs for a request to path: under the
+// server's PUBLIC_URL, as Twilio calls it.
+func (s *server) signURL(path string) string {
+	if u := s.env["PUBLIC_URL"]; u != "" {
+		return u + path
+	}
+	return s.url + path
 }
 
 // texter sends messages to a server as Twilio would.
@@ -101,14 +111,22 @@ func newSid() string {
 // post sends one webhook and returns the status and the reply text.
 func (tx *texter) post(form url.Values, signature string) (int, string) {
 	tx.t.Helper()
+	header := http.Header{}
+	if signature != "" {
+		header.Set("X-Twilio-Signature", signature)
+	}
+	return tx.postWith(form, header)
+}
+
+// postWith sends one webhook with header.
+func (tx *texter) postWith(form url.Values, header http.Header) (int, string) {
+	tx.t.Helper()
 	req, err := http.NewRequest(http.MethodPost, tx.srv.url+"/twilio/sms", strings.NewReader(form.Encode()))
 	if err != nil {
 		tx.t.Fatal(err)
 	}
+	req.Header = header.Clone()
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if signature != "" {
-		req.Header.Set("X-Twilio-Signature", signature)
-	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		tx.t.Fatal(err)
@@ -145,7 +163,7 @@ func (tx *texter) send(body string) string {
 	form := tx.form(body, newSid())
 	sig := ""
 	if tx.token != "" {
-		sig = twiliotest.Sign(tx.token, tx.srv.url+"/twilio/sms", form)
+		sig = twiliotest.Sign(tx.token, tx.srv.signURL("/twilio/sms"), form)
 	}
 	status, reply := tx.post(form, sig)
 	if status != http.StatusOK {

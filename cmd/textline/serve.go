@@ -52,11 +52,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if missing := missingSecrets(c); !dev && len(missing) > 0 {
 		return fmt.Errorf("serve needs %s (see README: Connecting Twilio)", strings.Join(missing, ", "))
 	}
+	if !dev && c.PublicURL == "" && !c.TrustForwarded {
+		return errors.New("serve needs PUBLIC_URL, the https:// base URL Twilio calls, or else TRUST_FORWARDED=true with TRUSTED_PROXIES, the addresses of your reverse proxies (see README: Connecting Twilio)")
+	}
 	log, err := newLogger(stderr, c.LogLevel)
 	if err != nil {
 		return err
 	}
 	redisLogOnce.Do(func() { redis.SetLogger(redisLog{log}) })
+	if c.TrustForwarded {
+		log.Info("believing forwarded headers from trusted proxies", slog.String("proxies", c.Proxies.String()))
+	}
 	ld, err := loadContent(c.ContentDir)
 	if err != nil {
 		return err
@@ -264,6 +270,7 @@ func newLine(c *config, ld *loaded, rdb redis.UniversalClient, log *slog.Logger,
 	if !dev {
 		verify = twilio.NewVerifier(c.AuthToken, c.AuthTokenSecond)
 		verify.PublicURL = c.PublicURL
+		verify.Proxies = c.Proxies
 	}
 	sms := twilio.NewHandler(answer, verify, pseudo)
 	sms.Log = log
@@ -273,6 +280,7 @@ func newLine(c *config, ld *loaded, rdb redis.UniversalClient, log *slog.Logger,
 	voice := twilio.NewVoice(verify, c.HumanLine, connect, lib.Text(content.English, voiceNoLine), noAnswer)
 	desk := console.New(accounts, human, handoff.NewFeed(rdb, handoff.Prefix), tally, inserts(lib))
 	desk.Secure = !dev
+	desk.Proxies = c.Proxies
 	desk.Log = log
 	h := handlers{sms: sms, status: status, voice: voice, console: desk, metrics: m.Handler()}
 	if dev {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -17,10 +18,14 @@ import (
 
 const testToken = "test-auth-token"
 
+// testPublicURL is the address Twilio calls the line at in tests.
+const testPublicURL = "https://line.example.org"
+
 // serveEnv is what serve needs, with a hash key of the test's own, so that
 // no test meets another's sessions on a shared Redis.
 func serveEnv(t *testing.T) map[string]string {
 	return map[string]string{
+		"PUBLIC_URL":        testPublicURL,
 		"TWILIO_AUTH_TOKEN": testToken,
 		"REDIS_URL":         redistest.URL(t),
 		"TEXTLINE_HASH_KEY": fmt.Sprintf("test-%d", rand.Int64()),
@@ -51,6 +56,94 @@ func TestServeRefusesWithoutSecrets(t *testing.T) {
 	}
 }
 
+// serve checks signatures against PUBLIC_URL, or, only when the operator
+// says so, against what the proxies they name forward; without either it
+// does not start, and says what to set.
+func TestServeNeedsPublicURL(t *testing.T) {
+	const proxies = "10.0.0.7, 10.1.0.0/16"
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string // over serveEnv, without its PUBLIC_URL
+		args    []string
+		refusal string // what the error says; "" when serve starts
+	}{
+		{"no PUBLIC_URL", nil, nil, "serve needs PUBLIC_URL, the https:// base URL Twilio calls, or else TRUST_FORWARDED=true with TRUSTED_PROXIES"},
+		{"TRUST_FORWARDED without TRUSTED_PROXIES", map[string]string{"TRUST_FORWARDED": "true"}, nil, "TRUST_FORWARDED=true needs TRUSTED_PROXIES"},
+		{"-trust-forwarded without proxies", nil, []string{"-trust-forwarded"}, "TRUST_FORWARDED=true needs TRUSTED_PROXIES"},
+		{"TRUST_FORWARDED with an empty list", map[string]string{"TRUST_FORWARDED": "true", "TRUSTED_PROXIES": " , "}, nil, "TRUSTED_PROXIES: no proxy addresses"},
+		{"TRUSTED_PROXIES without TRUST_FORWARDED", map[string]string{"TRUSTED_PROXIES": proxies}, nil, "TRUSTED_PROXIES is set without TRUST_FORWARDED=true"},
+		{"TRUSTED_PROXIES with TRUST_FORWARDED=false", map[string]string{"TRUST_FORWARDED": "false", "TRUSTED_PROXIES": proxies}, nil, "TRUSTED_PROXIES is set without TRUST_FORWARDED=true"},
+		{"TRUST_FORWARDED neither true nor false", map[string]string{"TRUST_FORWARDED": "yes please", "TRUSTED_PROXIES": proxies}, nil, `TRUST_FORWARDED="yes please": not true or false`},
+		{"a proxy that is no address", map[string]string{"TRUST_FORWARDED": "true", "TRUSTED_PROXIES": "10.0.0.7, proxy.internal"}, nil, `TRUSTED_PROXIES: "proxy.internal" is not an IP address`},
+		{"every address a proxy", map[string]string{"TRUST_FORWARDED": "true", "TRUSTED_PROXIES": "0.0.0.0/0"}, nil, `TRUSTED_PROXIES: "0.0.0.0/0" takes in every address`},
+
+		{"PUBLIC_URL", map[string]string{"PUBLIC_URL": testPublicURL}, nil, ""},
+		{"-public-url", nil, []string{"-public-url", testPublicURL}, ""},
+		{"trusted proxies", map[string]string{"TRUST_FORWARDED": "true", "TRUSTED_PROXIES": proxies}, nil, ""},
+		{"trusted proxies by flag", nil, []string{"-trust-forwarded", "-trusted-proxies", proxies}, ""},
+		{"PUBLIC_URL and trusted proxies", map[string]string{"PUBLIC_URL": testPublicURL, "TRUST_FORWARDED": "1", "TRUSTED_PROXIES": proxies}, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := serveEnv(t)
+			delete(env, "PUBLIC_URL")
+			maps.Copy(env, tc.env)
+			args := append([]string{"serve"}, tc.args...)
+			if tc.refusal == "" {
+				start(t, env, args...)
+				return
+			}
+			// A serve that starts anyway stops at once, and returns nil.
+			env["PORT"] = "0"
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
+			err := run(ctx, args, func(k string) string { return env[k] }, nil, io.Discard, io.Discard)
+			if err == nil {
+				t.Fatal("serve started")
+			}
+			if msg := err.Error(); !strings.Contains(msg, tc.refusal) || strings.Contains(msg, "\n") {
+				t.Errorf("error %q: want one line saying %q", msg, tc.refusal)
+			}
+		})
+	}
+}
+
+// A signature Twilio made for another app on the same account, sent with
+// that app's host in X-Forwarded-Host, is refused unless the request
+// comes straight from a proxy the operator trusts. The test's requests
+// come from a loopback address.
+func TestServeForwardedHeaders(t *testing.T) {
+	const otherApp = "other-app.example.com"
+	for _, tc := range []struct {
+		name string
+		env  map[string]string // over serveEnv, without its PUBLIC_URL
+		want int
+	}{
+		{"no trust: PUBLIC_URL", map[string]string{"PUBLIC_URL": testPublicURL}, http.StatusForbidden},
+		{"trust, from a peer that is no trusted proxy", map[string]string{"TRUST_FORWARDED": "true", "TRUSTED_PROXIES": "192.0.2.10"}, http.StatusForbidden},
+		{"trust, from a trusted proxy", map[string]string{"TRUST_FORWARDED": "true", "TRUSTED_PROXIES": "127.0.0.0/8, ::1"}, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := serveEnv(t)
+			delete(env, "PUBLIC_URL")
+			maps.Copy(env, tc.env)
+			srv := start(t, env, "serve")
+			tx := newTexter(t, srv, testToken)
+			form := tx.form("hi", newSid())
+			status, reply := tx.postWith(form, http.Header{
+				"X-Twilio-Signature": {twiliotest.Sign(testToken, "https://"+otherApp+"/twilio/sms", form)},
+				"X-Forwarded-Proto":  {"https"},
+				"X-Forwarded-Host":   {otherApp},
+			})
+			if status != tc.want {
+				t.Fatalf("status %d, want %d", status, tc.want)
+			}
+			if welcomed := strings.Contains(reply, "1 Coping tips"); welcomed != (tc.want == http.StatusOK) {
+				t.Errorf("reply %q", reply)
+			}
+		})
+	}
+}
+
 func TestSignedWebhook(t *testing.T) {
 	srv := start(t, serveEnv(t), "serve")
 	tx := newTexter(t, srv, testToken)
@@ -63,7 +156,7 @@ func TestSignedWebhook(t *testing.T) {
 	for name, sig := range map[string]string{
 		"no signature":       "",
 		"wrong signature":    "AAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-		"another token":      twiliotest.Sign("not-the-token", srv.url+"/twilio/sms", forged),
+		"another token":      twiliotest.Sign("not-the-token", srv.signURL("/twilio/sms"), forged),
 		"another URL signed": twiliotest.Sign(testToken, "https://evil.example/twilio/sms", forged),
 	} {
 		if status, reply := tx.post(forged, sig); status != http.StatusForbidden || reply != "" {
@@ -72,7 +165,7 @@ func TestSignedWebhook(t *testing.T) {
 	}
 	// Still at the menu: "1" picks tips, as if the forgeries never came.
 	form := tx.form("1", newSid())
-	sig := twiliotest.Sign(testToken, srv.url+"/twilio/sms", form)
+	sig := twiliotest.Sign(testToken, srv.signURL("/twilio/sms"), form)
 	status, first := tx.post(form, sig)
 	if status != 200 || !strings.Contains(first, "Reply MORE") {
 		t.Fatalf("after forgeries, 1 got %d %q; want a tip", status, first)
@@ -90,12 +183,11 @@ func TestSignedWebhook(t *testing.T) {
 func TestSecondaryTokenAndPublicURL(t *testing.T) {
 	env := serveEnv(t)
 	env["TWILIO_AUTH_TOKEN_SECONDARY"] = "next-token"
-	env["PUBLIC_URL"] = "https://line.example.org"
 	srv := start(t, env, "serve")
 	tx := newTexter(t, srv, "")
 	form := tx.form("hi", newSid())
 	// Signed for the public URL with the secondary token: accepted.
-	if status, _ := tx.post(form, twiliotest.Sign("next-token", "https://line.example.org/twilio/sms", form)); status != 200 {
+	if status, _ := tx.post(form, twiliotest.Sign("next-token", testPublicURL+"/twilio/sms", form)); status != 200 {
 		t.Errorf("secondary token: status %d", status)
 	}
 	// Signed for the address it was reached at instead: refused.
@@ -218,7 +310,7 @@ func TestGracefulShutdown(t *testing.T) {
 		form := tx.form("hi", newSid())
 		req, _ := http.NewRequest(http.MethodPost, srv.url+"/twilio/sms", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Twilio-Signature", twiliotest.Sign(testToken, srv.url+"/twilio/sms", form))
+		req.Header.Set("X-Twilio-Signature", twiliotest.Sign(testToken, srv.signURL("/twilio/sms"), form))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			got <- result{err: err}
@@ -288,7 +380,7 @@ func TestMediaOnly(t *testing.T) {
 	form.Set("NumMedia", "1")
 	form.Set("MediaUrl0", "https://api.twilio.com/media/ME1")
 	form.Set("MediaContentType0", "image/jpeg")
-	_, reply := tx.post(form, twiliotest.Sign(testToken, srv.url+"/twilio/sms", form))
+	_, reply := tx.post(form, twiliotest.Sign(testToken, srv.signURL("/twilio/sms"), form))
 	if !strings.Contains(reply, "only read text") {
 		t.Errorf("media-only message got %q", reply)
 	}
