@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -142,10 +143,26 @@ func parse(fs *flag.FlagSet, args []string, errs *[]error) error {
 
 // check runs the checks that need every flag parsed.
 func (c *config) check() error {
+	if err := checkPublicURL(c.PublicURL); err != nil {
+		return err
+	}
 	if c.later == nil {
 		return nil
 	}
 	return c.later()
+}
+
+// checkPublicURL refuses a PUBLIC_URL that Twilio could not have signed
+// for: it must be an http(s) URL of a host, without a query.
+func checkPublicURL(v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("PUBLIC_URL %q: want the base URL Twilio calls, such as https://line.example.org", v)
+	}
+	return nil
 }
 
 // trustProxies reads TRUSTED_PROXIES, which counts only together with

@@ -76,6 +76,8 @@ func TestServeNeedsPublicURL(t *testing.T) {
 		{"TRUST_FORWARDED neither true nor false", map[string]string{"TRUST_FORWARDED": "yes please", "TRUSTED_PROXIES": proxies}, nil, `TRUST_FORWARDED="yes please": not true or false`},
 		{"a proxy that is no address", map[string]string{"TRUST_FORWARDED": "true", "TRUSTED_PROXIES": "10.0.0.7, proxy.internal"}, nil, `TRUSTED_PROXIES: "proxy.internal" is not an IP address`},
 		{"every address a proxy", map[string]string{"TRUST_FORWARDED": "true", "TRUSTED_PROXIES": "0.0.0.0/0"}, nil, `TRUSTED_PROXIES: "0.0.0.0/0" takes in every address`},
+		{"PUBLIC_URL without a scheme", map[string]string{"PUBLIC_URL": "line.example.org"}, nil, `PUBLIC_URL "line.example.org": want the base URL Twilio calls`},
+		{"PUBLIC_URL with a query", map[string]string{"PUBLIC_URL": "https://line.example.org/?x=1"}, nil, `PUBLIC_URL "https://line.example.org/?x=1": want the base URL`},
 
 		{"PUBLIC_URL", map[string]string{"PUBLIC_URL": testPublicURL}, nil, ""},
 		{"-public-url", nil, []string{"-public-url", testPublicURL}, ""},
