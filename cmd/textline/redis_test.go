@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/textline/textline/bot/redisstore/redistest"
 )
 
 func TestOpenRedis(t *testing.T) {
@@ -50,4 +56,29 @@ func TestOpenRedis(t *testing.T) {
 	if _, err := openRedis("redis://127.0.0.1:6379?no_such_option=1"); err == nil {
 		t.Error("an unknown option was accepted")
 	}
+}
+
+// The line reaches each Redis it is tested against through the client its
+// URL calls for: a Cluster's for a Cluster.
+func TestOpenRedisReaches(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, redisURL string) {
+		rdb, err := openRedis(redisURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rdb.Close()
+		_, cluster := rdb.(*redis.ClusterClient)
+		if want := strings.Contains(redisURL, "addr="); cluster != want {
+			t.Errorf("%s: a cluster client %v, want %v", redisURL, cluster, want)
+		}
+		ctx := context.Background()
+		key := fmt.Sprintf("textline-test:open:%x", rand.Uint64())
+		defer rdb.Del(ctx, key)
+		if err := rdb.Set(ctx, key, "kept", time.Minute).Err(); err != nil {
+			t.Fatalf("write: %v", err)
+		}
+		if got, err := rdb.Get(ctx, key).Result(); got != "kept" || err != nil {
+			t.Errorf("read back %q, %v", got, err)
+		}
+	})
 }
