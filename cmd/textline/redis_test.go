@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,4 +83,38 @@ func TestOpenRedisReaches(t *testing.T) {
 			t.Errorf("read back %q, %v", got, err)
 		}
 	})
+}
+
+// The README's Sentinel and Cluster URLs open what it says they do.
+func TestREADMERedisURLs(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		sentinel = "redis://sentinel-1:26379/0?master_name=textline&addr=sentinel-2:26379&addr=sentinel-3:26379&password=MASTER-PASSWORD"
+		cluster  = "redis://:PASSWORD@redis-1:6379?addr=redis-2:6379&addr=redis-3:6379"
+	)
+	for _, u := range []string{sentinel, cluster} {
+		if !strings.Contains(string(b), "`"+u+"`") {
+			t.Errorf("the README does not give %s", u)
+		}
+	}
+	rdb, err := openRedis(sentinel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	if o := rdb.(*redis.Client).Options(); o.Password != "MASTER-PASSWORD" || o.DB != 0 {
+		t.Errorf("sentinel: password %q, database %d; want the master's password, database 0", o.Password, o.DB)
+	}
+	rdb, err = openRedis(cluster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	o := rdb.(*redis.ClusterClient).Options()
+	if want := []string{"redis-1:6379", "redis-2:6379", "redis-3:6379"}; !slices.Equal(o.Addrs, want) || o.Password != "PASSWORD" {
+		t.Errorf("cluster: nodes %v, password %q; want %v and PASSWORD", o.Addrs, o.Password, want)
+	}
 }
