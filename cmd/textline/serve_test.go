@@ -21,41 +21,8 @@ const testToken = "test-auth-token"
 // testPublicURL is the address Twilio calls the line at in tests.
 const testPublicURL = "https://line.example.org"
 
-// serveEnv is what serve needs, with a hash key of the test's own, so that
-// no test meets another's sessions on a shared Redis.
-func serveEnv(t *testing.T) map[string]string {
-	return map[string]string{
-		"PUBLIC_URL":        testPublicURL,
-		"TWILIO_AUTH_TOKEN": testToken,
-		"REDIS_URL":         redistest.URL(t),
-		"TEXTLINE_HASH_KEY": fmt.Sprintf("test-%d", rand.Int64()),
-	}
-}
-
-func TestServeRefusesWithoutSecrets(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		env     map[string]string
-		missing string
-	}{
-		{"nothing set", map[string]string{}, "TWILIO_AUTH_TOKEN, REDIS_URL, TEXTLINE_HASH_KEY"},
-		{"no token", map[string]string{"REDIS_URL": "redis://x", "TEXTLINE_HASH_KEY": "k"}, "TWILIO_AUTH_TOKEN"},
-		{"no redis", map[string]string{"TWILIO_AUTH_TOKEN": "t", "TEXTLINE_HASH_KEY": "k"}, "REDIS_URL"},
-		{"no hash key", map[string]string{"TWILIO_AUTH_TOKEN": "t", "REDIS_URL": "redis://x"}, "TEXTLINE_HASH_KEY"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			err := run(context.Background(), []string{"serve"}, func(k string) string { return tc.env[k] }, nil, nil, nil)
-			if err == nil {
-				t.Fatal("serve started without its secrets")
-			}
-			msg := err.Error()
-			if !strings.Contains(msg, "serve needs "+tc.missing+" ") || strings.Contains(msg, "\n") {
-				t.Errorf("error %q: want one line naming %s", msg, tc.missing)
-			}
-		})
-	}
-}
-
+// serveEnv is what serve needs, on the Redis at redisURL, with a hash key
+// of the test's own, so that no test meets another's sessions on a shared
 // serve checks signatures against PUBLIC_URL, or, only when the operator
 // says so, against what the proxies they name forward; without either it
 // does not start, and says what to set.
@@ -86,7 +53,7 @@ func TestServeNeedsPublicURL(t *testing.T) {
 		{"PUBLIC_URL and trusted proxies", map[string]string{"PUBLIC_URL": testPublicURL, "TRUST_FORWARDED": "1", "TRUSTED_PROXIES": proxies}, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := serveEnv(t)
+			env := serveEnv(t, redistest.URL(t))
 			delete(env, "PUBLIC_URL")
 			maps.Copy(env, tc.env)
 			args := append([]string{"serve"}, tc.args...)
@@ -112,91 +79,95 @@ func TestServeNeedsPublicURL(t *testing.T) {
 // A signature Twilio made for another app on the same account, sent with
 // that app's host in X-Forwarded-Host, is refused unless the request
 // comes straight from a proxy the operator trusts. The test's requests
-// come from a loopback address.
-func TestServeForwardedHeaders(t *testing.T) {
-	const otherApp = "other-app.example.com"
+// Redis.
+func serveEnv(t *testing.T, redisURL string) map[string]string {
+	return map[string]string{
+		"PUBLIC_URL":        testPublicURL,
+		"TWILIO_AUTH_TOKEN": testToken,
+		"REDIS_URL":         redisURL,
+		"TEXTLINE_HASH_KEY": fmt.Sprintf("test-%d", rand.Int64()),
+	}
+}
+
+func TestServeRefusesWithoutSecrets(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		env  map[string]string // over serveEnv, without its PUBLIC_URL
-		want int
+		name    string
+		env     map[string]string
+		missing string
 	}{
-		{"no trust: PUBLIC_URL", map[string]string{"PUBLIC_URL": testPublicURL}, http.StatusForbidden},
-		{"trust, from a peer that is no trusted proxy", map[string]string{"TRUST_FORWARDED": "true", "TRUSTED_PROXIES": "192.0.2.10"}, http.StatusForbidden},
-		{"trust, from a trusted proxy", map[string]string{"TRUST_FORWARDED": "true", "TRUSTED_PROXIES": "127.0.0.0/8, ::1"}, http.StatusOK},
+		{"nothing set", map[string]string{}, "TWILIO_AUTH_TOKEN, REDIS_URL, TEXTLINE_HASH_KEY"},
+		{"no token", map[string]string{"REDIS_URL": "redis://x", "TEXTLINE_HASH_KEY": "k"}, "TWILIO_AUTH_TOKEN"},
+		{"no redis", map[string]string{"TWILIO_AUTH_TOKEN": "t", "TEXTLINE_HASH_KEY": "k"}, "REDIS_URL"},
+		{"no hash key", map[string]string{"TWILIO_AUTH_TOKEN": "t", "REDIS_URL": "redis://x"}, "TEXTLINE_HASH_KEY"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := serveEnv(t)
-			delete(env, "PUBLIC_URL")
-			maps.Copy(env, tc.env)
-			srv := start(t, env, "serve")
-			tx := newTexter(t, srv, testToken)
-			form := tx.form("hi", newSid())
-			status, reply := tx.postWith(form, http.Header{
-				"X-Twilio-Signature": {twiliotest.Sign(testToken, "https://"+otherApp+"/twilio/sms", form)},
-				"X-Forwarded-Proto":  {"https"},
-				"X-Forwarded-Host":   {otherApp},
-			})
-			if status != tc.want {
-				t.Fatalf("status %d, want %d", status, tc.want)
+			err := run(context.Background(), []string{"serve"}, func(k string) string { return tc.env[k] }, nil, nil, nil)
+			if err == nil {
+				t.Fatal("serve started without its secrets")
 			}
-			if welcomed := strings.Contains(reply, "1 Coping tips"); welcomed != (tc.want == http.StatusOK) {
-				t.Errorf("reply %q", reply)
+			msg := err.Error()
+			if !strings.Contains(msg, "serve needs "+tc.missing+" ") || strings.Contains(msg, "\n") {
+				t.Errorf("error %q: want one line naming %s", msg, tc.missing)
 			}
 		})
 	}
 }
 
 func TestSignedWebhook(t *testing.T) {
-	srv := start(t, serveEnv(t), "serve")
-	tx := newTexter(t, srv, testToken)
-	if got := tx.send("hi"); !strings.Contains(got, "1 Coping tips") {
-		t.Fatalf("welcome = %q", got)
-	}
-
-	// Forged requests get 403 and change nothing.
-	forged := tx.form("2", newSid())
-	for name, sig := range map[string]string{
-		"no signature":       "",
-		"wrong signature":    "AAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-		"another token":      twiliotest.Sign("not-the-token", srv.signURL("/twilio/sms"), forged),
-		"another URL signed": twiliotest.Sign(testToken, "https://evil.example/twilio/sms", forged),
-	} {
-		if status, reply := tx.post(forged, sig); status != http.StatusForbidden || reply != "" {
-			t.Errorf("%s: status %d, reply %q; want 403 and nothing", name, status, reply)
+	redistest.Each(t, func(t *testing.T, redisURL string) {
+		srv := start(t, serveEnv(t, redisURL), "serve")
+		tx := newTexter(t, srv, testToken)
+		if got := tx.send("hi"); !strings.Contains(got, "1 Coping tips") {
+			t.Fatalf("welcome = %q", got)
 		}
-	}
-	// Still at the menu: "1" picks tips, as if the forgeries never came.
-	form := tx.form("1", newSid())
-	sig := twiliotest.Sign(testToken, srv.signURL("/twilio/sms"), form)
-	status, first := tx.post(form, sig)
-	if status != 200 || !strings.Contains(first, "Reply MORE") {
-		t.Fatalf("after forgeries, 1 got %d %q; want a tip", status, first)
-	}
-	// Twilio retries the same MessageSid: the same reply, the state moves once.
-	_, again := tx.post(form, sig)
-	if again != first {
-		t.Errorf("retry got %q, first reply was %q", again, first)
-	}
-	if next := tx.send("more"); next == first {
-		t.Errorf("MORE after a retried message repeated the tip: the retry moved the conversation")
-	}
+
+		// Forged requests get 403 and change nothing.
+		forged := tx.form("2", newSid())
+		for name, sig := range map[string]string{
+			"no signature":       "",
+			"wrong signature":    "AAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+			"another token":      twiliotest.Sign("not-the-token", srv.signURL("/twilio/sms"), forged),
+			"another URL signed": twiliotest.Sign(testToken, "https://evil.example/twilio/sms", forged),
+		} {
+			if status, reply := tx.post(forged, sig); status != http.StatusForbidden || reply != "" {
+				t.Errorf("%s: status %d, reply %q; want 403 and nothing", name, status, reply)
+			}
+		}
+		// Still at the menu: "1" picks tips, as if the forgeries never came.
+		form := tx.form("1", newSid())
+		sig := twiliotest.Sign(testToken, srv.signURL("/twilio/sms"), form)
+		status, first := tx.post(form, sig)
+		if status != 200 || !strings.Contains(first, "Reply MORE") {
+			t.Fatalf("after forgeries, 1 got %d %q; want a tip", status, first)
+		}
+		// Twilio retries the same MessageSid: the same reply, the state moves once.
+		_, again := tx.post(form, sig)
+		if again != first {
+			t.Errorf("retry got %q, first reply was %q", again, first)
+		}
+		if next := tx.send("more"); next == first {
+			t.Errorf("MORE after a retried message repeated the tip: the retry moved the conversation")
+		}
+	})
 }
 
 func TestSecondaryTokenAndPublicURL(t *testing.T) {
-	env := serveEnv(t)
-	env["TWILIO_AUTH_TOKEN_SECONDARY"] = "next-token"
-	srv := start(t, env, "serve")
-	tx := newTexter(t, srv, "")
-	form := tx.form("hi", newSid())
-	// Signed for the public URL with the secondary token: accepted.
-	if status, _ := tx.post(form, twiliotest.Sign("next-token", testPublicURL+"/twilio/sms", form)); status != 200 {
-		t.Errorf("secondary token: status %d", status)
-	}
-	// Signed for the address it was reached at instead: refused.
-	form = tx.form("hi", newSid())
-	if status, _ := tx.post(form, twiliotest.Sign(testToken, srv.url+"/twilio/sms", form)); status != http.StatusForbidden {
-		t.Errorf("signature for the internal URL: status %d, want 403", status)
-	}
+	redistest.Each(t, func(t *testing.T, redisURL string) {
+		env := serveEnv(t, redisURL)
+		env["TWILIO_AUTH_TOKEN_SECONDARY"] = "next-token"
+		srv := start(t, env, "serve")
+		tx := newTexter(t, srv, "")
+		form := tx.form("hi", newSid())
+		// Signed for the public URL with the secondary token: accepted.
+		if status, _ := tx.post(form, twiliotest.Sign("next-token", testPublicURL+"/twilio/sms", form)); status != 200 {
+			t.Errorf("secondary token: status %d", status)
+		}
+		// Signed for the address it was reached at instead: refused.
+		form = tx.form("hi", newSid())
+		if status, _ := tx.post(form, twiliotest.Sign(testToken, srv.url+"/twilio/sms", form)); status != http.StatusForbidden {
+			t.Errorf("signature for the internal URL: status %d, want 403", status)
+		}
+	})
 }
 
 func TestDevNeedsNoAccounts(t *testing.T) {
@@ -213,42 +184,44 @@ func TestDevNeedsNoAccounts(t *testing.T) {
 // The logs of a whole conversation carry the pseudonym, never the number
 // or what was written.
 func TestLogsCarryNoNumberOrBody(t *testing.T) {
-	env := serveEnv(t)
-	env["LOG_LEVEL"] = "debug"
-	srv := start(t, env, "serve")
-	tx := newTexter(t, srv, testToken)
-	number := tx.from
-	bodies := []string{"hello zebra", "1", "more", "done", "yes", "2", "1", "60614", "1", "menu", "3", "2", "menu", "4", "1",
-		"menu", "5", "3", "help", "espanol", "1", "stop texting me", "i want to kill myself", "no", "si", "delete", "delete",
-		"hi quokka", "stop", "i want to end my life platypus", "start"}
-	for _, b := range bodies {
-		tx.send(b)
-	}
-	// A failing request is logged too: a forged one.
-	tx.post(tx.form("forged walrus", newSid()), "bad")
-	logs := srv.logs.String()
-	pseudonym := bot.NewPseudonymizer([]byte(env["TEXTLINE_HASH_KEY"])).Texter(number).ID()
-	if !strings.Contains(logs, pseudonym) {
-		t.Errorf("the logs never name the texter's pseudonym %s:\n%s", pseudonym, logs)
-	}
-	for _, secret := range []string{number, number[1:], number[2:], "zebra", "quokka", "platypus", "walrus", "kill myself", "texting me"} {
-		if strings.Contains(logs, secret) {
-			t.Errorf("the logs carry %q:\n%s", secret, logs)
+	redistest.Each(t, func(t *testing.T, redisURL string) {
+		env := serveEnv(t, redisURL)
+		env["LOG_LEVEL"] = "debug"
+		srv := start(t, env, "serve")
+		tx := newTexter(t, srv, testToken)
+		number := tx.from
+		bodies := []string{"hello zebra", "1", "more", "done", "yes", "2", "1", "60614", "1", "menu", "3", "2", "menu", "4", "1",
+			"menu", "5", "3", "help", "espanol", "1", "stop texting me", "i want to kill myself", "no", "si", "delete", "delete",
+			"hi quokka", "stop", "i want to end my life platypus", "start"}
+		for _, b := range bodies {
+			tx.send(b)
 		}
-	}
+		// A failing request is logged too: a forged one.
+		tx.post(tx.form("forged walrus", newSid()), "bad")
+		logs := srv.logs.String()
+		pseudonym := bot.NewPseudonymizer([]byte(env["TEXTLINE_HASH_KEY"])).Texter(number).ID()
+		if !strings.Contains(logs, pseudonym) {
+			t.Errorf("the logs never name the texter's pseudonym %s:\n%s", pseudonym, logs)
+		}
+		for _, secret := range []string{number, number[1:], number[2:], "zebra", "quokka", "platypus", "walrus", "kill myself", "texting me"} {
+			if strings.Contains(logs, secret) {
+				t.Errorf("the logs carry %q:\n%s", secret, logs)
+			}
+		}
+	})
 }
 
 // With Redis gone or wedged, a text still gets a reply with crisis lines
 // inside 3 seconds, and /readyz says 503.
 func TestRedisFailure(t *testing.T) {
-	for name, addr := range map[string]string{
-		"stopped": redistest.Closed(t),
-		"silent":  redistest.Silent(t),
+	for name, redisURL := range map[string]string{
+		"stopped":         "redis://" + redistest.Closed(t),
+		"silent":          "redis://" + redistest.Silent(t),
+		"cluster stopped": "redis://" + redistest.Closed(t) + "?addr=" + redistest.Closed(t),
+		"cluster silent":  "redis://" + redistest.Silent(t) + "?addr=" + redistest.Silent(t),
 	} {
 		t.Run(name, func(t *testing.T) {
-			env := serveEnv(t)
-			env["REDIS_URL"] = "redis://" + addr
-			srv := start(t, env, "serve")
+			srv := start(t, serveEnv(t, redisURL), "serve")
 			tx := newTexter(t, srv, testToken)
 			for _, body := range []string{"hi", "i want to kill myself"} {
 				began := time.Now()
@@ -278,25 +251,25 @@ func TestRedisFailure(t *testing.T) {
 		})
 	}
 	t.Run("ready when redis answers", func(t *testing.T) {
-		srv := start(t, serveEnv(t), "serve")
-		r, err := http.Get(srv.url + "/readyz")
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.Body.Close()
-		if r.StatusCode != 200 {
-			t.Errorf("/readyz = %d, want 200", r.StatusCode)
-		}
+		redistest.Each(t, func(t *testing.T, redisURL string) {
+			srv := start(t, serveEnv(t, redisURL), "serve")
+			r, err := http.Get(srv.url + "/readyz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Body.Close()
+			if r.StatusCode != 200 {
+				t.Errorf("/readyz = %d, want 200", r.StatusCode)
+			}
+		})
 	})
 }
 
 // Shutdown waits for a request in flight: a message waiting on a wedged
 // Redis still gets its reply after the signal.
 func TestGracefulShutdown(t *testing.T) {
-	env := serveEnv(t)
 	addr, accepted := redistest.Wedged(t)
-	env["REDIS_URL"] = "redis://" + addr
-	srv := start(t, env, "serve")
+	srv := start(t, serveEnv(t, "redis://"+addr), "serve")
 	// Startup's own connections (reading console accounts) do not count.
 	for len(accepted) > 0 {
 		<-accepted
@@ -343,47 +316,51 @@ func TestGracefulShutdown(t *testing.T) {
 
 // /metrics counts webhooks by outcome, with no number or text in it.
 func TestMetrics(t *testing.T) {
-	srv := start(t, serveEnv(t), "serve")
-	tx := newTexter(t, srv, testToken)
-	number := tx.from
-	tx.send("hi there otter")
-	tx.send("stop")
-	tx.post(tx.form("forged", newSid()), "bad")
-	r, err := http.Get(srv.url + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
-	b, _ := io.ReadAll(r.Body)
-	got := string(b)
-	for _, want := range []string{
-		`textline_webhooks_total{outcome="replied"} 1`,
-		`textline_webhooks_total{outcome="silent"} 1`,
-		`textline_webhooks_total{outcome="forbidden"} 1`,
-		"textline_webhook_seconds_count 2",
-		"go_goroutines",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("/metrics lacks %s", want)
+	redistest.Each(t, func(t *testing.T, redisURL string) {
+		srv := start(t, serveEnv(t, redisURL), "serve")
+		tx := newTexter(t, srv, testToken)
+		number := tx.from
+		tx.send("hi there otter")
+		tx.send("stop")
+		tx.post(tx.form("forged", newSid()), "bad")
+		r, err := http.Get(srv.url + "/metrics")
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	for _, secret := range []string{number[2:], "otter"} {
-		if strings.Contains(got, secret) {
-			t.Errorf("/metrics carries %q", secret)
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		got := string(b)
+		for _, want := range []string{
+			`textline_webhooks_total{outcome="replied"} 1`,
+			`textline_webhooks_total{outcome="silent"} 1`,
+			`textline_webhooks_total{outcome="forbidden"} 1`,
+			"textline_webhook_seconds_count 2",
+			"go_goroutines",
+		} {
+			if !strings.Contains(got, want) {
+				t.Errorf("/metrics lacks %s", want)
+			}
 		}
-	}
+		for _, secret := range []string{number[2:], "otter"} {
+			if strings.Contains(got, secret) {
+				t.Errorf("/metrics carries %q", secret)
+			}
+		}
+	})
 }
 
 func TestMediaOnly(t *testing.T) {
-	srv := start(t, serveEnv(t), "serve")
-	tx := newTexter(t, srv, testToken)
-	tx.send("hi")
-	form := tx.form("", newSid())
-	form.Set("NumMedia", "1")
-	form.Set("MediaUrl0", "https://api.twilio.com/media/ME1")
-	form.Set("MediaContentType0", "image/jpeg")
-	_, reply := tx.post(form, twiliotest.Sign(testToken, srv.signURL("/twilio/sms"), form))
-	if !strings.Contains(reply, "only read text") {
-		t.Errorf("media-only message got %q", reply)
-	}
+	redistest.Each(t, func(t *testing.T, redisURL string) {
+		srv := start(t, serveEnv(t, redisURL), "serve")
+		tx := newTexter(t, srv, testToken)
+		tx.send("hi")
+		form := tx.form("", newSid())
+		form.Set("NumMedia", "1")
+		form.Set("MediaUrl0", "https://api.twilio.com/media/ME1")
+		form.Set("MediaContentType0", "image/jpeg")
+		_, reply := tx.post(form, twiliotest.Sign(testToken, srv.signURL("/twilio/sms"), form))
+		if !strings.Contains(reply, "only read text") {
+			t.Errorf("media-only message got %q", reply)
+		}
+	})
 }

@@ -4,13 +4,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/textline/textline/bot/redisstore/redistest"
 	"github.com/textline/textline/bot/understand"
 )
 
 // Through the signed webhook, a texter in the middle of the tips path who
 // asks for something else in their own words gets what they asked for.
 func TestOwnWordsMidPath(t *testing.T) {
-	srv := start(t, serveEnv(t), "serve")
+	srv := start(t, serveEnv(t, redistest.URL(t)), "serve")
 	for _, tc := range []struct{ text, want string }{
 		{"actually can you find me a group", "What kind of group would help?"},
 		{"any family support groups in austin", "Here are some groups"},
@@ -39,7 +40,7 @@ func TestBlindMidPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := start(t, serveEnv(t), "serve")
+	srv := start(t, serveEnv(t, redistest.URL(t)), "serve")
 	var asked, missed int
 	for _, l := range set {
 		switch l.Intent {
