@@ -238,6 +238,16 @@ func (s *Store) OptedOut(ctx context.Context, texterID string) (bool, error) {
 
 // Ping reports whether Redis answers.
 func (s *Store) Ping(ctx context.Context) error {
+	// On a Cluster, every master holds some texters: each must answer.
+	if c, ok := s.rdb.(*redis.ClusterClient); ok {
+		err := c.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+			return m.Ping(ctx).Err()
+		})
+		if err != nil {
+			return fmt.Errorf("ping redis cluster: %w", err)
+		}
+		return nil
+	}
 	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("ping redis: %w", err)
 	}

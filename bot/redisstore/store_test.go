@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -268,5 +269,37 @@ func TestApplyLateCommitIsRefused(t *testing.T) {
 	time.Sleep(time.Second) // the held command runs meanwhile
 	if keys := texterKeys(t, rdb, id); len(keys) > 0 {
 		t.Errorf("a commit that came after its deadline was stored: %v", keys)
+	}
+}
+
+// TestPingEveryMaster: on a Cluster, ready means every master answers,
+// not one picked at random: a master down leaves a third of the texters
+// with the fallback.
+func TestPingEveryMaster(t *testing.T) {
+	live := redistest.Client(t).Options().Addr
+	for _, tc := range []struct {
+		name  string
+		addrs []string
+		ok    bool
+	}{
+		{"every master answers", []string{live, live}, true},
+		{"one master down", []string{live, "127.0.0.1:1"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := redis.NewClusterClient(&redis.ClusterOptions{
+				ClusterSlots: func(context.Context) ([]redis.ClusterSlot, error) {
+					return []redis.ClusterSlot{
+						{Start: 0, End: 8191, Nodes: []redis.ClusterNode{{Addr: tc.addrs[0]}}},
+						{Start: 8192, End: 16383, Nodes: []redis.ClusterNode{{Addr: tc.addrs[1]}}},
+					}, nil
+				},
+				DialTimeout: 200 * time.Millisecond, MaxRetries: -1,
+			})
+			t.Cleanup(func() { c.Close() })
+			err := New(c).Ping(context.Background())
+			if (err == nil) != tc.ok {
+				t.Errorf("Ping() = %v, want ok %v", err, tc.ok)
+			}
+		})
 	}
 }
