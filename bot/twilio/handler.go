@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -51,7 +50,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	// Verify.
-	form, status, err := signedForm(w, r, h.verify)
+	form, status, err := SignedForm(w, r, h.verify)
 	if status == http.StatusMethodNotAllowed {
 		write(w, status, "")
 		return
@@ -170,7 +169,7 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 	return res.reply
 }
 
-func (h *Handler) decode(form url.Values) (bot.Inbound, error) {
+func (h *Handler) decode(form Form) (bot.Inbound, error) {
 	in := bot.Inbound{
 		ID:   form.Get("MessageSid"),
 		To:   form.Get("To"),
@@ -205,10 +204,10 @@ func (h *Handler) now() time.Time {
 	return time.Now()
 }
 
-// signedForm reads a webhook's form and checks its signature. When it
+// SignedForm reads a webhook's form and checks its signature. When it
 // cannot, it returns the status to answer (405, with Allow set, 413, 400
 // or 403) and why.
-func signedForm(w http.ResponseWriter, r *http.Request, verify *Verifier) (url.Values, int, error) {
+func SignedForm(w http.ResponseWriter, r *http.Request, verify *Verifier) (Form, int, error) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		return nil, http.StatusMethodNotAllowed, errors.New("not a POST")
@@ -221,32 +220,10 @@ func signedForm(w http.ResponseWriter, r *http.Request, verify *Verifier) (url.V
 		}
 		return nil, http.StatusBadRequest, err
 	}
-	if !verify.Verify(r, first1(form)) {
+	if !verify.Verify(r, form) {
 		return nil, http.StatusForbidden, errors.New("bad signature")
 	}
 	return form, http.StatusOK, nil
-}
-
-// readForm reads a form-encoded body of at most MaxRequestBytes.
-func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestBytes))
-	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
-	}
-	form, err := url.ParseQuery(string(b))
-	if err != nil {
-		return nil, fmt.Errorf("parse form: %w", err)
-	}
-	return form, nil
-}
-
-// first1 keeps the first value of each field, as Twilio signs them.
-func first1(form url.Values) map[string]string {
-	m := make(map[string]string, len(form))
-	for k, v := range form {
-		m[k] = v[0]
-	}
-	return m
 }
 
 func write(w http.ResponseWriter, status int, text string) {

@@ -1,15 +1,27 @@
 package twilio
 
 import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/subtle"
+	"encoding/base64"
+	"hash"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/twilio/twilio-go/client"
 )
 
-// Verifier checks X-Twilio-Signature with twilio-go's RequestValidator.
+// Verifier checks X-Twilio-Signature as twilio-go's RequestValidator
+// does. It first signs the URL exactly as it was called, which is one of
+// the two that RequestValidator tries (with and without the default
+// port) and the one Twilio signs as a rule, without allocating; only a
+// request that does not match it is handed to RequestValidator.
 type Verifier struct {
 	validators []client.RequestValidator
+	tokens     [][]byte
+	signers    sync.Pool // of *signer
 	off        bool
 
 	// PublicURL is the base URL Twilio calls ("https://line.example.org").
@@ -26,7 +38,15 @@ func NewVerifier(tokens ...string) *Verifier {
 	for _, t := range tokens {
 		if t != "" {
 			v.validators = append(v.validators, client.NewRequestValidator(t))
+			v.tokens = append(v.tokens, []byte(t))
 		}
+	}
+	v.signers.New = func() any {
+		s := &signer{}
+		for _, t := range v.tokens {
+			s.macs = append(s.macs, hmac.New(sha1.New, t))
+		}
+		return s
 	}
 	return v
 }
@@ -35,16 +55,26 @@ func NewVerifier(tokens ...string) *Verifier {
 // dev on a loopback address. Nothing else may use it.
 func Unverified() *Verifier { return &Verifier{off: true} }
 
-// Verify reports whether r, whose form is params, was signed by Twilio.
-func (v *Verifier) Verify(r *http.Request, params map[string]string) bool {
+// Verify reports whether r, whose form is form, was signed by Twilio.
+func (v *Verifier) Verify(r *http.Request, form Form) bool {
 	if v.off {
 		return true
 	}
 	sig := r.Header.Get("X-Twilio-Signature")
-	if sig == "" {
+	if sig == "" || len(v.tokens) == 0 {
 		return false
 	}
-	u := v.url(r)
+	s := v.signers.Get().(*signer)
+	defer v.signers.Put(s)
+	s.msg = v.appendURL(s.msg[:0], r)
+	if s.signed(form, sig) {
+		return true
+	}
+	u := string(s.msg)
+	params := make(map[string]string, len(form))
+	for _, f := range form {
+		params[f.Key] = f.Value
+	}
 	for _, rv := range v.validators {
 		if rv.Validate(u, params, sig) {
 			return true
@@ -53,11 +83,40 @@ func (v *Verifier) Verify(r *http.Request, params map[string]string) bool {
 	return false
 }
 
-// url is the address Twilio signed: the public base with the request's
-// path and query.
-func (v *Verifier) url(r *http.Request) string {
+// signer signs with each token in turn; it is reused, so that signing
+// allocates nothing.
+type signer struct {
+	macs []hash.Hash
+	msg  []byte // the URL, then each key and value
+	sum  [sha1.Size]byte
+	enc  [28]byte // base64 of sum
+}
+
+// signed reports whether sig is the signature, under one of the tokens,
+// of s.msg (a URL) with form.
+func (s *signer) signed(form Form, sig string) bool {
+	url := len(s.msg)
+	defer func() { s.msg = s.msg[:url] }()
+	for _, f := range form {
+		s.msg = append(append(s.msg, f.Key...), f.Value...)
+	}
+	ok := false
+	for _, m := range s.macs {
+		m.Reset()
+		m.Write(s.msg)
+		base64.StdEncoding.Encode(s.enc[:], m.Sum(s.sum[:0]))
+		if subtle.ConstantTimeCompare(s.enc[:], []byte(sig)) == 1 {
+			ok = true
+		}
+	}
+	return ok
+}
+
+// appendURL appends the address Twilio signed: the public base with the
+// request's path and query.
+func (v *Verifier) appendURL(b []byte, r *http.Request) []byte {
 	if v.PublicURL != "" {
-		return strings.TrimSuffix(v.PublicURL, "/") + r.URL.RequestURI()
+		return append(append(b, strings.TrimSuffix(v.PublicURL, "/")...), r.URL.RequestURI()...)
 	}
 	scheme := "http"
 	if r.TLS != nil {
@@ -70,7 +129,7 @@ func (v *Verifier) url(r *http.Request) string {
 	if h := first(r.Header.Get("X-Forwarded-Host")); h != "" {
 		host = h
 	}
-	return scheme + "://" + host + r.URL.RequestURI()
+	return append(append(append(append(b, scheme...), "://"...), host...), r.URL.RequestURI()...)
 }
 
 // first returns the first of a comma-separated header's values.

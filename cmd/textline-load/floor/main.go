@@ -1,6 +1,7 @@
 // Command floor is the least a Textline webhook can do, for
-// textline-load to measure the real one against: it reads the Twilio form,
-// checks its signature with the line's own verifier, turns the number into
+// textline-load to measure the real one against: it reads the Twilio form
+// and checks its signature as the line's webhook does (twilio.SignedForm),
+// turns the number into
 // the line's pseudonym, commits a session and the reply through the line's
 // own session store (the same Redis round trips as the real webhook: one
 // compare-and-commit script when the store's guess of the session is
@@ -19,7 +20,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"time"
@@ -99,25 +99,12 @@ type floor struct {
 }
 
 func (f *floor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, twilio.MaxRequestBytes))
+	form, status, err := twilio.SignedForm(w, r, f.verify)
 	if err != nil {
-		http.Error(w, "bad body", http.StatusBadRequest)
+		http.Error(w, err.Error(), status)
 		return
 	}
-	form, err := url.ParseQuery(string(b))
-	if err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
-		return
-	}
-	params := make(map[string]string, len(form))
-	for k, v := range form {
-		params[k] = v[0]
-	}
-	if !f.verify.Verify(r, params) {
-		http.Error(w, "bad signature", http.StatusForbidden)
-		return
-	}
-	id, from := params["MessageSid"], params["From"]
+	id, from := form.Get("MessageSid"), form.Get("From")
 	if id == "" || from == "" {
 		http.Error(w, "missing MessageSid or From", http.StatusBadRequest)
 		return

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/textline/textline/bot"
 	"github.com/textline/textline/bot/logtest"
 	"github.com/textline/textline/bot/redisstore"
@@ -21,12 +23,12 @@ import (
 const token = "floor-token"
 
 // start runs the floor on a free port and returns its webhook's URL.
-func start(t *testing.T, hashKey string) string {
+func start(t *testing.T, redisURL, hashKey string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &logtest.Buffer{}
 	done := make(chan error, 1)
-	args := []string{"-addr", "127.0.0.1:0", "-redis-url", redistest.URL(t), "-token", token,
+	args := []string{"-addr", "127.0.0.1:0", "-redis-url", redisURL, "-token", token,
 		"-public-url", "https://line.example.org", "-hash-key", hashKey}
 	go func() { done <- run(ctx, args, func(string) string { return "" }, out, io.Discard) }()
 	t.Cleanup(func() {
@@ -48,7 +50,8 @@ func start(t *testing.T, hashKey string) string {
 // message with TwiML after storing the texter's session.
 func TestFloor(t *testing.T) {
 	hashKey := fmt.Sprintf("floor-%d", rand.Int64())
-	target := start(t, hashKey)
+	redisURL := redistest.URL(t)
+	target := start(t, redisURL, hashKey)
 	from := fmt.Sprintf("+1555%07d", rand.IntN(10_000_000))
 	form := func(from string) url.Values {
 		return url.Values{"MessageSid": {fmt.Sprintf("SMfloor%d", rand.Int64())}, "From": {from}, "To": {"+15005550006"}, "Body": {"hi"}}
@@ -91,9 +94,14 @@ func TestFloor(t *testing.T) {
 			}
 		})
 	}
-	rdb := redistest.Client(t)
+	o, err := redis.ParseURL(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(o)
+	defer rdb.Close()
 	key := redisstore.SessionKey(bot.NewPseudonymizer([]byte(hashKey)).Texter(from).ID())
-	t.Cleanup(func() { redistest.DeleteMatching(context.Background(), rdb, key+"*") })
+	defer redistest.DeleteMatching(context.Background(), rdb, key+"*")
 	stored, err := rdb.Get(context.Background(), key).Result()
 	if err != nil {
 		t.Fatalf("session of the texter: %v", err)
