@@ -19,9 +19,10 @@ const MaxRequestBytes = 64 << 10
 
 // Handler is the inbound-message webhook, POST /twilio/sms.
 type Handler struct {
-	engine bot.Handler
-	pseudo *bot.Pseudonymizer
-	verify *Verifier
+	engine  bot.Handler
+	pseudo  *bot.Pseudonymizer
+	verify  *Verifier
+	workers *workers
 	// Timeout bounds the engine's answer; past it the fallback is sent.
 	// Zero means 2 seconds, inside Twilio's wait and the line's 3.
 	Timeout time.Duration
@@ -38,7 +39,7 @@ type Handler struct {
 // signature (Unverified() only for textline dev), pseudo turns numbers
 // into pseudonyms.
 func NewHandler(engine bot.Handler, verify *Verifier, pseudo *bot.Pseudonymizer) *Handler {
-	return &Handler{engine: engine, verify: verify, pseudo: pseudo}
+	return &Handler{engine: engine, verify: verify, pseudo: pseudo, workers: newWorkers(workerIdle)}
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -127,7 +128,7 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 		err   error
 	}
 	done := make(chan result, 1)
-	go func() {
+	h.workers.run(func() {
 		defer func() {
 			if p := recover(); p != nil {
 				done <- result{h.engine.Fallback(false), fmt.Errorf("engine panic: %v", p)}
@@ -135,7 +136,7 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 		}()
 		reply, err := h.engine.Handle(engineCtx, in)
 		done <- result{reply, err}
-	}()
+	})
 	var res result
 	select {
 	case res = <-done:
@@ -147,10 +148,11 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 		res.reply = h.engine.Fallback(false)
 	}
 	took := time.Since(start)
-	attrs := []slog.Attr{
-		slog.Any("texter", in.From), slog.String("message", in.ID),
+	var kept [7]slog.Attr // the most a line below has, so that they need no heap
+	attrs := append(kept[:0],
+		slog.String("texter", in.From.ID()), slog.String("message", in.ID),
 		slog.Duration("took", took), slog.Bool("replied", res.reply.Text != ""),
-	}
+	)
 	var failed *bot.Failure
 	if errors.As(res.err, &failed) {
 		attrs = append(attrs, slog.String("category", string(failed.Verdict.Category)), slog.String("severity", string(failed.Verdict.Severity)))
@@ -226,8 +228,12 @@ func SignedForm(w http.ResponseWriter, r *http.Request, verify *Verifier) (Form,
 	return form, http.StatusOK, nil
 }
 
+// textXML is the Content-Type of every answer, shared: the header is
+// only ever set whole.
+var textXML = []string{"text/xml"}
+
 func write(w http.ResponseWriter, status int, text string) {
-	w.Header().Set("Content-Type", "text/xml")
+	w.Header()["Content-Type"] = textXML
 	w.WriteHeader(status)
 	io.WriteString(w, Reply(text))
 }

@@ -52,7 +52,12 @@ func signedRequest(from, sid, body string) *http.Request {
 // requests are signed before the clock starts, so that the figures are
 // the server's own.
 func BenchmarkWebhook(b *testing.B) {
-	h := benchLine(b, redistest.Client(b))
+	rdb, err := openRedis(redistest.URL(b)) // with serve's options
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rdb.Close()
+	h := benchLine(b, rdb)
 	run := time.Now().UnixNano()
 	reqs := make([]benchRequest, b.N)
 	for n := range reqs {
@@ -107,6 +112,8 @@ func (w *benchWriter) WriteHeader(status int) {
 		w.status = status
 	}
 }
+
+func (w *benchWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
 
 func (w *benchWriter) Write(p []byte) (int, error) {
 	if w.status == 0 {
