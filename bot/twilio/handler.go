@@ -121,12 +121,6 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 	// give its own fallback, which knows whether the text was a crisis.
 	engineCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	wait := time.NewTimer(timeout + timeout/4)
-	defer wait.Stop()
-	type result struct {
-		reply bot.Reply
-		err   error
-	}
 	done := make(chan result, 1)
 	h.workers.run(func() {
 		defer func() {
@@ -140,9 +134,10 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 	var res result
 	select {
 	case res = <-done:
-	case <-wait.C:
-		// The engine did not give up in time: answer now regardless.
-		res = result{h.engine.Fallback(false), errors.New("engine: no answer in time")}
+	case <-engineCtx.Done():
+		// The engine's time is up (or the request's): it may still give
+		// its own fallback until the wait's end.
+		res = h.await(done, start.Add(timeout+timeout/4))
 	}
 	if res.err != nil && res.reply.Text == "" {
 		res.reply = h.engine.Fallback(false)
@@ -169,6 +164,25 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 		h.observe(Replied, took)
 	}
 	return res.reply
+}
+
+// result is the engine's answer.
+type result struct {
+	reply bot.Reply
+	err   error
+}
+
+// await waits for the engine's answer until the wait's end, and answers
+// regardless then.
+func (h *Handler) await(done <-chan result, end time.Time) result {
+	wait := time.NewTimer(time.Until(end))
+	defer wait.Stop()
+	select {
+	case res := <-done:
+		return res
+	case <-wait.C:
+		return result{h.engine.Fallback(false), errors.New("engine: no answer in time")}
+	}
 }
 
 func (h *Handler) decode(form Form) (bot.Inbound, error) {
