@@ -66,8 +66,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("-redis-url: %w", err)
 	}
 	// As the line's own client (cmd/textline/redis.go): RESP2, a pool
-	// for the webhook's concurrency, deadlines from the context.
-	o.Protocol, o.PoolSize, o.ContextTimeoutEnabled = 2, 64, true
+	// for the webhook's concurrency, short timeouts, one retry, deadlines
+	// from the context.
+	o.Protocol, o.PoolSize, o.MaxRetries, o.ContextTimeoutEnabled = 2, 64, 1, true
+	o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout = 500*time.Millisecond, 500*time.Millisecond, 500*time.Millisecond, 500*time.Millisecond
 	rdb := redis.NewClient(o)
 	defer rdb.Close()
 	verify := twilio.NewVerifier(*token)
@@ -80,7 +82,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fmt.Fprintf(stdout, "floor listening on http://%s/twilio/sms\n", listener.Addr())
 	mux := http.NewServeMux()
 	mux.Handle("POST /twilio/sms", f)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	// The timeouts of textline serve's server, which every request pays.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() {
 		<-ctx.Done()
 		srv.Close()
