@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/textline/textline/bot"
+	"github.com/textline/textline/bot/redisstore"
 	"github.com/textline/textline/bot/redisstore/redistest"
 	"github.com/textline/textline/bot/twilio/twiliotest"
 )
@@ -23,14 +26,15 @@ import (
 // tips, groups and feedback.
 var conversationBodies = []string{"hi", "1", "more", "more", "done", "yes", "2", "1", "60614", "menu", "3", "2", "menu"}
 
-// benchLine wires the real service against Redis, as serve does.
-func benchLine(tb testing.TB, rdb redis.UniversalClient) http.Handler {
+// benchLine wires the real service against Redis, as serve does, with
+// the pseudonyms of hashKey.
+func benchLine(tb testing.TB, rdb redis.UniversalClient, hashKey string) http.Handler {
 	tb.Helper()
 	ld, err := loadContent("")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	c := &config{AuthToken: testToken, HashKey: fmt.Sprintf("bench-%d", rand.Int64()), SessionIdle: 24 * time.Hour, PublicURL: "https://line.example.org",
+	c := &config{AuthToken: testToken, HashKey: hashKey, SessionIdle: 24 * time.Hour, PublicURL: "https://line.example.org",
 		HandoffPhones: []string{"+15550009001"}}
 	l, err := newLine(c, ld, rdb, discardLogger(), false, nil)
 	if err != nil {
@@ -56,8 +60,9 @@ func BenchmarkWebhook(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer rdb.Close()
-	h := benchLine(b, rdb)
+	b.Cleanup(func() { rdb.Close() })
+	hashKey := fmt.Sprintf("bench-%d", rand.Int64())
+	h := benchLine(b, rdb, hashKey)
 	run := time.Now().UnixNano()
 	reqs := make([]benchRequest, b.N)
 	for n := range reqs {
@@ -66,6 +71,7 @@ func BenchmarkWebhook(b *testing.B) {
 			"To": {"+15005550006"}, "Body": {conversationBodies[(n/1000)%len(conversationBodies)]}, "NumMedia": {"0"}}
 		reqs[n] = benchRequest{body: []byte(form.Encode()), sig: twiliotest.Sign(testToken, "https://line.example.org/twilio/sms", form)}
 	}
+	b.Cleanup(func() { forgetBench(b, rdb, hashKey, run, len(reqs)) })
 	target, _ := url.Parse("/twilio/sms")
 	var next atomic.Int64
 	b.ReportAllocs()
@@ -85,6 +91,29 @@ func BenchmarkWebhook(b *testing.B) {
 			}
 		}
 	})
+}
+
+// forgetBench deletes what n messages of the benchmark's run stored: each
+// texter's session and index of replies, and every reply.
+func forgetBench(tb testing.TB, rdb redis.UniversalClient, hashKey string, run int64, n int) {
+	pseudo := bot.NewPseudonymizer([]byte(hashKey))
+	var keys []string
+	for texter := range min(n, 1000) {
+		session := redisstore.SessionKey(pseudo.Texter(fmt.Sprintf("+1555%07d", texter)).ID())
+		keys = append(keys, session, session+":m")
+	}
+	for m := range n {
+		session := redisstore.SessionKey(pseudo.Texter(fmt.Sprintf("+1555%07d", m%1000)).ID())
+		keys = append(keys, fmt.Sprintf("%s:m:SMb%d-%d", session, run, m))
+	}
+	for len(keys) > 0 {
+		batch := keys[:min(len(keys), 1000)]
+		keys = keys[len(batch):]
+		if err := rdb.Unlink(context.Background(), batch...).Err(); err != nil {
+			tb.Errorf("clean up: %v", err)
+			return
+		}
+	}
 }
 
 // benchRequest is one signed webhook, ready to send.
@@ -128,7 +157,7 @@ func (w *benchWriter) Write(p []byte) (int, error) {
 func TestRoundTripsPerMessage(t *testing.T) {
 	rdb := redistest.Client(t)
 	counter := &redistest.RoundTrips{}
-	h := benchLine(t, rdb)
+	h := benchLine(t, rdb, fmt.Sprintf("bench-%d", rand.Int64()))
 	// Load the scripts once, as the first messages of a process do.
 	warm := fmt.Sprintf("+1555%07d", (time.Now().UnixNano()+1)%10_000_000)
 	for i, body := range []string{"hi", "i want to kill myself", "stop"} {
