@@ -58,18 +58,18 @@ var actions = map[flows.Action]action{
 	// none was), for the place named.
 	flows.DoFind: {
 		run: func(t *turn, s *Session, _ fired) string {
-			s.GroupKind = t.meant.Slots.Kind
+			s.GroupKind = t.meant().Slots.Kind
 			if s.GroupKind == "" {
 				s.GroupKind = content.KindPeer
 			}
-			return t.groups(*s, t.meant.Slots.Place, false)
+			return t.groups(*s, t.meant().Slots.Place, false)
 		},
 		bodies: groupBodies,
 	},
 	flows.DoShare: {
 		run: func(t *turn, s *Session, _ fired) string {
 			id := "share.heard"
-			if f := t.meant.Slots.Feeling; f != "" {
+			if f := t.meant().Slots.Feeling; f != "" {
 				id = "share." + string(f)
 			}
 			return t.textFor(*s, id)
@@ -78,7 +78,7 @@ var actions = map[flows.Action]action{
 	},
 	flows.DoAbout: {
 		run: func(t *turn, s *Session, _ fired) string {
-			return t.textFor(*s, "about."+string(t.meant.Slots.Topic))
+			return t.textFor(*s, "about."+string(t.meant().Slots.Topic))
 		},
 		bodies: withPrefix("about.", false),
 	},

@@ -7,8 +7,9 @@
 //  1. normalise: invalid UTF-8 and control characters become spaces; the
 //     text is folded (case, accents, punctuation at the ends) for matching.
 //  2. crisis triage (bot/safety), before the session is even loaded, so a
-//     store outage cannot stop a crisis reply; then the understanding
-//     (bot/understand) of what the text asks for, read once.
+//     store outage cannot stop a crisis reply. The understanding
+//     (bot/understand) of what the text asks for is read at most once,
+//     when a later step first asks for it.
 //  3. the session is loaded; a retried message gets its first reply back.
 //     For a texter the human line may hold, the line is heard first: it
 //     alone knows whether they are waiting or with a person, and the

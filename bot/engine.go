@@ -144,7 +144,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error
 	text := Normalize(in.Body)
 	folded := content.Fold(text)
 	verdict = e.triage.Classify(text)
-	m := &handling{e: e, in: in, text: text, folded: folded, verdict: verdict, meant: e.reader.Read(text)}
+	m := &handling{e: e, in: in, text: text, folded: folded, verdict: verdict, reading: reading{reader: e.reader, text: text}}
 	c, err := e.sessions.Apply(ctx, in.From.ID(), in.ID, m.step)
 	if err == nil && c.Ask != nil {
 		if c, err = e.listen(ctx, m, c); errors.Is(err, errUnheard) {
@@ -323,7 +323,7 @@ type handling struct {
 	text    string // normalised
 	folded  string
 	verdict safety.Verdict
-	meant   understand.Reading
+	reading reading         // shared by the step's runs
 	fx      effects         // of the step's last run
 	heard   *Heard          // where the human line had the texter, and what it kept, once heard
 	done    *HandoffRequest // what it did then
@@ -332,7 +332,7 @@ type handling struct {
 
 // step is the message's bot.Update.
 func (m *handling) step(s Session) Outcome {
-	t := turn{e: m.e, in: m.in, text: m.text, folded: m.folded, verdict: m.verdict, meant: m.meant, unheard: m.unheard}
+	t := turn{e: m.e, in: m.in, text: m.text, folded: m.folded, verdict: m.verdict, reading: &m.reading, unheard: m.unheard}
 	if m.heard != nil {
 		t.heard = &m.heard.Presence
 	}

@@ -49,14 +49,14 @@ const briefAnswer = 3
 func (t *turn) danger(s Session) (Outcome, bool) {
 	v := t.verdict
 	switch {
-	case t.meant.Danger == "" || v.Crisis() || !flows.Understands(s.Flow.State()):
+	case t.meant().Danger == "" || v.Crisis() || !flows.Understands(s.Flow.State()):
 		return Outcome{}, false
-	case t.meant.Danger == safety.SuicideRisk && v.Category != safety.Distress && !v.Overruled() && v.Probability < dangerChance:
+	case t.meant().Danger == safety.SuicideRisk && v.Category != safety.Distress && !v.Overruled() && v.Probability < dangerChance:
 		// Death words are everyday words too ("the battery is dead"):
 		// triage is sure this is nothing.
 		return Outcome{}, false
 	}
-	t.verdict = safety.Verdict{Category: t.meant.Danger, Severity: safety.Possible, Lang: v.Lang, Signals: []string{"understand.danger"}}
+	t.verdict = safety.Verdict{Category: t.meant().Danger, Severity: safety.Possible, Lang: v.Lang, Signals: []string{"understand.danger"}}
 	return t.crisis(s), true
 }
 
@@ -70,10 +70,10 @@ const dangerChance = 0.15
 // to "did this help?" ("no it didnt help"); a few words without words of
 // danger. A crisis the model alone saw in it is dropped.
 func (t *turn) plainAnswer(s Session) bool {
-	if t.meant.Danger != "" || len(strings.Fields(t.text)) > plainWords {
+	if t.meant().Danger != "" || len(strings.Fields(t.text)) > plainWords {
 		return false
 	}
-	switch t.meant.Intent {
+	switch t.meant().Intent {
 	case understand.Yes, understand.No, understand.Thanks:
 		if s.Flow.State() == flows.Feedback {
 			return true
@@ -89,7 +89,7 @@ const plainWords = 4
 // switchLang writes in the language of a text plainly written in the
 // other one, and reports whether it switched.
 func (t *turn) switchLang(s *Session) bool {
-	if l := t.meant.Lang; l != "" && l != s.Lang {
+	if l := t.meant().Lang; l != "" && l != s.Lang {
 		s.Lang = l
 		return true
 	}
@@ -120,7 +120,7 @@ func (t *turn) understood(s Session) (Outcome, bool) {
 		return Outcome{}, false
 	}
 	out := t.fire(s, ev)
-	if t.verdict.Category == safety.Distress && t.meant.Intent != understand.Share {
+	if t.verdict.Category == safety.Distress && t.meant().Intent != understand.Share {
 		// Asked in distress: the answer, and 988 if things get worse.
 		out.Reply = fitted(t.e.lib.Text(out.Session.Lang, "support.brief")+"\n", out.Reply)
 	}
@@ -152,12 +152,12 @@ func fits(text string) bool {
 // asksIfBot reports whether the texter asks whether the line is a bot
 // or a person ("are you a real person?"): answered, not a request.
 func (t *turn) asksIfBot() bool {
-	return t.meant.Intent == understand.About && t.meant.Slots.Topic == understand.TopicBot
+	return t.meant().Intent == understand.About && t.meant().Slots.Topic == understand.TopicBot
 }
 
 // meaning is the event of what the texter meant.
 func (t *turn) meaning() (flows.Event, bool) {
-	r := t.meant
+	r := t.meant()
 	if !r.Understood() {
 		return "", false
 	}
@@ -251,7 +251,7 @@ const minOptions, maxOptions = 2, 3
 // may have meant.
 func (t *turn) options(lang content.Lang) string {
 	var picked []understand.Intent
-	for _, in := range t.meant.Likely {
+	for _, in := range t.meant().Likely {
 		if slices.Contains(offered, in) && len(picked) < maxOptions {
 			picked = append(picked, in)
 		}
@@ -277,7 +277,7 @@ func (t *turn) options(lang content.Lang) string {
 // themselves ("i think i have depression but im scared to tell my
 // doctor") is answered as one who shares.
 func (t *turn) helper(s Session) (Outcome, bool) {
-	if t.verdict.Category != safety.Helper || t.meant.Intent == understand.Share {
+	if t.verdict.Category != safety.Helper || t.meant().Intent == understand.Share {
 		return Outcome{}, false
 	}
 	return t.support(s)

@@ -4,8 +4,10 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base32"
+	"hash"
 	"log/slog"
 	"strings"
+	"sync"
 )
 
 // Texter is who sent a message: their address (an E.164 number, or a
@@ -33,22 +35,35 @@ func (t Texter) String() string { return t.id }
 // so the same number always maps to the same key and nobody without the
 // secret can go back.
 type Pseudonymizer struct {
-	key []byte
+	macs sync.Pool // of *pseudoMAC, keyed with the secret
+}
+
+// pseudoMAC is one HMAC with its buffers, reused so that a pseudonym
+// costs only its own string.
+type pseudoMAC struct {
+	h   hash.Hash
+	in  []byte
+	sum [sha256.Size]byte
 }
 
 // NewPseudonymizer returns a pseudonymizer keyed with secret.
 func NewPseudonymizer(secret []byte) *Pseudonymizer {
-	return &Pseudonymizer{key: append([]byte(nil), secret...)}
+	key := append([]byte(nil), secret...)
+	return &Pseudonymizer{macs: sync.Pool{New: func() any { return &pseudoMAC{h: hmac.New(sha256.New, key)} }}}
 }
 
-var pseudonymEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+// pseudonymEncoding is base32 in lower case, unpadded.
+var pseudonymEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
 // Texter returns the texter with address addr.
 func (p *Pseudonymizer) Texter(addr string) Texter {
 	addr = strings.TrimSpace(addr)
-	m := hmac.New(sha256.New, p.key)
-	m.Write([]byte(addr))
-	sum := m.Sum(nil)
+	m := p.macs.Get().(*pseudoMAC)
+	defer p.macs.Put(m)
+	m.h.Reset()
+	m.in = append(m.in[:0], addr...)
+	m.h.Write(m.in)
+	sum := m.h.Sum(m.sum[:0])
 	// 80 bits: collisions need about 10^12 texters.
-	return Texter{addr: addr, id: strings.ToLower(pseudonymEncoding.EncodeToString(sum[:10]))}
+	return Texter{addr: addr, id: pseudonymEncoding.EncodeToString(sum[:10])}
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/textline/textline/bot/safety"
 	"github.com/textline/textline/bot/tally"
-	"github.com/textline/textline/bot/understand"
 	"github.com/textline/textline/content"
 	"github.com/textline/textline/flows"
 )
@@ -19,7 +18,7 @@ type turn struct {
 	text    string // normalised
 	folded  string // for matching
 	verdict safety.Verdict
-	meant   understand.Reading // what the texter meant in their own words
+	reading *reading // what the texter meant in their own words
 	fx      effects
 	handoff *HandoffRequest // what the human line must do for the message
 	erase   bool            // the step forgets the texter
@@ -131,7 +130,7 @@ func (t *turn) mustHear(s Session, kw string) bool {
 func (t *turn) hearing(s Session, verdict safety.Verdict) *Hearing {
 	h := &Hearing{Since: s.LastSeen, Turns: s.Turns}
 	for p := range presences {
-		u := turn{e: t.e, in: t.in, text: t.text, folded: t.folded, verdict: verdict, meant: t.meant, heard: &p}
+		u := turn{e: t.e, in: t.in, text: t.text, folded: t.folded, verdict: verdict, reading: t.reading, heard: &p}
 		h.Plans[p] = u.run(s).Handoff
 	}
 	return h
@@ -426,8 +425,8 @@ func (t *turn) alert(reason string, replied bool) {
 // language guesses a new texter's language from their first message:
 // the language it is plainly written in, or one Spanish word in it.
 func (t *turn) language() content.Lang {
-	if t.meant.Lang != "" {
-		return t.meant.Lang
+	if t.meant().Lang != "" {
+		return t.meant().Lang
 	}
 	if t.e.lib.Vocab.LooksSpanish(t.folded) {
 		return content.Spanish

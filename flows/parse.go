@@ -1,6 +1,9 @@
 package flows
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Words is what Parse needs to know about the texter's language.
 type Words interface {
@@ -29,7 +32,7 @@ func Parse(state State, folded string, w Words) (ev Event, ok bool) {
 			return EvPlace, true
 		}
 	}
-	if n, err := strconv.Atoi(folded); err == nil {
+	if n, ok := number(folded); ok {
 		if s, found := steps[state]; found && n >= 1 && n <= len(s.Options) {
 			return s.Options[n-1].Event, true
 		}
@@ -84,4 +87,15 @@ var engineEvents = map[Event]bool{
 	EvLineOff: true, EvQueued: true, EvStop: true, EvStart: true, EvCall: true, EvText: true, EvMenu: true, EvBack: true,
 	EvDelete: true, EvConfirm: true, EvKeep: true, EvLanguage: true, EvPlace: true,
 	EvFind: true, EvShare: true, EvAbout: true, EvGreet: true, EvThanks: true, EvGoodbye: true,
+}
+
+// number reads a number the texter sent as strconv.Atoi does; words,
+// which most texts are, are told from numbers by their first character
+// without the error Atoi would make of them.
+func number(folded string) (int, bool) {
+	if folded == "" || !strings.ContainsRune("0123456789+-", rune(folded[0])) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(folded)
+	return n, err == nil
 }

@@ -55,19 +55,17 @@ func encode(s bot.Session) string {
 	if !s.New() {
 		state = string(s.Flow.State())
 	}
-	var b strings.Builder
-	b.Grow(64)
-	for i, f := range []string{
-		formatV4, state, string(s.Lang), strconv.Itoa(s.TipNext), string(s.GroupKind), string(s.Category),
-		strconv.Itoa(flags), strconv.Itoa(s.Turns), strconv.FormatInt(s.LastSeen.Unix(), 10),
-		strconv.Itoa(int(s.Flow.Asked())), string(s.Severity),
-	} {
-		if i > 0 {
-			b.WriteByte('|')
-		}
-		b.WriteString(f)
-	}
-	return b.String()
+	b := make([]byte, 0, 64)
+	b = append(append(append(b, formatV4...), '|'), state...)
+	b = append(append(append(b, '|'), s.Lang...), '|')
+	b = append(strconv.AppendInt(b, int64(s.TipNext), 10), '|')
+	b = append(append(append(append(b, s.GroupKind...), '|'), s.Category...), '|')
+	b = append(strconv.AppendInt(b, int64(flags), 10), '|')
+	b = append(strconv.AppendInt(b, int64(s.Turns), 10), '|')
+	b = append(strconv.AppendInt(b, s.LastSeen.Unix(), 10), '|')
+	b = append(strconv.AppendInt(b, int64(s.Flow.Asked()), 10), '|')
+	b = append(b, s.Severity...)
+	return string(b)
 }
 
 var errFormat = errors.New("unknown session format")
@@ -76,7 +74,8 @@ func decode(v string) (bot.Session, error) {
 	if v == "" {
 		return bot.Session{}, nil
 	}
-	f := strings.Split(v, "|")
+	var fields [fieldsV4 + 1]string // one more than any version has, to tell a longer value
+	f := split(fields[:0], v)
 	switch {
 	case len(f) == fieldsV4 && f[0] == formatV4, len(f) == fieldsV3 && f[0] == formatV3:
 	case len(f) == fieldsV2 && f[0] == formatV2, len(f) == fieldsV1 && f[0] == formatV1:
@@ -120,6 +119,20 @@ func decode(v string) (bot.Session, error) {
 		Turns:      turns,
 		LastSeen:   time.Unix(seen, 0),
 	}, nil
+}
+
+// split appends to f the "|"-separated fields of v, as strings.Split
+// would give them, up to cap(f) of them (the last holding the rest).
+func split(f []string, v string) []string {
+	for len(f) < cap(f)-1 {
+		field, rest, found := strings.Cut(v, "|")
+		f = append(f, field)
+		if !found {
+			return f
+		}
+		v = rest
+	}
+	return append(f, v)
 }
 
 // fromV2 is the state and question of a version 1 or 2 session, which

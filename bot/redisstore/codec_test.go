@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -276,5 +277,19 @@ func TestReplyCodec(t *testing.T) {
 	}
 	if _, err := decodeReply(withHandoff + "{"); err == nil {
 		t.Error("decodeReply accepted broken JSON")
+	}
+}
+
+// split gives the fields strings.Split gives, up to the number it keeps.
+func TestSplitAsStringsSplit(t *testing.T) {
+	for _, v := range []string{"", "|", "3", "3|menu|en|0|||0|1|0|0", "1|a|b|+7|c|d|-1|007|9", "1|||||||||", "a|b|c|d|e|f|g|h|i|j|k", "a|b|c|d|e|f|g|h|i|j|k|l|m"} {
+		var fields [fieldsV3 + 1]string
+		got, want := split(fields[:0], v), strings.Split(v, "|")
+		if len(want) > len(fields) {
+			want = append(want[:len(fields)-1], strings.Join(want[len(fields)-1:], "|"))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("split(%q) = %q, want %q", v, got, want)
+		}
 	}
 }

@@ -170,3 +170,16 @@ func TestApplyKeepsNewestReplies(t *testing.T) {
 		t.Errorf("texter has %d keys, want %d: session, index and %d replies", got, kept+2, kept)
 	}
 }
+
+// A texter's keys share one hash tag: the session, each reply and the
+// index of the replies.
+func TestKeysOf(t *testing.T) {
+	got := keysOf("abc", "SM1")
+	want := keys{session: "tl:{abc}", reply: "tl:{abc}:m:SM1", sent: "tl:{abc}:m"}
+	if got != want {
+		t.Errorf("keysOf = %+v, want %+v", got, want)
+	}
+	if s := SessionKey("abc"); s != want.session {
+		t.Errorf("SessionKey = %q, want %q", s, want.session)
+	}
+}

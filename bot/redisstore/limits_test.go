@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -108,16 +109,23 @@ func TestIdleSessionMemory(t *testing.T) {
 		Flow: at(flows.GroupsResult, flows.AskedNothing), Lang: "es", TipNext: 4, GroupKind: "family", Category: "suicide_risk",
 		StopHinted: true, Turns: 37, LastSeen: time.Now(),
 	}
-	if _, err := s.Apply(t.Context(), id, "SM1", func(bot.Session) bot.Outcome {
-		return bot.Outcome{Session: session, Reply: "Aquí tienes grupos cerca de ti."}
-	}); err != nil {
-		t.Fatalf("Apply: %v", err)
+	// A reply of typical length: the line's answers to the load tool's
+	// texters average 240 bytes.
+	reply := "Aquí tienes grupos de apoyo cerca de ti:\n\nGrupo Familias Unidas, martes 6pm, centro comunitario.\n" +
+		"Línea de apoyo en español: llama al 988 y marca 2.\n\nResponde MÁS para ver otros, MENÚ para volver, o FIN si terminaste."
+	const messages = 16 // with message ids of Twilio's length
+	for i := range messages {
+		if _, err := s.Apply(t.Context(), id, fmt.Sprintf("SM%032x", i+1), func(bot.Session) bot.Outcome {
+			return bot.Outcome{Session: session, Reply: reply}
+		}); err != nil {
+			t.Fatalf("Apply: %v", err)
+		}
 	}
-	k := keysOf(id, "SM1")
+	k := keysOf(id, fmt.Sprintf("SM%032x", 1))
 	got := memoryUsage(t, rdb, k.session)
 	t.Logf("idle session %q: MEMORY USAGE %d bytes (%q)", k.session, got, encode(session))
-	t.Logf("for 15 minutes after a message, also: reply %d bytes, reply set %d bytes",
-		memoryUsage(t, rdb, k.reply), memoryUsage(t, rdb, k.sent))
+	t.Logf("for 15 minutes after a message, also: its reply (%d bytes of text) %d bytes, and the reply index %d bytes for %d replies",
+		len(reply), memoryUsage(t, rdb, k.reply), memoryUsage(t, rdb, k.sent), messages)
 	if got >= 300 {
 		t.Errorf("idle session takes %d bytes, want under 300", got)
 	}

@@ -118,8 +118,11 @@ const maxRepliesKept = "64"
 type keys struct{ session, reply, sent string }
 
 func keysOf(texterID, messageID string) keys {
-	base := "tl:{" + texterID + "}"
-	return keys{session: base, reply: base + ":m:" + messageID, sent: base + ":m"}
+	// One string holds all three: tl:{id} is the session, tl:{id}:m the
+	// index, and the whole the reply.
+	reply := "tl:{" + texterID + "}:m:" + messageID
+	base := len("tl:{") + len(texterID) + len("}")
+	return keys{session: reply[:base], reply: reply, sent: reply[:base+len(":m")]}
 }
 
 // SessionKey is the key of a texter's session, for tools and tests.

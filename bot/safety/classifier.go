@@ -14,6 +14,7 @@ import (
 type Classifier struct {
 	lex                           *lexicon.Lexicon
 	verdicts, raise, shift, after []*rule
+	verdictsBy                    [][]int32 // by concept: the verdict rules whose first term accepts it
 	category, severity            *learn.Model
 	bits                          uint8
 
@@ -135,6 +136,14 @@ func compileLexicon(t content.Triage) (*Classifier, error) {
 			return nil, fmt.Errorf("triage: %w", err)
 		}
 	}
+	c.verdictsBy = make([][]int32, lex.Len())
+	for i, r := range c.verdicts {
+		for _, a := range r.terms[0] {
+			if k := c.verdictsBy[a.concept]; len(k) == 0 || k[len(k)-1] != int32(i) {
+				c.verdictsBy[a.concept] = append(k, int32(i))
+			}
+		}
+	}
 	return c, nil
 }
 
@@ -154,8 +163,8 @@ func (c *Classifier) Classify(text string) Verdict { return c.ClassifyAfter(text
 func (c *Classifier) ClassifyAfter(text string, prior Prior) Verdict {
 	rd := c.read(text)
 	var fired []*rule
-	for _, r := range c.verdicts {
-		if c.fires(r, rd) {
+	for _, i := range c.candidates(rd) {
+		if r := c.verdicts[i]; c.fires(r, rd) {
 			fired = append(fired, r)
 		}
 	}
@@ -190,6 +199,20 @@ func (c *Classifier) context(rd *reading, prior Prior, v Verdict) Verdict {
 		v.Signals = append(v.Signals, r.id)
 	}
 	return v
+}
+
+// candidates are the verdict rules that may fire in rd, in order: those
+// whose first term accepts a concept rd has. A text has few concepts and
+// the rules many.
+func (c *Classifier) candidates(rd *reading) []int32 {
+	var out []int32
+	for k, concept := range rd.concepts {
+		if k == 0 || concept != rd.concepts[k-1] {
+			out = append(out, c.verdictsBy[concept]...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // modify applies the shifts, then the raises.

@@ -1,6 +1,9 @@
 package safety
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/textline/textline/bot/lexicon"
 	"github.com/textline/textline/content"
 )
@@ -8,15 +11,26 @@ import (
 // reading is one text as triage reads it: its tokens and the concepts
 // found in them, indexed by concept.
 type reading struct {
-	toks  []lexicon.Token
-	ms    []lexicon.Match
-	order []int32 // indices into ms, grouped by concept
-	from  []int32 // concept c's matches are order[from[c]:from[c+1]]
-	buf   []int32 // scratch for rules
+	toks     []lexicon.Token
+	ms       []lexicon.Match
+	order    []int32 // indices into ms, grouped by concept in concept order, each group in ms's order
+	concepts []int32 // the concept of each of order: what of searches
+	buf      []int32 // scratch for rules
 }
 
-// of returns the indices of the matches of concept c.
-func (r *reading) of(c int) []int32 { return r.order[r.from[c]:r.from[c+1]] }
+// of returns the indices of the matches of concept c. A text has few
+// matches: a search of them costs less than an index of every concept.
+func (r *reading) of(c int) []int32 {
+	lo, found := slices.BinarySearch(r.concepts, int32(c))
+	if !found {
+		return nil
+	}
+	hi := lo + 1
+	for hi < len(r.concepts) && r.concepts[hi] == int32(c) {
+		hi++
+	}
+	return r.order[lo:hi]
+}
 
 // read tokenizes text and finds its concepts, the built-in ones included.
 func (c *Classifier) read(text string) *reading {
@@ -38,18 +52,14 @@ func (c *Classifier) read(text string) *reading {
 	if len(toks) > 0 && len(toks) <= briefWords {
 		r.ms = append(r.ms, lexicon.Match{Concept: c.brief, Start: 0, End: len(toks)})
 	}
-	r.from = make([]int32, c.lex.Len()+1)
-	for _, m := range r.ms {
-		r.from[m.Concept+1]++
+	index := make([]int32, 2*len(r.ms))
+	r.order, r.concepts = index[:len(r.ms)], index[len(r.ms):]
+	for k := range r.order {
+		r.order[k] = int32(k)
 	}
-	for i := 1; i < len(r.from); i++ {
-		r.from[i] += r.from[i-1]
-	}
-	r.order = make([]int32, len(r.ms))
-	next := append([]int32(nil), r.from[:len(r.from)-1]...)
-	for k, m := range r.ms {
-		r.order[next[m.Concept]] = int32(k)
-		next[m.Concept]++
+	slices.SortStableFunc(r.order, func(a, b int32) int { return cmp.Compare(r.ms[a].Concept, r.ms[b].Concept) })
+	for k, m := range r.order {
+		r.concepts[k] = int32(r.ms[m].Concept)
 	}
 	return r
 }

@@ -1,6 +1,7 @@
 package safety
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/textline/textline/content"
@@ -37,5 +38,47 @@ func TestRuleExamples(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The verdict rules tried for a text, found by the concepts of their
+// first terms, fire exactly as trying every rule does, in the same order.
+func TestCandidatesFireAsEveryRule(t *testing.T) {
+	lib, err := content.Load(content.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := compileLexicon(lib.Triage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"", "hi", "1", "more", "i want to kill myself", "i dont want to kill myself", "im 14 and my uncle touches me",
+		"took a whole bottle of pills", "no", "yes i have a plan", "mi esposo me pega", "my friend says she wants to die"}
+	for _, set := range [][]content.Rule{lib.Triage.Rules.Verdicts, lib.Triage.Rules.Raise, lib.Triage.Rules.Shift, lib.Triage.Rules.After} {
+		for _, r := range set {
+			texts = append(append(append(texts, r.Examples.En...), r.Examples.Es...), append(r.Counter.En, r.Counter.Es...)...)
+		}
+	}
+	fired := 0
+	for _, text := range texts {
+		var every, tried []string
+		for _, r := range c.verdicts {
+			if c.fires(r, c.read(text)) {
+				every = append(every, r.id)
+			}
+		}
+		rd := c.read(text)
+		for _, i := range c.candidates(rd) {
+			if r := c.verdicts[i]; c.fires(r, rd) {
+				tried = append(tried, r.id)
+			}
+		}
+		if !slices.Equal(every, tried) {
+			t.Errorf("%q: candidates fired %q, every rule %q", text, tried, every)
+		}
+		fired += len(every)
+	}
+	if fired == 0 {
+		t.Error("no rule fired on any text")
 	}
 }

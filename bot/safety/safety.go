@@ -56,12 +56,33 @@ func CrisisCategories() []Category { return slices.Clone(allCategories[:urgency(
 
 func known(c Category) bool { return urgency(c) < len(allCategories) }
 
-// urgency is c's place in allCategories: lower is more urgent.
+// urgency is c's place in allCategories: lower is more urgent. Triage
+// asks it many times a text: a switch, which TestUrgencyFollowsTheList
+// holds to the list.
 func urgency(c Category) int {
-	for i, k := range allCategories {
-		if c == k {
-			return i
-		}
+	switch c {
+	case Overdose:
+		return 0
+	case MedicalEmergency:
+		return 1
+	case SuicideRisk:
+		return 2
+	case HarmToOthers:
+		return 3
+	case ChildAbuse:
+		return 4
+	case SexualAssault:
+		return 5
+	case AbuseDV:
+		return 6
+	case SelfHarm:
+		return 7
+	case Helper:
+		return 8
+	case Distress:
+		return 9
+	case Benign:
+		return 10
 	}
 	return len(allCategories)
 }

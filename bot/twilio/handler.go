@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -20,9 +19,10 @@ const MaxRequestBytes = 64 << 10
 
 // Handler is the inbound-message webhook, POST /twilio/sms.
 type Handler struct {
-	engine bot.Handler
-	pseudo *bot.Pseudonymizer
-	verify *Verifier
+	engine  bot.Handler
+	pseudo  *bot.Pseudonymizer
+	verify  *Verifier
+	workers *workers
 	// Timeout bounds the engine's answer; past it the fallback is sent.
 	// Zero means 2 seconds, inside Twilio's wait and the line's 3.
 	Timeout time.Duration
@@ -39,7 +39,7 @@ type Handler struct {
 // signature (Unverified() only for textline dev), pseudo turns numbers
 // into pseudonyms.
 func NewHandler(engine bot.Handler, verify *Verifier, pseudo *bot.Pseudonymizer) *Handler {
-	return &Handler{engine: engine, verify: verify, pseudo: pseudo}
+	return &Handler{engine: engine, verify: verify, pseudo: pseudo, workers: newWorkers(workerIdle)}
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -51,7 +51,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	// Verify.
-	form, status, err := signedForm(w, r, h.verify)
+	form, status, err := SignedForm(w, r, h.verify)
 	if status == http.StatusMethodNotAllowed {
 		write(w, status, "")
 		return
@@ -121,14 +121,8 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 	// give its own fallback, which knows whether the text was a crisis.
 	engineCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	wait := time.NewTimer(timeout + timeout/4)
-	defer wait.Stop()
-	type result struct {
-		reply bot.Reply
-		err   error
-	}
 	done := make(chan result, 1)
-	go func() {
+	h.workers.run(func() {
 		defer func() {
 			if p := recover(); p != nil {
 				done <- result{h.engine.Fallback(false), fmt.Errorf("engine panic: %v", p)}
@@ -136,22 +130,24 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 		}()
 		reply, err := h.engine.Handle(engineCtx, in)
 		done <- result{reply, err}
-	}()
+	})
 	var res result
 	select {
 	case res = <-done:
-	case <-wait.C:
-		// The engine did not give up in time: answer now regardless.
-		res = result{h.engine.Fallback(false), errors.New("engine: no answer in time")}
+	case <-engineCtx.Done():
+		// The engine's time is up (or the request's): it may still give
+		// its own fallback until the wait's end.
+		res = h.await(done, start.Add(timeout+timeout/4))
 	}
 	if res.err != nil && res.reply.Text == "" {
 		res.reply = h.engine.Fallback(false)
 	}
 	took := time.Since(start)
-	attrs := []slog.Attr{
-		slog.Any("texter", in.From), slog.String("message", in.ID),
+	var kept [7]slog.Attr // the most a line below has, so that they need no heap
+	attrs := append(kept[:0],
+		slog.String("texter", in.From.ID()), slog.String("message", in.ID),
 		slog.Duration("took", took), slog.Bool("replied", res.reply.Text != ""),
-	}
+	)
 	var failed *bot.Failure
 	if errors.As(res.err, &failed) {
 		attrs = append(attrs, slog.String("category", string(failed.Verdict.Category)), slog.String("severity", string(failed.Verdict.Severity)))
@@ -170,7 +166,26 @@ func (h *Handler) delegate(ctx context.Context, in bot.Inbound) bot.Reply {
 	return res.reply
 }
 
-func (h *Handler) decode(form url.Values) (bot.Inbound, error) {
+// result is the engine's answer.
+type result struct {
+	reply bot.Reply
+	err   error
+}
+
+// await waits for the engine's answer until the wait's end, and answers
+// regardless then.
+func (h *Handler) await(done <-chan result, end time.Time) result {
+	wait := time.NewTimer(time.Until(end))
+	defer wait.Stop()
+	select {
+	case res := <-done:
+		return res
+	case <-wait.C:
+		return result{h.engine.Fallback(false), errors.New("engine: no answer in time")}
+	}
+}
+
+func (h *Handler) decode(form Form) (bot.Inbound, error) {
 	in := bot.Inbound{
 		ID:   form.Get("MessageSid"),
 		To:   form.Get("To"),
@@ -205,10 +220,10 @@ func (h *Handler) now() time.Time {
 	return time.Now()
 }
 
-// signedForm reads a webhook's form and checks its signature. When it
+// SignedForm reads a webhook's form and checks its signature. When it
 // cannot, it returns the status to answer (405, with Allow set, 413, 400
 // or 403) and why.
-func signedForm(w http.ResponseWriter, r *http.Request, verify *Verifier) (url.Values, int, error) {
+func SignedForm(w http.ResponseWriter, r *http.Request, verify *Verifier) (Form, int, error) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		return nil, http.StatusMethodNotAllowed, errors.New("not a POST")
@@ -221,36 +236,18 @@ func signedForm(w http.ResponseWriter, r *http.Request, verify *Verifier) (url.V
 		}
 		return nil, http.StatusBadRequest, err
 	}
-	if !verify.Verify(r, first1(form)) {
+	if !verify.Verify(r, form) {
 		return nil, http.StatusForbidden, errors.New("bad signature")
 	}
 	return form, http.StatusOK, nil
 }
 
-// readForm reads a form-encoded body of at most MaxRequestBytes.
-func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestBytes))
-	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
-	}
-	form, err := url.ParseQuery(string(b))
-	if err != nil {
-		return nil, fmt.Errorf("parse form: %w", err)
-	}
-	return form, nil
-}
-
-// first1 keeps the first value of each field, as Twilio signs them.
-func first1(form url.Values) map[string]string {
-	m := make(map[string]string, len(form))
-	for k, v := range form {
-		m[k] = v[0]
-	}
-	return m
-}
+// textXML is the Content-Type of every answer, shared: the header is
+// only ever set whole.
+var textXML = []string{"text/xml"}
 
 func write(w http.ResponseWriter, status int, text string) {
-	w.Header().Set("Content-Type", "text/xml")
+	w.Header()["Content-Type"] = textXML
 	w.WriteHeader(status)
 	io.WriteString(w, Reply(text))
 }

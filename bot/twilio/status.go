@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 )
 
@@ -50,7 +49,7 @@ func NewStatus(verify *Verifier, sink StatusSink) *StatusHandler {
 // tries again.
 func (h *StatusHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Verify.
-	form, status, err := signedForm(w, r, h.verify)
+	form, status, err := SignedForm(w, r, h.verify)
 	if status == http.StatusMethodNotAllowed {
 		w.WriteHeader(status)
 		return
@@ -79,7 +78,7 @@ func (h *StatusHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func decodeStatus(ref string, form url.Values) (Status, error) {
+func decodeStatus(ref string, form Form) (Status, error) {
 	s := Status{Ref: ref, SID: form.Get("MessageSid"), Status: form.Get("MessageStatus")}
 	if s.SID == "" {
 		s.SID = form.Get("CallSid")

@@ -3,10 +3,15 @@ package twilio_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
+
+	"github.com/twilio/twilio-go/client"
 
 	"github.com/textline/textline/bot/proxy"
 	"github.com/textline/textline/bot/twilio"
+	"github.com/textline/textline/bot/twilio/twiliotest"
 )
 
 // Twilio's published test vector, from twilio-go's
@@ -30,6 +35,16 @@ func vectorParams() map[string]string {
 		"ReasonConferenceEnded": "test",
 		"Reason":                "Participant",
 	}
+}
+
+// formOf is params as a webhook's form.
+func formOf(t testing.TB, params map[string]string) twilio.Form {
+	t.Helper()
+	f, err := twilio.ParseForm(formValues(params).Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
 
 // vectorReq is a POST to the vector's path and query, signed with sig
@@ -88,7 +103,7 @@ func TestVerifyPublishedVector(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := tt.v.Verify(tt.r, tt.params); got != tt.want {
+			if got := tt.v.Verify(tt.r, formOf(t, tt.params)); got != tt.want {
 				t.Errorf("Verify = %v, want %v", got, tt.want)
 			}
 		})
@@ -150,7 +165,7 @@ func TestVerifyForwardedURL(t *testing.T) {
 				}
 				v.Proxies = proxies
 			}
-			if got := v.Verify(r, vectorParams()); got != tt.want {
+			if got := v.Verify(r, formOf(t, vectorParams())); got != tt.want {
 				t.Errorf("Verify = %v, want %v", got, tt.want)
 			}
 		})
@@ -160,10 +175,51 @@ func TestVerifyForwardedURL(t *testing.T) {
 // Only the explicit dev verifier accepts unsigned requests.
 func TestUnverified(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, "https://line.example.org/twilio/sms", nil)
-	if !twilio.Unverified().Verify(r, map[string]string{"Body": "hi"}) {
+	if !twilio.Unverified().Verify(r, formOf(t, map[string]string{"Body": "hi"})) {
 		t.Error("Unverified refused an unsigned request")
 	}
-	if twilio.NewVerifier().Verify(r, map[string]string{"Body": "hi"}) {
+	if twilio.NewVerifier().Verify(r, formOf(t, map[string]string{"Body": "hi"})) {
 		t.Error("a verifier without tokens accepted an unsigned request")
 	}
+}
+
+// The verifier accepts exactly the signatures twilio-go's RequestValidator
+// accepts, whichever of the URL's forms (with or without its port, or
+// another) Twilio signed.
+func TestVerifyAgreesWithTwilioGo(t *testing.T) {
+	t.Parallel()
+	params := vectorParams()
+	params["Body"] = "héllo & <bye>+ 100%"
+	form := formOf(t, params)
+	for _, base := range []string{
+		"https://line.example.org", "https://line.example.org:443", "https://line.example.org:8443",
+		"http://line.example.org", "http://line.example.org:80", "http://127.0.0.1:8080", "http://[::1]:8080",
+	} {
+		for _, path := range []string{"/twilio/sms", "/twilio/sms?o=r1", "/twilio/a%20b", "/"} {
+			for _, signed := range []string{
+				base + path,
+				strings.Replace(base, ".org", ".org:443", 1) + path,
+				strings.Replace(base, ".org", ".org:80", 1) + path,
+				strings.Replace(strings.Replace(base, ":443", "", 1), ":8080", "", 1) + path,
+				"https://evil.example.org" + path,
+			} {
+				for _, token := range []string{vectorToken, "another"} {
+					sig := twiliotest.Sign(token, signed, formValues(params))
+					rv := client.NewRequestValidator(vectorToken)
+					want := rv.Validate(base+path, params, sig)
+					if got := verifier(base, vectorToken).Verify(vectorReq(path, sig), form); got != want {
+						t.Errorf("public %s, request %s, signed for %s with %s: Verify = %v, twilio-go %v", base, path, signed, token, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+func formValues(params map[string]string) url.Values {
+	v := url.Values{}
+	for k, p := range params {
+		v.Set(k, p)
+	}
+	return v
 }

@@ -67,7 +67,7 @@ func voiceTwiML(verbs []twiml.Element) string {
 // an empty body: 405, 400, 413, or 403 when the signature is bad.
 func (v *Voice) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Verify.
-	if _, status, err := signedForm(w, r, v.verify); err != nil {
+	if _, status, err := SignedForm(w, r, v.verify); err != nil {
 		w.WriteHeader(status)
 		return
 	}

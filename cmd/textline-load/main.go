@@ -5,6 +5,22 @@
 // addresses.
 //
 //	textline-load -url http://127.0.0.1:8080/twilio/sms -token $TWILIO_AUTH_TOKEN -c 64 -texters 5000 -n 200000
+//
+// Its figures mean most beside those of the floor (./floor): a server that
+// does only what any webhook must (read the form, check the signature,
+// commit the session through the line's store, answer with TwiML) and
+// none of the bot's work. Run the two alternately on the same Redis, as
+// other work on the machine moves every figure, and compare pairs run
+// close together:
+//
+//	PUBLIC_URL=http://127.0.0.1:8080 textline serve &
+//	floor -addr 127.0.0.1:8090 -public-url http://127.0.0.1:8090 &
+//	textline-load -url http://127.0.0.1:8090/twilio/sms -c 32 -d 20s   # floor
+//	textline-load -url http://127.0.0.1:8080/twilio/sms -c 32 -d 20s   # serve
+//	(and again, in turn)
+//
+// With PUBLIC_URL set, the server checks signatures made for it: give
+// -sign-url when it differs from -url.
 package main
 
 import (
