@@ -24,7 +24,8 @@ const (
 // group is what one claim hands a worker: an item, and the alerts that
 // follow it in its lane, to send as one.
 type group struct {
-	trial bool // the one send let through after a rate limit
+	trial bool      // the one send let through after a rate limit
+	until time.Time // when the lease runs out, by the outbox's clock
 	items []claimed
 }
 
@@ -122,6 +123,7 @@ func (o *Outbox) claim(ctx context.Context, n int) ([]group, time.Duration, erro
 	if wait, _ := res[0].(int64); wait > 0 {
 		return nil, time.Duration(wait) * time.Millisecond, nil
 	}
+	until := o.now().Add(o.lease())
 	groups := make([]group, 0, len(res)-1)
 	for _, r := range res[1:] {
 		flat, _ := r.([]any)
@@ -129,7 +131,7 @@ func (o *Outbox) claim(ctx context.Context, n int) ([]group, time.Duration, erro
 			continue
 		}
 		trial, _ := flat[0].(int64)
-		g := group{trial: trial == 1}
+		g := group{trial: trial == 1, until: until}
 		for i := 1; i+1 < len(flat); i += 2 {
 			id, _ := flat[i].(string)
 			g.items = append(g.items, decodeItem(id, flat[i+1]))
@@ -198,7 +200,7 @@ func (o *Outbox) deliver(ctx context.Context, g group) (int, error) {
 	switch {
 	case err == nil:
 		o.observe(it.Kind, ResultSent)
-		return len(ids), o.settle(ctx, g.trial, "sent", sid, ids...)
+		return len(ids), o.recordSent(ctx, g, sid, ids)
 	case ctx.Err() != nil:
 		// Stopping: the lease brings the item back, here or elsewhere.
 		return 0, fmt.Errorf("deliver %s: %w", first.id, ctx.Err())
@@ -209,6 +211,27 @@ func (o *Outbox) deliver(ctx context.Context, g group) (int, error) {
 		o.observe(it.Kind, ResultDropped)
 		o.log().LogAttrs(ctx, slog.LevelError, "outbox: dropped", append(attrs, slog.Any("error", err))...)
 		return 0, o.settle(ctx, g.trial, "not_sent", err.Error(), first.id)
+	}
+}
+
+// recordSent settles what the provider took. Until that is stored, the
+// items' lease would bring them back to be sent again, and hold up their
+// lanes meanwhile: so a failure (Redis stalled or restarting) is tried
+// again until the lease runs out, and a worker that is stopping still
+// records what it sent.
+func (o *Outbox) recordSent(ctx context.Context, g group, sid string, ids []string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), g.until.Sub(o.now()))
+	defer cancel()
+	for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		err := o.settle(ctx, g.trial, "sent", sid, ids...)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/textline/textline/bot/cas"
 	"github.com/textline/textline/bot/redisstore/redistest"
 )
@@ -152,4 +154,59 @@ func TestForget(t *testing.T) {
 func enqueue(ctx context.Context, o *Outbox, it Item) error {
 	_, err := cas.Commit(ctx, o.rdb, cas.Tx{Slot: o.queue(0), Ops: o.Ops(o.now(), it)})
 	return err
+}
+
+// TestSentIsRecorded: an item the provider took is recorded as sent,
+// within its lease, although Redis was restarting or the worker was
+// stopping meanwhile, so its lease does not bring it back to be sent
+// again.
+func TestSentIsRecorded(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		during func(stop context.CancelFunc, restart func(time.Duration))
+	}{
+		{"redis restarts", func(_ context.CancelFunc, restart func(time.Duration)) { restart(300 * time.Millisecond) }},
+		{"the worker stops", func(stop context.CancelFunc, _ func(time.Duration)) { stop() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rdb := redistest.Client(t)
+			prefix := fmt.Sprintf("{tl:outbox-test%d}:", rand.Int64())
+			t.Cleanup(func() { redistest.DeleteMatching(context.Background(), rdb, prefix+"*") })
+			proxy, restart := redistest.Restarting(t, rdb.Options().Addr)
+			opts := *rdb.Options()
+			opts.Addr, opts.MaxRetries = proxy, -1
+			flaky := redis.NewClient(&opts)
+			t.Cleanup(func() { flaky.Close() })
+			ctx, stop := context.WithCancel(context.Background())
+			s := &meanwhile{during: func() { tc.during(stop, restart) }}
+			o := New(flaky, prefix, s, noGate{}, plain{})
+			o.Lease = time.Second
+			if err := enqueue(ctx, o, Item{ID: "m1", To: "+15550000001", Body: "hello"}); err != nil {
+				t.Fatal(err)
+			}
+			o.Flush(ctx)
+			time.Sleep(o.Lease + 200*time.Millisecond)
+			if _, err := o.Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if len(s.sent) != 1 {
+				t.Errorf("sent %q; want the item once", s.sent)
+			}
+		})
+	}
+}
+
+// meanwhile sends, and has something happen while it does, once.
+type meanwhile struct {
+	recorder
+	during func()
+	done   bool
+}
+
+func (m *meanwhile) SendSMS(ctx context.Context, to, from, body, callback string) (string, error) {
+	if !m.done {
+		m.done = true
+		m.during()
+	}
+	return m.recorder.SendSMS(ctx, to, from, body, callback)
 }

@@ -137,6 +137,40 @@ func Stalled(tb testing.TB, addr string) (proxy string, stall func(d time.Durati
 	return ln.Addr().String(), func(d time.Duration) { until.Store(time.Now().Add(d).UnixNano()) }
 }
 
+// Restarting returns the address of a proxy to the server at addr, and
+// restart: restart(d) drops every connection through the proxy and
+// refuses new ones for d, like a Redis that died and is starting again.
+// It closes with the test.
+func Restarting(tb testing.TB, addr string) (proxy string, restart func(d time.Duration)) {
+	tb.Helper()
+	ln, open := listen(tb)
+	var until atomic.Int64 // Unix ns
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			if time.Now().UnixNano() < until.Load() {
+				c.Close()
+				continue
+			}
+			up, err := net.Dial("tcp", addr)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			open.keep(c, up)
+			go io.Copy(c, up)
+			go io.Copy(up, c)
+		}
+	}()
+	return ln.Addr().String(), func(d time.Duration) {
+		until.Store(time.Now().Add(d).UnixNano())
+		open.close()
+	}
+}
+
 // conns are a fake server's connections, closed with its listener when
 // the test ends.
 type conns struct {
@@ -154,13 +188,18 @@ func listen(tb testing.TB) (net.Listener, *conns) {
 	c := &conns{}
 	tb.Cleanup(func() {
 		ln.Close()
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		for _, conn := range c.list {
-			conn.Close()
-		}
+		c.close()
 	})
 	return ln, c
+}
+
+func (c *conns) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, conn := range c.list {
+		conn.Close()
+	}
+	c.list = nil
 }
 
 func (c *conns) keep(cs ...net.Conn) {
