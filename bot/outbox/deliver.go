@@ -215,15 +215,23 @@ func (o *Outbox) deliver(ctx context.Context, g group) (int, error) {
 }
 
 // recordSent settles what the provider took. Until that is stored, the
-// items' lease would bring them back to be sent again, and hold up their
-// lanes meanwhile: so a failure (Redis stalled or restarting) is tried
-// again until the lease runs out, and a worker that is stopping still
-// records what it sent.
+// items' lease would bring them back to be sent again: so a worker that
+// is stopping still records what it sent.
 func (o *Outbox) recordSent(ctx context.Context, g group, sid string, ids []string) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), g.until.Sub(o.now()))
+	return o.persist(context.WithoutCancel(ctx), g, func(ctx context.Context) error {
+		return o.settle(ctx, g.trial, "sent", sid, ids...)
+	})
+}
+
+// persist makes a write that follows the claim of g (settling it, or
+// putting it back), and tries again while it fails (Redis stalled or
+// restarting), until it is made, ctx ends or g's lease runs out, when g
+// comes due again anyway. Until then g's lane waits.
+func (o *Outbox) persist(ctx context.Context, g group, write func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ctx, g.until.Sub(o.now()))
 	defer cancel()
 	for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
-		err := o.settle(ctx, g.trial, "sent", sid, ids...)
+		err := write(ctx)
 		if err == nil {
 			return nil
 		}
@@ -248,7 +256,9 @@ func (o *Outbox) retry(ctx context.Context, g group, cause error, attrs []slog.A
 	}
 	due := o.now().Add(wait)
 	o.log().LogAttrs(ctx, slog.LevelWarn, "outbox: will retry", append(attrs, slog.Time("at", due), slog.Any("error", cause))...)
-	err := later.Run(ctx, o.rdb, o.queues(), o.prefix, first.id, due.UnixMilli(), 0, hold.Milliseconds(), flag(g.trial)).Err()
+	err := o.persist(ctx, g, func(ctx context.Context) error {
+		return later.Run(ctx, o.rdb, o.queues(), o.prefix, first.id, due.UnixMilli(), 0, hold.Milliseconds(), flag(g.trial)).Err()
+	})
 	if err != nil {
 		return fmt.Errorf("reschedule %s: %w", first.id, err)
 	}

@@ -13,8 +13,9 @@
 // pile up for one responder go as one message that names them all, most
 // urgent first. If a worker dies mid-send, the item comes due again when
 // its lease runs out; a worker that sent an item while Redis failed, or
-// while it was stopping, keeps trying to record it until then. A
-// temporary failure (429, 5xx, network, a send that took longer than
+// while it was stopping, keeps trying to record it until then, and one
+// that must put an item back keeps trying to, so that its lane does not
+// wait for the lease. A temporary failure (429, 5xx, network, a send that took longer than
 // SendTimeout) is retried with backoff; a permanent one is dropped and
 // recorded. A 429 holds every send of the account for as
 // long as the provider asked (Retry-After), then lets one trial through

@@ -210,3 +210,47 @@ func (m *meanwhile) SendSMS(ctx context.Context, to, from, body, callback string
 	}
 	return m.recorder.SendSMS(ctx, to, from, body, callback)
 }
+
+// TestPutBackWhileRedisRestarts: an item that could not be sent because
+// Redis failed under it (the opt-out check) is put back once Redis is
+// back, and sent after its backoff, not after its lease.
+func TestPutBackWhileRedisRestarts(t *testing.T) {
+	rdb := redistest.Client(t)
+	prefix := fmt.Sprintf("{tl:outbox-test%d}:", rand.Int64())
+	t.Cleanup(func() { redistest.DeleteMatching(context.Background(), rdb, prefix+"*") })
+	proxy, restart := redistest.Restarting(t, rdb.Options().Addr)
+	opts := *rdb.Options()
+	opts.Addr, opts.MaxRetries = proxy, -1
+	flaky := redis.NewClient(&opts)
+	t.Cleanup(func() { flaky.Close() })
+	s := &recorder{}
+	o := New(flaky, prefix, s, &failingGate{restart: func() { restart(300 * time.Millisecond) }}, plain{})
+	o.Lease = time.Minute
+	ctx := context.Background()
+	if err := enqueue(ctx, o, Item{ID: "m1", To: "+15550000001", Body: "hello", Texter: "t1"}); err != nil {
+		t.Fatal(err)
+	}
+	o.Flush(ctx)                        // Redis restarts under the opt-out check
+	time.Sleep(1200 * time.Millisecond) // the first backoff: at most a second
+	if _, err := o.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.sent) != 1 {
+		t.Errorf("sent %q; want the item, after its backoff", s.sent)
+	}
+}
+
+// failingGate fails its first check, with Redis restarting under it.
+type failingGate struct {
+	restart func()
+	failed  bool
+}
+
+func (g *failingGate) OptedOut(context.Context, string) (bool, error) {
+	if g.failed {
+		return false, nil
+	}
+	g.failed = true
+	g.restart()
+	return false, errors.New("read session: connection refused")
+}
