@@ -164,7 +164,10 @@ func (o *Outbox) deliver(ctx context.Context, g group) (int, error) {
 	attrs := []slog.Attr{slog.String("item", first.id), slog.String("kind", string(it.Kind)), slog.String("texter", it.Texter), slog.Int("try", first.tries)}
 	if it.Texter != "" {
 		out, err := o.gate.OptedOut(ctx, it.Texter)
-		if err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return 0, o.release(ctx, g)
+		case err != nil:
 			return 0, o.retry(ctx, g, fmt.Errorf("check opt-out: %w", err), attrs)
 		}
 		if out {
@@ -189,6 +192,9 @@ func (o *Outbox) deliver(ctx context.Context, g group) (int, error) {
 	if o.Callback != nil {
 		callback = o.Callback(first.id)
 	}
+	if ctx.Err() != nil {
+		return 0, o.release(ctx, g)
+	}
 	sctx, cancel := context.WithTimeout(ctx, o.sendTimeout())
 	var sid string
 	if it.Kind == Call {
@@ -202,7 +208,8 @@ func (o *Outbox) deliver(ctx context.Context, g group) (int, error) {
 		o.observe(it.Kind, ResultSent)
 		return len(ids), o.recordSent(ctx, g, sid, ids)
 	case ctx.Err() != nil:
-		// Stopping: the lease brings the item back, here or elsewhere.
+		// Stopping mid-send: the provider may have the item, so the lease
+		// brings it back, here or elsewhere.
 		return 0, fmt.Errorf("deliver %s: %w", first.id, ctx.Err())
 	case temporary(err) && first.tries < o.maxTries():
 		o.observe(it.Kind, ResultRetry)
@@ -241,6 +248,19 @@ func (o *Outbox) persist(ctx context.Context, g group, write func(context.Contex
 		case <-time.After(wait):
 		}
 	}
+}
+
+// release puts a claimed group back, due now and its try uncounted, for
+// a worker that stops before it sent anything: the group need not wait
+// for its lease, nor its lane with it.
+func (o *Outbox) release(ctx context.Context, g group) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	id := g.items[0].id
+	if err := later.Run(ctx, o.rdb, o.queues(), o.prefix, id, o.now().UnixMilli(), 1, 0, "0").Err(); err != nil {
+		return fmt.Errorf("put back %s: %w", id, err)
+	}
+	return nil
 }
 
 // retry puts a group's first item back after its backoff; the alerts

@@ -254,3 +254,64 @@ func (g *failingGate) OptedOut(context.Context, string) (bool, error) {
 	g.restart()
 	return false, errors.New("read session: connection refused")
 }
+
+// TestStoppingPutsBack: a worker that stops after its claim, before it
+// sent anything, puts the item back at once, its try uncounted; the
+// item is not held for its lease.
+func TestStoppingPutsBack(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		gate, open bool // which one the worker is stopped in
+	}{
+		{"during the opt-out check", true, false},
+		{"before the send", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rdb := redistest.Client(t)
+			prefix := fmt.Sprintf("{tl:outbox-test%d}:", rand.Int64())
+			t.Cleanup(func() { redistest.DeleteMatching(context.Background(), rdb, prefix+"*") })
+			ctx, stop := context.WithCancel(context.Background())
+			s := &recorder{}
+			o := New(rdb, prefix, s, stopping{stop, tc.gate}, stopping{stop, tc.open})
+			o.Lease = time.Minute
+			if err := enqueue(ctx, o, Item{ID: "m1", To: "+15550000001", Body: "hello", Texter: "t1"}); err != nil {
+				t.Fatal(err)
+			}
+			o.Flush(ctx)
+			if len(s.sent) != 0 {
+				t.Fatalf("sent %q by a worker that stopped before the send", s.sent)
+			}
+			if tries, err := rdb.HGet(context.Background(), prefix+"out:m1", "tries").Int(); err != nil || tries != 0 {
+				t.Errorf("the item counts %d tries (%v), want the stopped one uncounted", tries, err)
+			}
+			o.gate, o.open = noGate{}, plain{}
+			if _, err := o.Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if len(s.sent) != 1 {
+				t.Errorf("sent %q; want the item at once, not after its lease", s.sent)
+			}
+		})
+	}
+}
+
+// stopping is a gate and an opener that, when stops is set, stop the
+// worker as it calls them.
+type stopping struct {
+	stop  context.CancelFunc
+	stops bool
+}
+
+func (s stopping) OptedOut(ctx context.Context, _ string) (bool, error) {
+	if s.stops {
+		s.stop()
+	}
+	return false, ctx.Err()
+}
+
+func (s stopping) Open(sealed string) (string, error) {
+	if s.stops {
+		s.stop()
+	}
+	return sealed, nil
+}
