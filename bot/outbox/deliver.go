@@ -195,7 +195,9 @@ func (o *Outbox) deliver(ctx context.Context, g group) (int, error) {
 	if ctx.Err() != nil {
 		return 0, o.release(ctx, g)
 	}
-	sctx, cancel := context.WithTimeout(ctx, o.sendTimeout())
+	// A send under way is not cut short by a worker stopping: the provider
+	// may have the item already, and only its answer tells.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.sendTimeout())
 	var sid string
 	if it.Kind == Call {
 		sid, err = o.send.Call(sctx, to, from, body, callback)
@@ -207,10 +209,6 @@ func (o *Outbox) deliver(ctx context.Context, g group) (int, error) {
 	case err == nil:
 		o.observe(it.Kind, ResultSent)
 		return len(ids), o.recordSent(ctx, g, sid, ids)
-	case ctx.Err() != nil:
-		// Stopping mid-send: the provider may have the item, so the lease
-		// brings it back, here or elsewhere.
-		return 0, fmt.Errorf("deliver %s: %w", first.id, ctx.Err())
 	case temporary(err) && first.tries < o.maxTries():
 		o.observe(it.Kind, ResultRetry)
 		return 0, o.retry(ctx, g, err, attrs)
