@@ -127,6 +127,10 @@ func keysOf(texterID, messageID string) keys {
 // SessionKey is the key of a texter's session, for tools and tests.
 func SessionKey(texterID string) string { return keysOf(texterID, "").session }
 
+// ReplyKey is the key of the reply kept for a texter's message, for
+// tools and tests.
+func ReplyKey(texterID, messageID string) string { return keysOf(texterID, messageID).reply }
+
 // Apply implements bot.Sessions.
 //
 // It does not read first: it runs step on the session it last saw for the
