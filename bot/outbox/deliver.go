@@ -24,7 +24,8 @@ const (
 // group is what one claim hands a worker: an item, and the alerts that
 // follow it in its lane, to send as one.
 type group struct {
-	trial bool // the one send let through after a rate limit
+	trial bool      // the one send let through after a rate limit
+	until time.Time // when the lease runs out, by the outbox's clock
 	items []claimed
 }
 
@@ -122,6 +123,7 @@ func (o *Outbox) claim(ctx context.Context, n int) ([]group, time.Duration, erro
 	if wait, _ := res[0].(int64); wait > 0 {
 		return nil, time.Duration(wait) * time.Millisecond, nil
 	}
+	until := o.now().Add(o.lease())
 	groups := make([]group, 0, len(res)-1)
 	for _, r := range res[1:] {
 		flat, _ := r.([]any)
@@ -129,7 +131,7 @@ func (o *Outbox) claim(ctx context.Context, n int) ([]group, time.Duration, erro
 			continue
 		}
 		trial, _ := flat[0].(int64)
-		g := group{trial: trial == 1}
+		g := group{trial: trial == 1, until: until}
 		for i := 1; i+1 < len(flat); i += 2 {
 			id, _ := flat[i].(string)
 			g.items = append(g.items, decodeItem(id, flat[i+1]))
@@ -162,7 +164,10 @@ func (o *Outbox) deliver(ctx context.Context, g group) (int, error) {
 	attrs := []slog.Attr{slog.String("item", first.id), slog.String("kind", string(it.Kind)), slog.String("texter", it.Texter), slog.Int("try", first.tries)}
 	if it.Texter != "" {
 		out, err := o.gate.OptedOut(ctx, it.Texter)
-		if err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return 0, o.release(ctx, g)
+		case err != nil:
 			return 0, o.retry(ctx, g, fmt.Errorf("check opt-out: %w", err), attrs)
 		}
 		if out {
@@ -187,7 +192,12 @@ func (o *Outbox) deliver(ctx context.Context, g group) (int, error) {
 	if o.Callback != nil {
 		callback = o.Callback(first.id)
 	}
-	sctx, cancel := context.WithTimeout(ctx, o.sendTimeout())
+	if ctx.Err() != nil {
+		return 0, o.release(ctx, g)
+	}
+	// A send under way is not cut short by a worker stopping: the provider
+	// may have the item already, and only its answer tells.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.sendTimeout())
 	var sid string
 	if it.Kind == Call {
 		sid, err = o.send.Call(sctx, to, from, body, callback)
@@ -198,10 +208,7 @@ func (o *Outbox) deliver(ctx context.Context, g group) (int, error) {
 	switch {
 	case err == nil:
 		o.observe(it.Kind, ResultSent)
-		return len(ids), o.settle(ctx, g.trial, "sent", sid, ids...)
-	case ctx.Err() != nil:
-		// Stopping: the lease brings the item back, here or elsewhere.
-		return 0, fmt.Errorf("deliver %s: %w", first.id, ctx.Err())
+		return len(ids), o.recordSent(ctx, g, sid, ids)
 	case temporary(err) && first.tries < o.maxTries():
 		o.observe(it.Kind, ResultRetry)
 		return 0, o.retry(ctx, g, err, attrs)
@@ -210,6 +217,48 @@ func (o *Outbox) deliver(ctx context.Context, g group) (int, error) {
 		o.log().LogAttrs(ctx, slog.LevelError, "outbox: dropped", append(attrs, slog.Any("error", err))...)
 		return 0, o.settle(ctx, g.trial, "not_sent", err.Error(), first.id)
 	}
+}
+
+// recordSent settles what the provider took. Until that is stored, the
+// items' lease would bring them back to be sent again: so a worker that
+// is stopping still records what it sent.
+func (o *Outbox) recordSent(ctx context.Context, g group, sid string, ids []string) error {
+	return o.persist(context.WithoutCancel(ctx), g, func(ctx context.Context) error {
+		return o.settle(ctx, g.trial, "sent", sid, ids...)
+	})
+}
+
+// persist makes a write that follows the claim of g (settling it, or
+// putting it back), and tries again while it fails (Redis stalled or
+// restarting), until it is made, ctx ends or g's lease runs out, when g
+// comes due again anyway. Until then g's lane waits.
+func (o *Outbox) persist(ctx context.Context, g group, write func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ctx, g.until.Sub(o.now()))
+	defer cancel()
+	for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		err := write(ctx)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// release puts a claimed group back, due now and its try uncounted, for
+// a worker that stops before it sent anything: the group need not wait
+// for its lease, nor its lane with it.
+func (o *Outbox) release(ctx context.Context, g group) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	id := g.items[0].id
+	if err := later.Run(ctx, o.rdb, o.queues(), o.prefix, id, o.now().UnixMilli(), 1, 0, "0").Err(); err != nil {
+		return fmt.Errorf("put back %s: %w", id, err)
+	}
+	return nil
 }
 
 // retry puts a group's first item back after its backoff; the alerts
@@ -225,7 +274,9 @@ func (o *Outbox) retry(ctx context.Context, g group, cause error, attrs []slog.A
 	}
 	due := o.now().Add(wait)
 	o.log().LogAttrs(ctx, slog.LevelWarn, "outbox: will retry", append(attrs, slog.Time("at", due), slog.Any("error", cause))...)
-	err := later.Run(ctx, o.rdb, o.queues(), o.prefix, first.id, due.UnixMilli(), 0, hold.Milliseconds(), flag(g.trial)).Err()
+	err := o.persist(ctx, g, func(ctx context.Context) error {
+		return later.Run(ctx, o.rdb, o.queues(), o.prefix, first.id, due.UnixMilli(), 0, hold.Milliseconds(), flag(g.trial)).Err()
+	})
 	if err != nil {
 		return fmt.Errorf("reschedule %s: %w", first.id, err)
 	}

@@ -12,15 +12,20 @@
 // never overtakes an earlier one that is waiting for a retry. Alerts that
 // pile up for one responder go as one message that names them all, most
 // urgent first. If a worker dies mid-send, the item comes due again when
-// its lease runs out. A temporary failure (429, 5xx, network, a send that
-// took longer than SendTimeout) is retried with backoff; a permanent one
-// is dropped and recorded. A 429 holds every send of the account for as
-// long as the provider asked (Retry-After), then lets one trial through
-// until one succeeds. The provider's status callback (when the service
-// has a public URL) marks an item sent too, so an item whose send
-// succeeded just before a crash is not sent again. What cannot be told
-// apart is a send that timed out after the provider took it: that one is
-// retried, and may arrive twice.
+// its lease runs out; one that stops before it sends puts the item back
+// at once, and one that stops mid-send finishes the send. A worker that
+// sent an item while Redis failed, or while it was stopping, keeps
+// trying to record it until the lease runs out, and one that must put an
+// item back keeps trying to, so that the item's lane does not wait for
+// the lease. A temporary failure (429, 5xx, network, a send that took
+// longer than SendTimeout) is retried with backoff; a permanent one is
+// dropped and recorded. A 429 holds every send of the
+// account for as long as the provider asked (Retry-After), then lets one
+// trial through until one succeeds. The provider's status callback (when
+// the service has a public URL) marks an item sent too, so an item whose
+// send succeeded just before a crash is not sent again. What cannot be
+// told apart is a send that timed out after the provider took it: that
+// one is retried, and may arrive twice.
 //
 // Other packages enqueue atomically with their own writes, in the same
 // Redis slot, by adding Ops to their commit (package cas).

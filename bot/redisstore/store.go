@@ -40,7 +40,9 @@ type Store struct {
 	// ReplyTTL is how long the reply to a message id is kept for Twilio's
 	// retries. Zero means 15 minutes.
 	ReplyTTL time.Duration
-	// Timeout bounds one Apply, all round trips included. Zero means 800ms.
+	// Timeout bounds the commits of one Apply, all round trips included.
+	// Zero means 800ms. A commit Redis gave no answer to costs a quarter
+	// of it more: Apply asks what became of it.
 	Timeout time.Duration
 	// StatsTTL is how long daily counters are kept. Zero means 720 hours.
 	StatsTTL time.Duration
@@ -128,6 +130,10 @@ func keysOf(texterID, messageID string) keys {
 // SessionKey is the key of a texter's session, for tools and tests.
 func SessionKey(texterID string) string { return keysOf(texterID, "").session }
 
+// ReplyKey is the key of the reply kept for a texter's message, for
+// tools and tests.
+func ReplyKey(texterID, messageID string) string { return keysOf(texterID, messageID).reply }
+
 // Apply implements bot.Sessions.
 //
 // It does not read first: it runs step on the session it last saw for the
@@ -137,11 +143,11 @@ func SessionKey(texterID string) string { return keysOf(texterID, "").session }
 // trip; when not, the script hands back the current session and the second
 // try costs one more.
 func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.Update) (bot.Committed, error) {
-	ctx, cancel := context.WithTimeout(ctx, orDefault(s.Timeout, 800*time.Millisecond))
+	commitCtx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
 	// Past this the caller has its error and the texter the fallback: a
 	// commit still in flight then must not land.
-	deadline, _ := ctx.Deadline()
+	deadline, _ := commitCtx.Deadline()
 	k := keysOf(texterID, messageID)
 	cur := s.recent.Get(texterID)
 	for attempt := 0; attempt < maxAttempts; attempt++ {
@@ -167,11 +173,11 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 		if err != nil {
 			return bot.Committed{}, fmt.Errorf("store session: %w", err)
 		}
-		res, err := commit.Run(ctx, s.rdb, []string{k.session, k.reply, k.sent},
+		res, err := commit.Run(commitCtx, s.rdb, []string{k.session, k.reply, k.sent},
 			cur, next, ttl, reply, orDefault(s.ReplyTTL, 15*time.Minute).Milliseconds(), deadline.UnixMicro()).Slice()
 		if err != nil {
 			s.recent.Forget(texterID)
-			return bot.Committed{}, fmt.Errorf("store session: %w", err)
+			return s.unanswered(ctx, k.reply, deadline, err)
 		}
 		switch code, _ := res[0].(int64); code {
 		case 0:
@@ -193,13 +199,46 @@ func (s *Store) Apply(ctx context.Context, texterID, messageID string, step bot.
 		// A first miss is a stale guess; later ones are messages of the
 		// same texter racing, which take turns.
 		if attempt > 0 {
-			if err := pause(ctx, attempt); err != nil {
+			if err := pause(commitCtx, attempt); err != nil {
 				return bot.Committed{}, fmt.Errorf("store session: %w", err)
 			}
 		}
 	}
 	return bot.Committed{}, fmt.Errorf("store session: %w", ErrContention)
 }
+
+// unanswered is what Apply returns for a commit Redis did not answer
+// (err): it may still run, until its deadline, or have run with its
+// answer lost (the client gave up first, or Redis died before replying).
+// Only a message whose step did not happen may be answered with the
+// fallback, so unanswered waits for the deadline, after which the commit
+// can no longer run, and then asks Redis whether the message was
+// answered: if it was, that is the outcome, as for a retried message.
+func (s *Store) unanswered(ctx context.Context, replyKey string, deadline time.Time, err error) (bot.Committed, error) {
+	err = fmt.Errorf("store session: %w", err)
+	var refused redis.Error
+	if errors.As(err, &refused) {
+		return bot.Committed{}, err // Redis answered: it ran nothing
+	}
+	wait := time.NewTimer(time.Until(deadline)) // however ctx ends: before the deadline, nothing is known
+	<-wait.C
+	ask, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout()/4)
+	defer cancel()
+	stored, gerr := s.rdb.Get(ask, replyKey).Result()
+	switch {
+	case errors.Is(gerr, redis.Nil):
+		return bot.Committed{}, err
+	case gerr != nil:
+		return bot.Committed{}, fmt.Errorf("%w; whether it ran is unknown: %w", err, gerr)
+	}
+	c, derr := decodeReply(stored)
+	if derr != nil {
+		return bot.Committed{}, fmt.Errorf("store session: answered meanwhile: %w", derr)
+	}
+	return c, nil
+}
+
+func (s *Store) timeout() time.Duration { return orDefault(s.Timeout, 800*time.Millisecond) }
 
 // Forget implements bot.Sessions.
 func (s *Store) Forget(texterID string) { s.recent.Forget(texterID) }

@@ -244,7 +244,7 @@ func TestApplyConcurrentRetries(t *testing.T) {
 func TestApplyLateCommitIsRefused(t *testing.T) {
 	rdb := redistest.Client(t)
 	id := newTexter(t, rdb)
-	proxy, hold := redistest.Delayed(t, rdb.Options().Addr, 600*time.Millisecond)
+	proxy, stall := redistest.Stalled(t, rdb.Options().Addr)
 	o := *rdb.Options()
 	o.Addr, o.PoolSize, o.ContextTimeoutEnabled, o.MaxRetries = proxy, 1, true, -1 // as the line connects
 	slow := redis.NewClient(&o)
@@ -259,7 +259,7 @@ func TestApplyLateCommitIsRefused(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	hold()
+	stall(600 * time.Millisecond)
 	_, err := s.Apply(t.Context(), id, "m1", func(bot.Session) bot.Outcome {
 		return bot.Outcome{Session: bot.Session{Flow: at(flows.Crisis, flows.AskedSafe), Turns: 1}, Reply: "crisis"}
 	})
@@ -301,5 +301,37 @@ func TestPingEveryMaster(t *testing.T) {
 				t.Errorf("Ping() = %v, want ok %v", err, tc.ok)
 			}
 		})
+	}
+}
+
+// A commit that Redis runs before its deadline, but whose answer comes
+// after the client stopped waiting for it (a read timeout shorter than
+// the store's), is not a failure: the texter's step happened, so the
+// texter must be told of it, not given the fallback.
+func TestApplyLostAnswer(t *testing.T) {
+	rdb := redistest.Client(t)
+	id := newTexter(t, rdb)
+	proxy, stall := redistest.Stalled(t, rdb.Options().Addr)
+	o := *rdb.Options()
+	o.Addr, o.ContextTimeoutEnabled, o.MaxRetries, o.ReadTimeout = proxy, true, -1, 100*time.Millisecond
+	slow := redis.NewClient(&o)
+	defer slow.Close()
+	s := New(slow)
+	warm := newTexter(t, rdb)
+	if _, err := s.Apply(t.Context(), warm, "m0", (&turns{}).step); err != nil {
+		t.Fatal(err)
+	}
+	stall(200 * time.Millisecond) // longer than the client waits for an answer, shorter than the commit's deadline
+	began := time.Now()
+	reply, fresh, err := committed(s.Apply(t.Context(), id, "m1", (&turns{}).step))
+	if err != nil {
+		t.Fatalf("Apply failed (%v) after %v, although Redis stored the step: the texter would get the fallback "+
+			"and have moved a step they were never told of", err, time.Since(began))
+	}
+	if reply != turnReply(1) || fresh {
+		t.Errorf("Apply = %q, fresh %v; want %q as answered before", reply, fresh, turnReply(1))
+	}
+	if got := stored(t, rdb, id).Turns; got != 1 {
+		t.Errorf("stored Turns = %d, want 1", got)
 	}
 }

@@ -36,20 +36,28 @@ type server struct {
 	logs   *logtest.Buffer
 	cancel context.CancelFunc
 	done   chan error
+	// stop ends the program as a signal would, once, and returns what run
+	// returned.
+	stop func() error
 }
 
-// start runs the program as main does, on a free port, and waits until it
-// answers /healthz.
+// start runs the program as main does, on a free port (or on env's PORT
+// when set), and waits until it answers /healthz.
 func start(t *testing.T, env map[string]string, args ...string) *server {
 	t.Helper()
-	env["PORT"] = "0"
+	if env["PORT"] == "" {
+		env["PORT"] = "0"
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &server{env: env, logs: &logtest.Buffer{}, cancel: cancel, done: make(chan error, 1)}
+	s.stop = sync.OnceValue(func() error {
+		cancel()
+		return <-s.done
+	})
 	getenv := func(k string) string { return env[k] }
 	go func() { s.done <- run(ctx, args, getenv, strings.NewReader(""), io.Discard, s.logs) }()
 	t.Cleanup(func() {
-		cancel()
-		if err := <-s.done; err != nil {
+		if err := s.stop(); err != nil {
 			t.Errorf("run: %v", err)
 		}
 	})
@@ -130,28 +138,43 @@ func (tx *texter) postWith(form url.Values, header http.Header) (int, string) {
 	if err != nil {
 		tx.t.Fatal(err)
 	}
+	reply, err := twimlReply(resp)
+	if err != nil {
+		tx.t.Fatal(err)
+	}
+	return resp.StatusCode, reply
+}
+
+// twimlReply reads a webhook's answer: one message of TwiML, or none.
+func twimlReply(resp *http.Response) (string, error) {
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", fmt.Errorf("read the reply: %w", err)
+	}
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/xml") {
-		tx.t.Errorf("Content-Type %q, want text/xml", ct)
+		return "", fmt.Errorf("Content-Type %q, want text/xml", ct)
 	}
 	var doc struct {
 		XMLName  xml.Name `xml:"Response"`
 		Messages []string `xml:"Message"`
 	}
 	if err := xml.Unmarshal(body, &doc); err != nil {
-		tx.t.Fatalf("reply is not TwiML: %v\n%s", err, body)
+		return "", fmt.Errorf("reply is not TwiML: %w\n%s", err, body)
 	}
 	if len(doc.Messages) > 1 {
-		tx.t.Errorf("%d messages in one reply; a reply is one message", len(doc.Messages))
+		return "", fmt.Errorf("%d messages in one reply; a reply is one message", len(doc.Messages))
 	}
-	return resp.StatusCode, strings.Join(doc.Messages, "")
+	return strings.Join(doc.Messages, ""), nil
 }
 
-func (tx *texter) form(body, sid string) url.Values {
+func (tx *texter) form(body, sid string) url.Values { return smsForm(tx.from, body, sid) }
+
+// smsForm is the form of Twilio's webhook for a message from `from`.
+func smsForm(from, body, sid string) url.Values {
 	return url.Values{
 		"AccountSid": {"AC00000000000000000000000000000000"}, "ApiVersion": {"2010-04-01"},
-		"MessageSid": {sid}, "SmsSid": {sid}, "From": {tx.from}, "To": {"+15005550006"},
+		"MessageSid": {sid}, "SmsSid": {sid}, "From": {from}, "To": {"+15005550006"},
 		"Body": {body}, "NumMedia": {"0"}, "NumSegments": {"1"}, "SmsStatus": {"received"},
 	}
 }

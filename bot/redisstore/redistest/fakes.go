@@ -95,14 +95,15 @@ func handshake(cmd redis.Cmder) bool {
 	return false
 }
 
-// Delayed returns the address of a proxy to the server at addr that, once
-// hold is called, holds every command sent to it for d before passing it
-// on, like a Redis paused under load: a client gives up, and its command
-// still runs later. It closes with the test.
-func Delayed(tb testing.TB, addr string, d time.Duration) (proxy string, hold func()) {
+// Stalled returns the address of a proxy to the server at addr, and
+// stall: from a call of stall(d), every command sent to the proxy in the
+// next d is held until d has passed, like a Redis paused under load: a
+// client gives up, and its command still runs later. It closes with the
+// test.
+func Stalled(tb testing.TB, addr string) (proxy string, stall func(d time.Duration)) {
 	tb.Helper()
 	ln, open := listen(tb)
-	var held atomic.Bool
+	var until atomic.Int64 // Unix ns
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -120,10 +121,8 @@ func Delayed(tb testing.TB, addr string, d time.Duration) (proxy string, hold fu
 				buf := make([]byte, 32<<10)
 				for {
 					n, err := c.Read(buf)
-					if n > 0 && held.Load() {
-						time.Sleep(d)
-					}
 					if n > 0 {
+						time.Sleep(time.Until(time.Unix(0, until.Load())))
 						if _, err := up.Write(buf[:n]); err != nil {
 							return
 						}
@@ -135,7 +134,41 @@ func Delayed(tb testing.TB, addr string, d time.Duration) (proxy string, hold fu
 			}()
 		}
 	}()
-	return ln.Addr().String(), func() { held.Store(true) }
+	return ln.Addr().String(), func(d time.Duration) { until.Store(time.Now().Add(d).UnixNano()) }
+}
+
+// Restarting returns the address of a proxy to the server at addr, and
+// restart: restart(d) drops every connection through the proxy and
+// refuses new ones for d, like a Redis that died and is starting again.
+// It closes with the test.
+func Restarting(tb testing.TB, addr string) (proxy string, restart func(d time.Duration)) {
+	tb.Helper()
+	ln, open := listen(tb)
+	var until atomic.Int64 // Unix ns
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			if time.Now().UnixNano() < until.Load() {
+				c.Close()
+				continue
+			}
+			up, err := net.Dial("tcp", addr)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			open.keep(c, up)
+			go io.Copy(c, up)
+			go io.Copy(up, c)
+		}
+	}()
+	return ln.Addr().String(), func(d time.Duration) {
+		until.Store(time.Now().Add(d).UnixNano())
+		open.close()
+	}
 }
 
 // conns are a fake server's connections, closed with its listener when
@@ -155,13 +188,18 @@ func listen(tb testing.TB) (net.Listener, *conns) {
 	c := &conns{}
 	tb.Cleanup(func() {
 		ln.Close()
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		for _, conn := range c.list {
-			conn.Close()
-		}
+		c.close()
 	})
 	return ln, c
+}
+
+func (c *conns) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, conn := range c.list {
+		conn.Close()
+	}
+	c.list = nil
 }
 
 func (c *conns) keep(cs ...net.Conn) {

@@ -23,6 +23,7 @@ type Sent struct {
 	Body                string
 	Twiml               string
 	StatusCallback      string
+	At                  time.Time // when the fake accepted it
 }
 
 // Fake answers POST /2010-04-01/Accounts/{AccountSid}/Messages.json and
@@ -164,6 +165,7 @@ func (f *Fake) serve(kind, sidPrefix string) http.HandlerFunc {
 			return
 		}
 		s.SID = fmt.Sprintf("%s%032x", sidPrefix, f.requests)
+		s.At = time.Now()
 		f.sent = append(f.sent, s)
 		close(f.more)
 		f.more = make(chan struct{})
