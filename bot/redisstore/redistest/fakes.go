@@ -104,36 +104,21 @@ func Stalled(tb testing.TB, addr string) (proxy string, stall func(d time.Durati
 	tb.Helper()
 	ln, open := listen(tb)
 	var until atomic.Int64 // Unix ns
-	go func() {
+	relay(ln, open, addr, nil, func(c, up net.Conn) {
+		buf := make([]byte, 32<<10)
 		for {
-			c, err := ln.Accept()
+			n, err := c.Read(buf)
+			if n > 0 {
+				time.Sleep(time.Until(time.Unix(0, until.Load())))
+				if _, err := up.Write(buf[:n]); err != nil {
+					return
+				}
+			}
 			if err != nil {
 				return
 			}
-			up, err := net.Dial("tcp", addr)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			open.keep(c, up)
-			go io.Copy(c, up)
-			go func() {
-				buf := make([]byte, 32<<10)
-				for {
-					n, err := c.Read(buf)
-					if n > 0 {
-						time.Sleep(time.Until(time.Unix(0, until.Load())))
-						if _, err := up.Write(buf[:n]); err != nil {
-							return
-						}
-					}
-					if err != nil {
-						return
-					}
-				}
-			}()
 		}
-	}()
+	})
 	return ln.Addr().String(), func(d time.Duration) { until.Store(time.Now().Add(d).UnixNano()) }
 }
 
@@ -145,13 +130,26 @@ func Restarting(tb testing.TB, addr string) (proxy string, restart func(d time.D
 	tb.Helper()
 	ln, open := listen(tb)
 	var until atomic.Int64 // Unix ns
+	refuse := func() bool { return time.Now().UnixNano() < until.Load() }
+	relay(ln, open, addr, refuse, func(c, up net.Conn) { io.Copy(up, c) })
+	return ln.Addr().String(), func(d time.Duration) {
+		until.Store(time.Now().Add(d).UnixNano())
+		open.close()
+	}
+}
+
+// relay accepts connections on ln until it closes, unless refuse says
+// not to (nil: always), and joins each to a connection to addr: what addr
+// sends is copied back as it comes; what the client sends goes through
+// forward.
+func relay(ln net.Listener, open *conns, addr string, refuse func() bool, forward func(c, up net.Conn)) {
 	go func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			if time.Now().UnixNano() < until.Load() {
+			if refuse != nil && refuse() {
 				c.Close()
 				continue
 			}
@@ -162,13 +160,9 @@ func Restarting(tb testing.TB, addr string) (proxy string, restart func(d time.D
 			}
 			open.keep(c, up)
 			go io.Copy(c, up)
-			go io.Copy(up, c)
+			go forward(c, up)
 		}
 	}()
-	return ln.Addr().String(), func(d time.Duration) {
-		until.Store(time.Now().Add(d).UnixNano())
-		open.close()
-	}
 }
 
 // conns are a fake server's connections, closed with its listener when
