@@ -169,14 +169,7 @@ func TestSentIsRecorded(t *testing.T) {
 		{"the worker stops mid-send", func(stop context.CancelFunc, _ func(time.Duration)) { stop() }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rdb := redistest.Client(t)
-			prefix := fmt.Sprintf("{tl:outbox-test%d}:", rand.Int64())
-			t.Cleanup(func() { redistest.DeleteMatching(context.Background(), rdb, prefix+"*") })
-			proxy, restart := redistest.Restarting(t, rdb.Options().Addr)
-			opts := *rdb.Options()
-			opts.Addr, opts.MaxRetries = proxy, -1
-			flaky := redis.NewClient(&opts)
-			t.Cleanup(func() { flaky.Close() })
+			flaky, prefix, restart := restarting(t)
 			ctx, stop := context.WithCancel(context.Background())
 			s := &meanwhile{during: func() { tc.during(stop, restart) }}
 			o := New(flaky, prefix, s, noGate{}, plain{})
@@ -223,14 +216,7 @@ func (m *meanwhile) SendSMS(ctx context.Context, to, from, body, callback string
 // Redis failed under it (the opt-out check) is put back once Redis is
 // back, and sent after its backoff, not after its lease.
 func TestPutBackWhileRedisRestarts(t *testing.T) {
-	rdb := redistest.Client(t)
-	prefix := fmt.Sprintf("{tl:outbox-test%d}:", rand.Int64())
-	t.Cleanup(func() { redistest.DeleteMatching(context.Background(), rdb, prefix+"*") })
-	proxy, restart := redistest.Restarting(t, rdb.Options().Addr)
-	opts := *rdb.Options()
-	opts.Addr, opts.MaxRetries = proxy, -1
-	flaky := redis.NewClient(&opts)
-	t.Cleanup(func() { flaky.Close() })
+	flaky, prefix, restart := restarting(t)
 	s := &recorder{}
 	o := New(flaky, prefix, s, &failingGate{restart: func() { restart(300 * time.Millisecond) }}, plain{})
 	o.Lease = time.Minute
@@ -322,4 +308,19 @@ func (s stopping) Open(sealed string) (string, error) {
 		s.stop()
 	}
 	return sealed, nil
+}
+
+// restarting is a client of the test Redis through a proxy that can act
+// out a restart, and a key prefix of the test's own, deleted after it.
+func restarting(t *testing.T) (*redis.Client, string, func(time.Duration)) {
+	t.Helper()
+	rdb := redistest.Client(t)
+	prefix := fmt.Sprintf("{tl:outbox-test%d}:", rand.Int64())
+	t.Cleanup(func() { redistest.DeleteMatching(context.Background(), rdb, prefix+"*") })
+	proxy, restart := redistest.Restarting(t, rdb.Options().Addr)
+	opts := *rdb.Options()
+	opts.Addr, opts.MaxRetries = proxy, -1
+	flaky := redis.NewClient(&opts)
+	t.Cleanup(func() { flaky.Close() })
+	return flaky, prefix, restart
 }
