@@ -126,7 +126,7 @@ var actions = map[flows.Action]action{
 	// opened again, at the most severe risk the texter's crisis had.
 	flows.DoWait: {run: func(t *turn, s *Session, _ fired) string {
 		t.toLine(*s, HandoffOpen, "still waiting")
-		if held := s.crisis(); held.Crisis() && (!t.verdict.Crisis() || !t.verdict.Severity.AtLeast(held.Severity)) {
+		if held := s.crisis(); held.Crisis() && !t.verdict.Severity.AtLeast(held.Severity) {
 			t.handoff.Verdict = held
 		}
 		return ""

@@ -134,14 +134,14 @@ func NewEngine(lib *content.Library, triage *safety.Classifier, reader *understa
 // by the fallback is handed to Later.
 func (e *Engine) Handle(ctx context.Context, in Inbound) (reply Reply, err error) {
 	// Until triage has spoken, a failure is answered as a crisis might be.
-	verdict := safety.Verdict{Category: safety.SuicideRisk}
+	verdict, text := safety.Verdict{Category: safety.SuicideRisk}, ""
 	defer func() {
 		if p := recover(); p != nil {
 			reply, err = e.Fallback(verdict.Crisis()), &Failure{Verdict: verdict, Err: fmt.Errorf("handle message: panic: %v", p)}
-			e.escalateLater(ctx, in, Normalize(in.Body), verdict)
+			e.escalateLater(ctx, in, text, verdict)
 		}
 	}()
-	text := Normalize(in.Body)
+	text = Normalize(in.Body)
 	folded := content.Fold(text)
 	verdict = e.triage.Classify(text)
 	m := &handling{e: e, in: in, text: text, folded: folded, verdict: verdict, reading: reading{reader: e.reader, text: text}}

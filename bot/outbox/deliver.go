@@ -255,7 +255,7 @@ func (o *Outbox) release(ctx context.Context, g group) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 	defer cancel()
 	id := g.items[0].id
-	if err := later.Run(ctx, o.rdb, o.queues(), o.prefix, id, o.now().UnixMilli(), 1, 0, "0").Err(); err != nil {
+	if err := later.Run(ctx, o.rdb, o.queues(), o.prefix, id, o.now().UnixMilli(), 1, 0, flag(false)).Err(); err != nil {
 		return fmt.Errorf("put back %s: %w", id, err)
 	}
 	return nil

@@ -10,14 +10,7 @@ import (
 // Every rule's examples fire it and its counter-examples do not, in both
 // languages: the rules file is its own test table.
 func TestRuleExamples(t *testing.T) {
-	lib, err := content.Load(content.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := compileLexicon(lib.Triage)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib, c := shippedLexicon(t)
 	byID := map[string]content.Rule{}
 	for _, set := range [][]content.Rule{lib.Triage.Rules.Verdicts, lib.Triage.Rules.Raise, lib.Triage.Rules.Shift, lib.Triage.Rules.After} {
 		for _, r := range set {
@@ -44,14 +37,7 @@ func TestRuleExamples(t *testing.T) {
 // The verdict rules tried for a text, found by the concepts of their
 // first terms, fire exactly as trying every rule does, in the same order.
 func TestCandidatesFireAsEveryRule(t *testing.T) {
-	lib, err := content.Load(content.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := compileLexicon(lib.Triage)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib, c := shippedLexicon(t)
 	texts := []string{"", "hi", "1", "more", "i want to kill myself", "i dont want to kill myself", "im 14 and my uncle touches me",
 		"took a whole bottle of pills", "no", "yes i have a plan", "mi esposo me pega", "my friend says she wants to die"}
 	for _, set := range [][]content.Rule{lib.Triage.Rules.Verdicts, lib.Triage.Rules.Raise, lib.Triage.Rules.Shift, lib.Triage.Rules.After} {
@@ -81,4 +67,18 @@ func TestCandidatesFireAsEveryRule(t *testing.T) {
 	if fired == 0 {
 		t.Error("no rule fired on any text")
 	}
+}
+
+// shippedLexicon is the embedded content and its compiled lexicon.
+func shippedLexicon(t *testing.T) (*content.Library, *Classifier) {
+	t.Helper()
+	lib, err := content.Load(content.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := compileLexicon(lib.Triage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib, c
 }
